@@ -1,0 +1,3 @@
+from mi_coach.cli import main
+
+main()

@@ -1,0 +1,301 @@
+"""The classifier engine.
+
+It knows the kinds of rule (phrase, token, dependency, regex) and their conditions, never a
+particular rule or code. For each sentence:
+
+1. every rule without `refines` that fires there is a candidate; the highest `priority` gives the
+   sentence its code (no candidate: the code table's default);
+2. rules with `refines: [codes]` then re-code a sentence whose code is one of those codes
+   (`scope: turn` lets one sentence re-code the others, e.g. "take it or leave it");
+3. conditions on the client's preceding statement: `client` (a regex it must match), `novel` (the
+   matched words are not the client's own), `echo` (this share of the sentence's content words
+   are the client's own).
+
+The turn's `codes` are the sentences' codes in order (the default code only when nothing else was
+found); the primary `code` is the first of them by the code table's precedence, which puts
+MI-non-adherent behaviour first so that it is never hidden.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+from mi_coach.classify.ruleset import RuleSet, expand_lexicons, load_normalization, load_ruleset
+from mi_coach.errors import MiCoachError
+from mi_coach.models import Classification, Rule, SentenceResult, Tag
+from mi_coach.nlp import Pipeline, classify_pipes, get_pipeline
+
+# Token attributes that only a trained pipeline fills in; rules using them are skipped when the
+# pipeline is blank (degraded mode).
+_NEEDS_TRAINED = {"POS", "TAG", "DEP", "LEMMA", "MORPH", "ENT_TYPE", "ENT_IOB", "ENT_ID",
+                  "SENT_START", "IS_SENT_START"}
+_SUFFIXES = ("ing", "ed", "es", "s", "ly")
+BATCH_SIZE = 256
+
+
+@dataclass(frozen=True)
+class _Hit:
+    rule: Rule
+    start: int  # token indices in the doc
+    end: int
+
+
+def _stem(word: str) -> str:
+    w = word.lower()
+    for suffix in _SUFFIXES:
+        if len(w) > len(suffix) + 2 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+def _uses(pattern: Any, keys: set[str]) -> bool:
+    if isinstance(pattern, dict):
+        return any(str(k).upper() in keys or _uses(v, keys) for k, v in pattern.items())
+    if isinstance(pattern, list):
+        return any(_uses(p, keys) for p in pattern)
+    return False
+
+
+class Classifier:
+    """Rules compiled once into spaCy matchers for one pipeline."""
+
+    def __init__(self, pipeline: Pipeline, ruleset: RuleSet) -> None:
+        from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+
+        self.pipeline = pipeline
+        self.ruleset = ruleset
+        self.codes = ruleset.codes
+        self.fillers = frozenset(load_normalization().fillers)
+        nlp = pipeline.nlp
+        self._nlp = nlp
+        self._skip_pipes = classify_pipes(nlp)
+        self._matcher = Matcher(nlp.vocab, validate=True)
+        self._phrases = PhraseMatcher(nlp.vocab, attr="NORM")
+        self._deps = DependencyMatcher(nlp.vocab, validate=True)
+        self._regex: list[tuple[Rule, list[re.Pattern[str]]]] = []
+        self._by_key: dict[str, Rule] = {}
+        self.skipped: list[str] = []
+        self._has_token_rules = self._has_dep_rules = self._has_phrase_rules = False
+        for rule in ruleset.rules:
+            self._compile(rule)
+        self._turn_refiners = any(r.refines and r.scope == "turn" for r in ruleset.rules)
+
+    # -- compiling ------------------------------------------------------------------------
+    def _compile(self, rule: Rule) -> None:
+        lex = self.ruleset.lexicons
+        patterns = [expand_lexicons(p, lex, regex=rule.kind == "regex") for p in rule.patterns()]
+        if rule.kind == "phrase":
+            flat: list[str] = []
+            for p in patterns:
+                flat.extend(p if isinstance(p, list) else [p])
+            patterns = flat
+        degraded = self.pipeline.degraded
+        if degraded and (rule.kind == "dependency" or (rule.kind == "token"
+                                                        and _uses(patterns, _NEEDS_TRAINED))):
+            self.skipped.append(rule.id)
+            return
+        key = rule.id
+        self._by_key[key] = rule
+        try:
+            if rule.kind == "regex":
+                self._regex.append((rule, [re.compile(p) for p in patterns]))
+            elif rule.kind == "phrase":
+                docs = [self._nlp.make_doc(p.lower()) for p in patterns]
+                self._phrases.add(key, docs)
+                self._has_phrase_rules = True
+            elif rule.kind == "token":
+                self._matcher.add(key, patterns)
+                self._has_token_rules = True
+            else:
+                self._deps.add(key, patterns)
+                self._has_dep_rules = True
+        except (ValueError, KeyError, TypeError) as exc:
+            lines = [ln.strip("- ") for ln in str(exc).splitlines() if "->" in ln]
+            detail = "; ".join(lines[:3]) or str(exc).strip().splitlines()[0]
+            raise self.ruleset.error(rule.id, f"bad {rule.kind} pattern: {detail[:300]}") from None
+
+    # -- classifying ----------------------------------------------------------------------
+    def classify(self, text: str, client: str | None = None) -> Classification:
+        doc = self._nlp(text, disable=self._skip_pipes) if self._skip_pipes else self._nlp(text)
+        return self._decide(doc, text, client)
+
+    def classify_many(self, items: Iterable[tuple[str, str | None]],
+                      batch_size: int = BATCH_SIZE) -> Iterator[Classification]:
+        """Classify many (text, client) pairs in input order, with spaCy's batched `pipe`."""
+        pairs = ((text, client) for text, client in items)
+        for doc, client in self._nlp.pipe(pairs, as_tuples=True, batch_size=batch_size,
+                                          disable=self._skip_pipes):
+            yield self._decide(doc, doc.text, client)
+
+    def _sentences(self, doc: Any) -> list[Any]:
+        if not len(doc):
+            return []
+        return list(doc.sents)
+
+    def _decide(self, doc: Any, text: str, client: str | None) -> Classification:
+        sents = self._sentences(doc)
+        leads: list[int | None] = []
+        for sent in sents:
+            lead = None
+            for tok in sent:
+                if not (tok.is_punct or tok.is_space or tok.norm_ in self.fillers):
+                    lead = tok.i
+                    tok._.mi_lead = True
+                    break
+            leads.append(lead)
+        hits = self._hits(doc, sents, leads)
+        ctx = _ClientContext(self._nlp, client, self.fillers) if client is not None else None
+        hits = [h for h in hits if self._conditions_hold(h, doc, sents, leads, ctx)]
+
+        sent_of = _sentence_index(sents)
+        by_sent: list[list[_Hit]] = [[] for _ in sents]
+        for h in hits:
+            by_sent[sent_of[h.start]].append(h)
+
+        results: list[SentenceResult] = []
+        turn_refiners = [h for h in hits if h.rule.refines and h.rule.scope == "turn"]
+        for sent, sent_hits in zip(sents, by_sent):
+            code, tags = self._sentence_code(sent_hits, doc, turn_refiners)
+            results.append(SentenceResult(start=sent.start_char, end=sent.end_char,
+                                          text=sent.text, code=code, tags=tuple(tags)))
+
+        default = self.codes.default
+        codes: list[str] = []
+        for r in results:
+            if r.code not in codes:
+                codes.append(r.code)
+        if len(codes) > 1 and default in codes:
+            codes.remove(default)
+        if not codes:
+            codes = [default]
+        primary = min(codes, key=self.codes.rank)
+        evidence = sorted({t for r in results if r.code in codes for t in r.tags},
+                          key=lambda t: (t.start, t.rule))
+        fired = sorted({self._tag(h, doc) for h in hits}, key=lambda t: (t.start, t.rule))
+        return Classification(text=text, client=client, code=primary,
+                              family=self.codes.family(primary), codes=tuple(codes),
+                              evidence=tuple(evidence), fired=tuple(fired),
+                              sentences=tuple(results), degraded=self.pipeline.degraded)
+
+    def _sentence_code(self, hits: list[_Hit], doc: Any,
+                       turn_refiners: list[_Hit]) -> tuple[str, list[Tag]]:
+        base = [h for h in hits if not h.rule.refines]
+        if base:
+            best = max(base, key=lambda h: (h.rule.priority, -h.start, h.end - h.start))
+            code, tags = best.rule.code, [self._tag(best, doc)]
+        else:
+            code, tags = self.codes.default, []
+        refiners = [h for h in hits if h.rule.refines and h.rule.scope == "sentence"]
+        refiners += turn_refiners
+        used: set[str] = set()
+        for _ in range(len(refiners)):
+            fitting = [h for h in refiners if code in h.rule.refines and h.rule.id not in used]
+            if not fitting:
+                break
+            best = max(fitting, key=lambda h: (h.rule.priority, -h.start))
+            used.add(best.rule.id)
+            code = best.rule.code
+            tags.append(self._tag(best, doc))
+        return code, tags
+
+    def _tag(self, hit: _Hit, doc: Any) -> Tag:
+        span = doc[hit.start:hit.end]
+        return Tag(rule=hit.rule.id, code=hit.rule.code, start=span.start_char,
+                   end=span.end_char, match=span.text)
+
+    def _hits(self, doc: Any, sents: list[Any], leads: list[int | None]) -> list[_Hit]:
+        strings = self._nlp.vocab.strings
+        hits: list[_Hit] = []
+        if self._has_token_rules:
+            for match_id, start, end in self._matcher(doc):
+                hits.append(_Hit(self._by_key[strings[match_id]], start, end))
+        if self._has_phrase_rules:
+            for match_id, start, end in self._phrases(doc):
+                hits.append(_Hit(self._by_key[strings[match_id]], start, end))
+        if self._has_dep_rules and doc.has_annotation("DEP"):
+            for match_id, token_ids in self._deps(doc):
+                hits.append(_Hit(self._by_key[strings[match_id]], min(token_ids),
+                                 max(token_ids) + 1))
+        if self._regex:
+            for sent, lead in zip(sents, leads):
+                if lead is None:
+                    continue
+                norm, offsets = _normalised(doc, lead, sent.end)
+                for rule, regexes in self._regex:
+                    for rx in regexes:
+                        m = rx.search(norm)
+                        if m and m.end() > m.start():
+                            hits.append(_Hit(rule, offsets[m.start()],
+                                             offsets[max(m.end() - 1, m.start())] + 1))
+                            break
+        return hits
+
+    def _conditions_hold(self, hit: _Hit, doc: Any, sents: list[Any], leads: list[int | None],
+                         ctx: "_ClientContext | None") -> bool:
+        rule = hit.rule
+        if rule.client is not None and (ctx is None or not re.search(rule.client, ctx.norm)):
+            return False
+        if rule.novel and ctx is not None:
+            words = [t for t in doc[hit.start:hit.end] if t.is_alpha]
+            if words and all(ctx.has(t) for t in words):
+                return False
+        if rule.echo is not None:
+            if ctx is None or not ctx.stems:
+                return False
+            sent = doc[hit.start].sent
+            content = [t for t in sent if t.is_alpha and not t.is_stop
+                       and t.norm_ not in self.fillers]
+            if not content:
+                return False
+            shared = sum(1 for t in content if ctx.has(t))
+            if shared / len(content) < rule.echo:
+                return False
+        return True
+
+
+class _ClientContext:
+    """The client's preceding statement, tokenised only (cheap): its norms and word stems."""
+
+    def __init__(self, nlp: Any, client: str, fillers: frozenset[str]) -> None:
+        toks = nlp.tokenizer(client)
+        self.norm = " ".join(t.norm_ for t in toks)
+        self.stems = {_stem(t.norm_) for t in toks if t.is_alpha}
+
+    def has(self, token: Any) -> bool:
+        return _stem(token.norm_) in self.stems or _stem(token.lemma_ or token.norm_) in self.stems
+
+
+def _normalised(doc: Any, start: int, end: int) -> tuple[str, list[int]]:
+    """The tokens' norms joined by single spaces, and for each character its token index."""
+    parts: list[str] = []
+    offsets: list[int] = []
+    for i in range(start, end):
+        norm = doc[i].norm_
+        if parts:
+            parts.append(" ")
+            offsets.append(i)
+        parts.append(norm)
+        offsets.extend([i] * len(norm))
+    return "".join(parts), offsets
+
+
+def _sentence_index(sents: list[Any]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for n, sent in enumerate(sents):
+        for i in range(sent.start, sent.end):
+            out[i] = n
+    return out
+
+
+_classifiers: dict[tuple[str, bool], Classifier] = {}
+
+
+def get_classifier(model: str | None = None) -> Classifier:
+    """The process-wide classifier (pipeline and compiled rules built once)."""
+    pipeline = get_pipeline(model)
+    key = (pipeline.name, pipeline.degraded)
+    if key not in _classifiers:
+        _classifiers[key] = Classifier(pipeline, load_ruleset())
+    return _classifiers[key]

