@@ -170,5 +170,13 @@ def _describe(err: dict[str, Any]) -> str:
 
 
 def builtin_dir(name: str) -> Path:
-    """A folder of data that ships inside the package (patterns, and later scenarios, rubrics)."""
-    return Path(str(resources.files("mi_coach") / name))
+    """A folder of data that ships inside the package: patterns/, scenarios/, rubrics/.
+
+    In a wheel, scenarios/ and rubrics/ are mapped into the package (pyproject.toml). In a source
+    checkout (an editable install) they stand at the top of the repository instead.
+    """
+    inside = Path(str(resources.files("mi_coach") / name))
+    if inside.is_dir():
+        return inside
+    checkout = Path(str(resources.files("mi_coach"))).parent / name
+    return checkout if checkout.is_dir() else inside

