@@ -69,15 +69,16 @@ class YamlDoc:
                 for key_node, value_node in node.value:
                     if key_node.value == str(part):
                         node = value_node
+                        line = key_node.start_mark.line + 1  # where the field is named
                         break
                 else:
                     return line
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
                     and part < len(node.value):
                 node = node.value[part]
+                line = node.start_mark.line + 1
             else:
                 return line
-            line = node.start_mark.line + 1
         return line
 
     def error(self, message: str, loc: tuple[Any, ...] = (), field: str | None = None) -> MiCoachError:

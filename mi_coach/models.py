@@ -101,15 +101,16 @@ class Rule(_Strict):
                 raise ValueError(f"not a valid regular expression: {exc}") from None
         return value
 
-    @model_validator(mode="after")
-    def _pattern_fits_kind(self) -> "Rule":
-        p = self.pattern
-        if self.kind == "phrase":
-            if isinstance(p, str):
-                p = [p]
-            if not (isinstance(p, list) and p and all(isinstance(x, str) and x.strip() for x in p)):
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_fits_kind(cls, p: Any, info: Any) -> Any:
+        kind = info.data.get("kind")
+        if kind == "phrase":
+            items = [p] if isinstance(p, str) else p
+            if not (isinstance(items, list) and items
+                    and all(isinstance(x, str) and x.strip() for x in items)):
                 raise ValueError("a phrase rule's pattern is a phrase or a list of phrases")
-        elif self.kind == "regex":
+        elif kind == "regex":
             items = p if isinstance(p, list) else [p]
             if not items or not all(isinstance(x, str) for x in items):
                 raise ValueError("a regex rule's pattern is a regular expression or a list of them")
@@ -118,18 +119,17 @@ class Rule(_Strict):
                     re.compile(item)
                 except re.error as exc:
                     raise ValueError(f"not a valid regular expression {item!r}: {exc}") from None
-        elif self.kind == "token":
-            if not (isinstance(p, list) and p):
-                raise ValueError("a token rule's pattern is a list of token specs "
-                                 "(or a list of such lists)")
-            alts = p if isinstance(p[0], list) else [p]
-            if not all(isinstance(a, list) and a and all(isinstance(t, dict) for t in a) for a in alts):
-                raise ValueError("every token spec is a mapping such as {LOWER: you}")
-        elif self.kind == "dependency":
+        elif kind == "token":
+            alts = p if isinstance(p, list) and p and isinstance(p[0], list) else [p]
+            if not all(isinstance(a, list) and a and all(isinstance(t, dict) for t in a)
+                       for a in alts):
+                raise ValueError("a token rule's pattern is a list of token specs such as "
+                                 "{LOWER: you} (or a list of such lists)")
+        elif kind == "dependency":
             if not (isinstance(p, list) and p and all(isinstance(t, dict) for t in p)):
                 raise ValueError("a dependency rule's pattern is a list of node specs "
                                  "(RIGHT_ID, RIGHT_ATTRS, LEFT_ID, REL_OP)")
-        return self
+        return p
 
     def patterns(self) -> list[Any]:
         """The pattern as a list of alternatives, whatever shape the YAML used."""

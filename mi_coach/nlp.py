@@ -52,7 +52,9 @@ def _build(name: str | None) -> Pipeline:
         try:
             nlp = spacy.load(candidate)
         except Exception as exc:  # any failure to load means: fall back, and say why
-            tried.append(f"{candidate} ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})")
+            reason = "not installed" if "E050" in str(exc) else \
+                f"{type(exc).__name__}: {str(exc).splitlines()[0][:100]}"
+            tried.append(f"{candidate} ({reason})")
             continue
         _prepare(nlp)
         return Pipeline(nlp=nlp, name=candidate, degraded=False)

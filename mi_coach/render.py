@@ -38,11 +38,11 @@ def safe(text: str) -> str:
 
 
 def error(message: str) -> None:
-    err_console.print(f"[bold red]error:[/] {safe(message)}")
+    err_console.print(f"[bold red]error:[/] {safe(message)}", soft_wrap=True)
 
 
 def warning(message: str) -> None:
-    err_console.print(f"[yellow]{safe(message)}[/]")
+    err_console.print(f"[yellow]{safe(message)}[/]", soft_wrap=True)
 
 
 def write_json(obj: Any) -> None:
