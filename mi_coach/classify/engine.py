@@ -42,8 +42,9 @@ class _Hit:
     end: int
 
 
-def _stem(word: str) -> str:
+def _stem(word: str, same: dict[str, str]) -> str:
     w = word.lower()
+    w = same.get(w, w)
     for suffix in _SUFFIXES:
         if len(w) > len(suffix) + 2 and w.endswith(suffix):
             return w[: -len(suffix)]
@@ -67,7 +68,9 @@ class Classifier:
         self.pipeline = pipeline
         self.ruleset = ruleset
         self.codes = ruleset.codes
-        self.fillers = frozenset(load_normalization().fillers)
+        norms = load_normalization()
+        self.fillers = frozenset(norms.fillers)
+        self.same_words = dict(norms.same_words)
         nlp = pipeline.nlp
         self._nlp = nlp
         self._skip_pipes = classify_pipes(nlp)
@@ -146,7 +149,7 @@ class Classifier:
                     break
             leads.append(lead)
         hits = self._hits(doc, sents, leads)
-        ctx = _ClientContext(self._nlp, client, self.fillers) if client is not None else None
+        ctx = _ClientContext(self._nlp, client, self.same_words) if client is not None else None
         hits = [h for h in hits if self._conditions_hold(h, doc, sents, leads, ctx)]
 
         sent_of = _sentence_index(sents)
@@ -245,7 +248,7 @@ class Classifier:
             if ctx is None or not ctx.stems:
                 return False
             sent = doc[hit.start].sent
-            content = [t for t in sent if t.is_alpha and not t.is_stop
+            content = [t for t in sent if (t.is_alpha or t.like_num) and not t.is_stop
                        and t.norm_ not in self.fillers]
             if not content:
                 return False
@@ -258,13 +261,15 @@ class Classifier:
 class _ClientContext:
     """The client's preceding statement, tokenised only (cheap): its norms and word stems."""
 
-    def __init__(self, nlp: Any, client: str, fillers: frozenset[str]) -> None:
+    def __init__(self, nlp: Any, client: str, same_words: dict[str, str]) -> None:
         toks = nlp.tokenizer(client)
+        self.same = same_words
         self.norm = " ".join(t.norm_ for t in toks)
-        self.stems = {_stem(t.norm_) for t in toks if t.is_alpha}
+        self.stems = {_stem(t.norm_, same_words) for t in toks if t.is_alpha or t.like_num}
 
     def has(self, token: Any) -> bool:
-        return _stem(token.norm_) in self.stems or _stem(token.lemma_ or token.norm_) in self.stems
+        return (_stem(token.norm_, self.same) in self.stems
+                or _stem(token.lemma_ or token.norm_, self.same) in self.stems)
 
 
 def _longest_per_rule(hits: list[_Hit]) -> list[_Hit]:
