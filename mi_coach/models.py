@@ -86,12 +86,13 @@ class Rule(_Strict):
     novel: bool = False
     echo: float | None = Field(None, gt=0, le=1)
     client: str | None = None
+    unless: str | None = None
     feedback: str
     alternative: str | None = None
     why: str | None = None
     examples: Examples
 
-    @field_validator("client")
+    @field_validator("client", "unless")
     @classmethod
     def _client_regex(cls, value: str | None) -> str | None:
         if value is not None:

@@ -7,9 +7,9 @@ particular rule or code. For each sentence:
    sentence its code (no candidate: the code table's default);
 2. rules with `refines: [codes]` then re-code a sentence whose code is one of those codes
    (`scope: turn` lets one sentence re-code the others, e.g. "take it or leave it");
-3. conditions on the client's preceding statement: `client` (a regex it must match), `novel` (the
-   matched words are not the client's own), `echo` (this share of the sentence's content words
-   are the client's own).
+3. conditions: `unless` (a regex the sentence must not match), and on the client's preceding
+   statement: `client` (a regex it must match), `novel` (the matched words are not the client's
+   own), `echo` (this share of the sentence's content words are the client's own).
 
 The turn's `codes` are the sentences' codes in order (the default code only when nothing else was
 found); the primary `code` is the first of them by the code table's precedence, which puts
@@ -79,6 +79,8 @@ class Classifier:
         self._deps = DependencyMatcher(nlp.vocab, validate=True)
         self._regex: list[tuple[Rule, list[re.Pattern[str]]]] = []
         self._by_key: dict[str, Rule] = {}
+        self._unless: dict[str, re.Pattern[str]] = {}
+        self._client: dict[str, re.Pattern[str]] = {}
         self.skipped: list[str] = []
         self._has_token_rules = self._has_dep_rules = self._has_phrase_rules = False
         for rule in ruleset.rules:
@@ -101,6 +103,10 @@ class Classifier:
             return
         key = rule.id
         self._by_key[key] = rule
+        if rule.unless is not None:
+            self._unless[key] = re.compile(expand_lexicons(rule.unless, lex, regex=True))
+        if rule.client is not None:
+            self._client[key] = re.compile(expand_lexicons(rule.client, lex, regex=True))
         try:
             if rule.kind == "regex":
                 self._regex.append((rule, [re.compile(p) for p in patterns]))
@@ -148,11 +154,14 @@ class Classifier:
                     tok._.mi_lead = True
                     break
             leads.append(lead)
-        hits = self._hits(doc, sents, leads)
-        ctx = _ClientContext(self._nlp, client, self.same_words) if client is not None else None
-        hits = [h for h in hits if self._conditions_hold(h, doc, sents, leads, ctx)]
-
+        norms = [_normalised(doc, lead, sent.end) if lead is not None else ("", [])
+                 for sent, lead in zip(sents, leads)]
         sent_of = _sentence_index(sents)
+        hits = self._hits(doc, sents, norms)
+        ctx = _ClientContext(self._nlp, client, self.same_words) if client is not None else None
+        hits = [h for h in hits
+                if self._conditions_hold(h, doc, norms[sent_of[h.start]][0], ctx)]
+
         by_sent: list[list[_Hit]] = [[] for _ in sents]
         for h in hits:
             by_sent[sent_of[h.start]].append(h)
@@ -208,7 +217,8 @@ class Classifier:
         return Tag(rule=hit.rule.id, code=hit.rule.code, start=span.start_char,
                    end=span.end_char, match=span.text)
 
-    def _hits(self, doc: Any, sents: list[Any], leads: list[int | None]) -> list[_Hit]:
+    def _hits(self, doc: Any, sents: list[Any],
+              norms: list[tuple[str, list[int]]]) -> list[_Hit]:
         strings = self._nlp.vocab.strings
         hits: list[_Hit] = []
         if self._has_token_rules:
@@ -222,10 +232,9 @@ class Classifier:
                 hits.append(_Hit(self._by_key[strings[match_id]], min(token_ids),
                                  max(token_ids) + 1))
         if self._regex:
-            for sent, lead in zip(sents, leads):
-                if lead is None:
+            for norm, offsets in norms:
+                if not norm:
                     continue
-                norm, offsets = _normalised(doc, lead, sent.end)
                 for rule, regexes in self._regex:
                     for rx in regexes:
                         m = rx.search(norm)
@@ -235,10 +244,12 @@ class Classifier:
                             break
         return _longest_per_rule(hits)
 
-    def _conditions_hold(self, hit: _Hit, doc: Any, sents: list[Any], leads: list[int | None],
+    def _conditions_hold(self, hit: _Hit, doc: Any, sentence_norm: str,
                          ctx: "_ClientContext | None") -> bool:
         rule = hit.rule
-        if rule.client is not None and (ctx is None or not re.search(rule.client, ctx.norm)):
+        if rule.unless is not None and re.search(self._unless[rule.id], sentence_norm):
+            return False
+        if rule.client is not None and (ctx is None or not self._client[rule.id].search(ctx.norm)):
             return False
         if rule.novel and ctx is not None:
             words = [t for t in doc[hit.start:hit.end] if t.is_alpha]

@@ -124,7 +124,7 @@ def _rules_in(doc: YamlDoc, group: str, codes: CodeTable,
                 if code not in codes.codes:
                     raise doc.error(f"unknown code {code!r} (one of: {', '.join(codes.codes)})",
                                     loc + (code_field,))
-        for ref in _lexicon_refs(rule.pattern):
+        for ref in _lexicon_refs([rule.pattern, rule.client or "", rule.unless or ""]):
             if ref not in lexicons:
                 raise doc.error(f"unknown lexicon @{ref}", loc + ("pattern",))
         out.append((rule, doc.line_of(loc)))
