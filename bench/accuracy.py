@@ -1,0 +1,47 @@
+"""Accuracy of the classifier: `mi-coach eval` on the gold set, the held-out check set, and the
+AnnoMI development data in ../shared/data (skipped cleanly when it is not there).
+
+Run from the repository root:  python bench/accuracy.py
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = [
+    ("gold set (tests/data/gold.jsonl)", ROOT / "tests" / "data" / "gold.jsonl"),
+    ("held-out check set (tests/data/holdout.jsonl)", ROOT / "tests" / "data" / "holdout.jsonl"),
+    ("AnnoMI dev (../shared/data/annomi_dev.csv)", ROOT.parent / "shared" / "data" / "annomi_dev.csv"),
+]
+KEYS = ["n", "accuracy", "macro_f1", "family_accuracy", "family_macro_f1", "non_adherent_missed",
+        "non_adherent_total", "non_adherent_missed_rate", "open_closed_accuracy",
+        "open_closed_accuracy_all_questions", "questions_also_called_questions", "questions",
+        "simple_complex_accuracy"]
+
+
+def main() -> int:
+    for title, path in SETS:
+        print(f"== {title}")
+        if not path.exists():
+            print("   skipped: file not found")
+            continue
+        out = subprocess.run([sys.executable, "-m", "mi_coach", "eval", str(path), "--format", "json"],
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            print(f"   failed: {out.stderr.strip()}")
+            return 1
+        report = json.loads(out.stdout)
+        for key in KEYS:
+            if key in report:
+                print(f"   {key:38s} {report[key]}")
+        print("   per label F1: " + ", ".join(f"{k} {v['f1']:.2f}"
+                                            for k, v in report["per_label"].items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
