@@ -85,6 +85,9 @@ class Rule(_Strict):
     scope: Literal["sentence", "turn"] = "sentence"
     novel: bool = False
     echo: float | None = Field(None, gt=0, le=1)
+    novelty: float | None = Field(None, gt=0, le=1)
+    min_words: int = Field(0, ge=0)
+    whole_sentence: bool = False
     client: str | None = None
     unless: str | None = None
     feedback: str

@@ -7,9 +7,12 @@ particular rule or code. For each sentence:
    sentence its code (no candidate: the code table's default);
 2. rules with `refines: [codes]` then re-code a sentence whose code is one of those codes
    (`scope: turn` lets one sentence re-code the others, e.g. "take it or leave it");
-3. conditions: `unless` (a regex the sentence must not match), and on the client's preceding
-   statement: `client` (a regex it must match), `novel` (the matched words are not the client's
-   own), `echo` (this share of the sentence's content words are the client's own).
+   Regex rules read the sentence from its first word that is not a filler ("okay, so …"), or with
+   `whole_sentence: true` from its very first word.
+3. conditions: `unless` (a regex the sentence must not match), `min_words` (content words in
+   the sentence), and on the client's preceding statement: `client` (a regex it must match),
+   `novel` (the matched words are not the client's own), `echo` (at least this share of the
+   sentence's content words are the client's own), `novelty` (at least this share are not).
 
 The turn's `codes` are the sentences' codes in order (the default code only when nothing else was
 found); the primary `code` is the first of them by the code table's precedence, which puts
@@ -85,6 +88,7 @@ class Classifier:
         self._has_token_rules = self._has_dep_rules = self._has_phrase_rules = False
         for rule in ruleset.rules:
             self._compile(rule)
+        self._whole_regex = any(r.whole_sentence for r, _ in self._regex)
         self._turn_refiners = any(r.refines and r.scope == "turn" for r in ruleset.rules)
 
     # -- compiling ------------------------------------------------------------------------
@@ -156,8 +160,10 @@ class Classifier:
             leads.append(lead)
         norms = [_normalised(doc, lead, sent.end) if lead is not None else ("", [])
                  for sent, lead in zip(sents, leads)]
+        wholes = [_normalised(doc, sent.start, sent.end) if lead is not None else ("", [])
+                  for sent, lead in zip(sents, leads)] if self._whole_regex else norms
         sent_of = _sentence_index(sents)
-        hits = self._hits(doc, sents, norms)
+        hits = self._hits(doc, norms, wholes)
         ctx = _ClientContext(self._nlp, client, self.same_words) if client is not None else None
         hits = [h for h in hits
                 if self._conditions_hold(h, doc, norms[sent_of[h.start]][0], ctx)]
@@ -217,8 +223,8 @@ class Classifier:
         return Tag(rule=hit.rule.id, code=hit.rule.code, start=span.start_char,
                    end=span.end_char, match=span.text)
 
-    def _hits(self, doc: Any, sents: list[Any],
-              norms: list[tuple[str, list[int]]]) -> list[_Hit]:
+    def _hits(self, doc: Any, norms: list[tuple[str, list[int]]],
+              wholes: list[tuple[str, list[int]]]) -> list[_Hit]:
         strings = self._nlp.vocab.strings
         hits: list[_Hit] = []
         if self._has_token_rules:
@@ -232,15 +238,16 @@ class Classifier:
                 hits.append(_Hit(self._by_key[strings[match_id]], min(token_ids),
                                  max(token_ids) + 1))
         if self._regex:
-            for norm, offsets in norms:
+            for (norm, offsets), whole in zip(norms, wholes):
                 if not norm:
                     continue
                 for rule, regexes in self._regex:
+                    text, where = whole if rule.whole_sentence else (norm, offsets)
                     for rx in regexes:
-                        m = rx.search(norm)
+                        m = rx.search(text)
                         if m and m.end() > m.start():
-                            hits.append(_Hit(rule, offsets[m.start()],
-                                             offsets[max(m.end() - 1, m.start())] + 1))
+                            hits.append(_Hit(rule, where[m.start()],
+                                             where[max(m.end() - 1, m.start())] + 1))
                             break
         return _longest_per_rule(hits)
 
@@ -255,17 +262,19 @@ class Classifier:
             words = [t for t in doc[hit.start:hit.end] if t.is_alpha]
             if words and all(ctx.has(t) for t in words):
                 return False
-        if rule.echo is not None:
-            if ctx is None or not ctx.stems:
+        if rule.echo is not None or rule.novelty is not None or rule.min_words:
+            content = [t for t in doc[hit.start].sent if (t.is_alpha or t.like_num)
+                       and not t.is_stop and t.norm_ not in self.fillers]
+            if len(content) < max(rule.min_words, 1):
                 return False
-            sent = doc[hit.start].sent
-            content = [t for t in sent if (t.is_alpha or t.like_num) and not t.is_stop
-                       and t.norm_ not in self.fillers]
-            if not content:
-                return False
-            shared = sum(1 for t in content if ctx.has(t))
-            if shared / len(content) < rule.echo:
-                return False
+            if rule.echo is not None or rule.novelty is not None:
+                if ctx is None or not ctx.stems:
+                    return False
+                shared = sum(1 for t in content if ctx.has(t)) / len(content)
+                if rule.echo is not None and shared < rule.echo:
+                    return False
+                if rule.novelty is not None and 1 - shared < rule.novelty:
+                    return False
         return True
 
 
