@@ -28,7 +28,7 @@ class CodeTable(_Strict):
     """The twelve codes, their families, and how a turn's primary code is chosen."""
 
     default: str
-    precedence: list[str]
+    precedence: list[Union[str, list[str]]]
     codes: dict[str, CodeInfo]
 
     @model_validator(mode="after")
@@ -36,18 +36,27 @@ class CodeTable(_Strict):
         names = set(self.codes)
         if self.default not in names:
             raise ValueError(f"default code {self.default!r} is not one of the codes")
-        if sorted(self.precedence) != sorted(names):
-            missing = names - set(self.precedence)
-            extra = set(self.precedence) - names
+        listed = [c for tier in self.tiers() for c in tier]
+        if sorted(listed) != sorted(names):
+            missing = names - set(listed)
+            extra = set(listed) - names
             raise ValueError(f"precedence must list every code once (missing {sorted(missing)}, "
                              f"unknown {sorted(extra)})")
         return self
 
+    def tiers(self) -> list[list[str]]:
+        return [[t] if isinstance(t, str) else list(t) for t in self.precedence]
+
     def family(self, code: str) -> str:
         return self.codes[code].family
 
-    def rank(self, code: str) -> int:
-        return self.precedence.index(code)
+    def primary(self, weights: dict[str, int]) -> str:
+        """The primary code among those present (weights: characters each code covers)."""
+        for tier in self.tiers():
+            present = [c for c in tier if c in weights]
+            if present:
+                return max(present, key=lambda c: (weights[c], -tier.index(c)))
+        return self.default
 
 
 class Example(_Strict):

@@ -15,8 +15,8 @@ particular rule or code. For each sentence:
    sentence's content words are the client's own), `novelty` (at least this share are not).
 
 The turn's `codes` are the sentences' codes in order (the default code only when nothing else was
-found); the primary `code` is the first of them by the code table's precedence, which puts
-MI-non-adherent behaviour first so that it is never hidden.
+found); the primary `code` follows the code table's precedence (tiers; within a tier, the code
+covering most of the response), which puts MI-non-adherent behaviour first so it is never hidden.
 """
 
 from __future__ import annotations
@@ -188,7 +188,11 @@ class Classifier:
             codes.remove(default)
         if not codes:
             codes = [default]
-        primary = min(codes, key=self.codes.rank)
+        weights: dict[str, int] = {c: 0 for c in codes}
+        for r in results:
+            if r.code in weights:
+                weights[r.code] += len(r.text)
+        primary = self.codes.primary(weights)
         evidence = sorted({t for r in results if r.code in codes for t in r.tags},
                           key=lambda t: (t.start, t.rule))
         fired = sorted({self._tag(h, doc) for h in hits}, key=lambda t: (t.start, t.rule))
