@@ -13,7 +13,7 @@ from mi_coach.inputs import read_labelled
 GOLD = Path(__file__).parent / "data" / "gold.jsonl"
 # Floors: a little under the figures measured when they were set, so noise does not fail CI but a
 # real regression does. Raise them as the classifier improves; never lower them to pass.
-ACCURACY_FLOOR = 0.90
+ACCURACY_FLOOR = 0.93
 NON_ADHERENT_MISSED_CEILING = 0.05
 
 
@@ -33,3 +33,17 @@ def test_gold_accuracy_floor(clf):
                       clf.codes, str(GOLD))
     assert report.accuracy >= ACCURACY_FLOOR, report.as_dict()
     assert report.extra["non_adherent_missed_rate"] <= NON_ADHERENT_MISSED_CEILING, report.as_dict()
+
+
+HOLDOUT = Path(__file__).parent / "data" / "holdout.jsonl"
+# The held-out check set was written independently of the rules; its floor guards against
+# regressions on phrasing the rules were not written for. Measured 0.825 when set.
+HOLDOUT_ACCURACY_FLOOR = 0.80
+
+
+def test_holdout_accuracy_floor(clf):
+    kind, rows = read_labelled(str(HOLDOUT))
+    report = evaluate(kind, rows, clf.classify_many((r.text, r.client) for r in rows),
+                      clf.codes, str(HOLDOUT))
+    assert report.n == 240
+    assert report.accuracy >= HOLDOUT_ACCURACY_FLOOR, report.as_dict()
