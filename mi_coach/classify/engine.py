@@ -80,7 +80,7 @@ class Classifier:
         self._matcher = Matcher(nlp.vocab, validate=True)
         self._phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self._deps = DependencyMatcher(nlp.vocab, validate=True)
-        self._regex: list[tuple[Rule, list[re.Pattern[str]]]] = []
+        self._regex: list[tuple[Rule, re.Pattern[str]]] = []
         self._by_key: dict[str, Rule] = {}
         self._unless: dict[str, re.Pattern[str]] = {}
         self._client: dict[str, re.Pattern[str]] = {}
@@ -113,7 +113,12 @@ class Classifier:
             self._client[key] = re.compile(expand_lexicons(rule.client, lex, regex=True))
         try:
             if rule.kind == "regex":
-                self._regex.append((rule, [re.compile(p) for p in patterns]))
+                # One search per rule: its alternatives joined (each is checked on its own first,
+                # so a bad one is reported by itself).
+                for p in patterns:
+                    re.compile(p)
+                joined = patterns[0] if len(patterns) == 1 else "|".join(f"(?:{p})" for p in patterns)
+                self._regex.append((rule, re.compile(joined)))
             elif rule.kind == "phrase":
                 docs = [self._nlp.make_doc(p.lower()) for p in patterns]
                 self._phrases.add(key, docs)
@@ -245,14 +250,11 @@ class Classifier:
             for (norm, offsets), whole in zip(norms, wholes):
                 if not norm:
                     continue
-                for rule, regexes in self._regex:
+                for rule, rx in self._regex:
                     text, where = whole if rule.whole_sentence else (norm, offsets)
-                    for rx in regexes:
-                        m = rx.search(text)
-                        if m and m.end() > m.start():
-                            hits.append(_Hit(rule, where[m.start()],
-                                             where[max(m.end() - 1, m.start())] + 1))
-                            break
+                    m = rx.search(text)
+                    if m and m.end() > m.start():
+                        hits.append(_Hit(rule, where[m.start()], where[m.end() - 1] + 1))
         return _longest_per_rule(hits)
 
     def _conditions_hold(self, hit: _Hit, doc: Any, sentence_norm: str,

@@ -35,10 +35,14 @@ class RuleSet:
     codes: CodeTable
     rules: tuple[Rule, ...]
     lexicons: dict[str, tuple[str, ...]]
-    sources: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    # rule id -> (its file, the parsed file, where in it); lines are found only when asked for.
+    sources: dict[str, tuple[str, YamlDoc, tuple[Any, ...]]] = field(default_factory=dict)
 
     def where(self, rule_id: str) -> tuple[str, int | None]:
-        return self.sources.get(rule_id, ("?", None))
+        if rule_id not in self.sources:
+            return ("?", None)
+        path, doc, loc = self.sources[rule_id]
+        return path, doc.line_of(loc)
 
     def error(self, rule_id: str, message: str) -> MiCoachError:
         path, line = self.where(rule_id)
@@ -85,17 +89,17 @@ def load_ruleset(rule_dirs: tuple[Path, ...] | None = None) -> RuleSet:
     lexicons = _load_lexicons(base / "lexicons.yml")
     dirs = (base / "rules",) + tuple(rule_dirs or ())
     rules: list[Rule] = []
-    sources: dict[str, tuple[str, int | None]] = {}
+    sources: dict[str, tuple[str, YamlDoc, tuple[Any, ...]]] = {}
     for folder in dirs:
         files = sorted(Path(folder).glob("*.yml")) + sorted(Path(folder).glob("*.yaml"))
         for path in files:
             doc = load_yaml(path)
-            for rule, line in _rules_in(doc, path.stem, codes, lexicons):
+            for rule, loc in _rules_in(doc, path.stem, codes, lexicons):
                 if rule.id in sources:
-                    first = sources[rule.id]
-                    raise doc.error(f"rule id {rule.id!r} is also defined in {first[0]}:{first[1]}",
-                                    ("rules", rule.id.split(".", 1)[1]))
-                sources[rule.id] = (str(path), line)
+                    first_path, first_doc, first_loc = sources[rule.id]
+                    raise doc.error(f"rule id {rule.id!r} is also defined in "
+                                    f"{first_path}:{first_doc.line_of(first_loc)}", loc)
+                sources[rule.id] = (str(path), doc, loc)
                 rules.append(rule)
     if not rules:
         raise MiCoachError("no classifier rules found", path=str(base / "rules"))
@@ -103,7 +107,7 @@ def load_ruleset(rule_dirs: tuple[Path, ...] | None = None) -> RuleSet:
 
 
 def _rules_in(doc: YamlDoc, group: str, codes: CodeTable,
-              lexicons: dict[str, tuple[str, ...]]) -> list[tuple[Rule, int | None]]:
+              lexicons: dict[str, tuple[str, ...]]) -> list[tuple[Rule, tuple[Any, ...]]]:
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("rules"), dict):
         raise doc.error("expected a top-level mapping `rules:` of rule names to rules")
@@ -127,7 +131,7 @@ def _rules_in(doc: YamlDoc, group: str, codes: CodeTable,
         for ref in _lexicon_refs([rule.pattern, rule.client or "", rule.unless or ""]):
             if ref not in lexicons:
                 raise doc.error(f"unknown lexicon @{ref}", loc + ("pattern",))
-        out.append((rule, doc.line_of(loc)))
+        out.append((rule, loc))
     return out
 
 
