@@ -150,3 +150,11 @@ def test_every_result_code_is_a_wire_name(clf):
         r = clf.classify(text)
         assert r.code in CODES.codes
         assert set(r.codes) <= set(CODES.codes)
+
+
+def test_terminal_escapes_and_control_characters_do_not_glue_to_words(clf):
+    text = "\x1b[31mYou should\x1b[0m call\x07 them today."
+    r = clf.classify(text)
+    assert r.code == "righting_reflex"
+    for tag in r.evidence:
+        assert text[tag.start:tag.end] == tag.match

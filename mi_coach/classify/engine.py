@@ -136,16 +136,17 @@ class Classifier:
 
     # -- classifying ----------------------------------------------------------------------
     def classify(self, text: str, client: str | None = None) -> Classification:
-        doc = self._nlp(text, disable=self._skip_pipes) if self._skip_pipes else self._nlp(text)
+        clean = _blank_controls(text)
+        doc = self._nlp(clean, disable=self._skip_pipes) if self._skip_pipes else self._nlp(clean)
         return self._decide(doc, text, client)
 
     def classify_many(self, items: Iterable[tuple[str, str | None]],
                       batch_size: int = BATCH_SIZE) -> Iterator[Classification]:
         """Classify many (text, client) pairs in input order, with spaCy's batched `pipe`."""
-        pairs = ((text, client) for text, client in items)
-        for doc, client in self._nlp.pipe(pairs, as_tuples=True, batch_size=batch_size,
-                                          disable=self._skip_pipes):
-            yield self._decide(doc, doc.text, client)
+        pairs = ((_blank_controls(text), (text, client)) for text, client in items)
+        for doc, (text, client) in self._nlp.pipe(pairs, as_tuples=True, batch_size=batch_size,
+                                                  disable=self._skip_pipes):
+            yield self._decide(doc, text, client)
 
     def _sentences(self, doc: Any) -> list[Any]:
         if not len(doc):
@@ -180,9 +181,10 @@ class Classifier:
         results: list[SentenceResult] = []
         turn_refiners = [h for h in hits if h.rule.refines and h.rule.scope == "turn"]
         for sent, sent_hits in zip(sents, by_sent):
-            code, tags = self._sentence_code(sent_hits, doc, turn_refiners)
+            code, tags = self._sentence_code(sent_hits, doc, text, turn_refiners)
             results.append(SentenceResult(start=sent.start_char, end=sent.end_char,
-                                          text=sent.text, code=code, tags=tuple(tags)))
+                                          text=text[sent.start_char:sent.end_char], code=code,
+                                          tags=tuple(tags)))
 
         default = self.codes.default
         codes: list[str] = []
@@ -200,18 +202,18 @@ class Classifier:
         primary = self.codes.primary(weights)
         evidence = sorted({t for r in results if r.code in codes for t in r.tags},
                           key=lambda t: (t.start, t.rule))
-        fired = sorted({self._tag(h, doc) for h in hits}, key=lambda t: (t.start, t.rule))
+        fired = sorted({self._tag(h, doc, text) for h in hits}, key=lambda t: (t.start, t.rule))
         return Classification(text=text, client=client, code=primary,
                               family=self.codes.family(primary), codes=tuple(codes),
                               evidence=tuple(evidence), fired=tuple(fired),
                               sentences=tuple(results), degraded=self.pipeline.degraded)
 
-    def _sentence_code(self, hits: list[_Hit], doc: Any,
+    def _sentence_code(self, hits: list[_Hit], doc: Any, text: str,
                        turn_refiners: list[_Hit]) -> tuple[str, list[Tag]]:
         base = [h for h in hits if not h.rule.refines]
         if base:
             best = max(base, key=lambda h: (h.rule.priority, -h.start, h.end - h.start))
-            code, tags = best.rule.code, [self._tag(best, doc)]
+            code, tags = best.rule.code, [self._tag(best, doc, text)]
         else:
             code, tags = self.codes.default, []
         refiners = [h for h in hits if h.rule.refines and h.rule.scope == "sentence"]
@@ -224,13 +226,13 @@ class Classifier:
             best = max(fitting, key=lambda h: (h.rule.priority, -h.start))
             used.add(best.rule.id)
             code = best.rule.code
-            tags.append(self._tag(best, doc))
+            tags.append(self._tag(best, doc, text))
         return code, tags
 
-    def _tag(self, hit: _Hit, doc: Any) -> Tag:
+    def _tag(self, hit: _Hit, doc: Any, text: str) -> Tag:
         span = doc[hit.start:hit.end]
         return Tag(rule=hit.rule.id, code=hit.rule.code, start=span.start_char,
-                   end=span.end_char, match=span.text)
+                   end=span.end_char, match=text[span.start_char:span.end_char])
 
     def _hits(self, doc: Any, norms: list[tuple[str, list[int]]],
               wholes: list[tuple[str, list[int]]]) -> list[_Hit]:
@@ -296,6 +298,15 @@ class _ClientContext:
     def has(self, token: Any) -> bool:
         return (_stem(token.norm_, self.same) in self.stems
                 or _stem(token.lemma_ or token.norm_, self.same) in self.stems)
+
+
+_CONTROLS = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _blank_controls(text: str) -> str:
+    """Terminal escape sequences and control characters become spaces of the same length, so
+    they never glue to words and every character offset still points into the original text."""
+    return _CONTROLS.sub(lambda m: " " * len(m.group()), text)
 
 
 def _longest_per_rule(hits: list[_Hit]) -> list[_Hit]:
