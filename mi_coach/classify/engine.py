@@ -113,12 +113,16 @@ class Classifier:
             self._client[key] = re.compile(expand_lexicons(rule.client, lex, regex=True))
         try:
             if rule.kind == "regex":
-                # One search per rule: its alternatives joined (each is checked on its own first,
-                # so a bad one is reported by itself).
-                for p in patterns:
-                    re.compile(p)
+                # One search per rule: its alternatives joined. If that fails, compiling each
+                # alternative on its own names the bad one.
                 joined = patterns[0] if len(patterns) == 1 else "|".join(f"(?:{p})" for p in patterns)
-                self._regex.append((rule, re.compile(joined)))
+                try:
+                    compiled = re.compile(joined)
+                except re.error:
+                    for p in patterns:
+                        re.compile(p)
+                    raise
+                self._regex.append((rule, compiled))
             elif rule.kind == "phrase":
                 docs = [self._nlp.make_doc(p.lower()) for p in patterns]
                 self._phrases.add(key, docs)
@@ -129,7 +133,7 @@ class Classifier:
             else:
                 self._deps.add(key, patterns)
                 self._has_dep_rules = True
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, re.error) as exc:
             lines = [ln.strip("- ") for ln in str(exc).splitlines() if "->" in ln]
             detail = "; ".join(lines[:3]) or str(exc).strip().splitlines()[0]
             raise self.ruleset.error(rule.id, f"bad {rule.kind} pattern: {detail[:300]}") from None
