@@ -40,7 +40,7 @@ def texts(n: int) -> list[str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--batch", type=int, default=5000, help="texts in the batch test")
     args = ap.parse_args()
     from mi_coach.nlp import get_pipeline
