@@ -1,4 +1,5 @@
-"""Accuracy of the classifier: `mi-coach eval` on the gold set, the held-out check set, and the
+"""Accuracy of the classifier: `mi-coach eval` on the gold set, the held-out check set (whole, and
+its two halves: odd ids were used to find missed phrasings, even ids never looked at), and the
 AnnoMI development data in ../shared/data (skipped cleanly when it is not there).
 
 Run from the repository root:  python bench/accuracy.py
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,8 +25,25 @@ KEYS = ["n", "accuracy", "macro_f1", "family_accuracy", "family_macro_f1", "non_
         "simple_complex_accuracy"]
 
 
+def halves(path: Path, folder: Path) -> list[tuple[str, Path]]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    out = []
+    for name, parity in (("odd ids, used to find missed phrasings", 1),
+                         ("even ids, never looked at", 0)):
+        part = folder / f"holdout_{parity}.jsonl"
+        part.write_text("".join(json.dumps(r) + "\n" for r in rows
+                                if int(r["id"].lstrip("h")) % 2 == parity), encoding="utf-8")
+        out.append((f"held-out check set, {name}", part))
+    return out
+
+
 def main() -> int:
-    for title, path in SETS:
+    tmp = tempfile.TemporaryDirectory()
+    sets = list(SETS)
+    holdout = SETS[1][1]
+    if holdout.exists():
+        sets[2:2] = halves(holdout, Path(tmp.name))
+    for title, path in sets:
         print(f"== {title}")
         if not path.exists():
             print("   skipped: file not found")
