@@ -46,12 +46,16 @@ class _Hit:
 
 
 def _stem(word: str, same: dict[str, str]) -> str:
+    """A crude stem for comparing a response with the client's words: equivalents mapped, a
+    common suffix dropped, long words cut to their first four letters (noise/noisy,
+    applied/applications)."""
     w = word.lower()
     w = same.get(w, w)
     for suffix in _SUFFIXES:
         if len(w) > len(suffix) + 2 and w.endswith(suffix):
-            return w[: -len(suffix)]
-    return w
+            w = w[: -len(suffix)]
+            break
+    return w[:4] if len(w) >= 5 else w
 
 
 def _uses(pattern: Any, keys: set[str]) -> bool:
