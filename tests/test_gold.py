@@ -37,8 +37,8 @@ def test_gold_accuracy_floor(clf):
 
 HOLDOUT = Path(__file__).parent / "data" / "holdout.jsonl"
 # The held-out check set was written independently of the rules; its floor guards against
-# regressions on phrasing the rules were not written for. Measured 0.825 when set.
-HOLDOUT_ACCURACY_FLOOR = 0.80
+# regressions on phrasing the rules were not written for. Measured 0.842 when set.
+HOLDOUT_ACCURACY_FLOOR = 0.82
 
 
 def test_holdout_accuracy_floor(clf):
