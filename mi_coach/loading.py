@@ -163,16 +163,6 @@ def validate(doc: YamlDoc, model: type[M], data: Any = None, loc: tuple[Any, ...
         raise doc.error(_describe(err) + more, full) from None
 
 
-def validation_problems(doc: YamlDoc, model: type[BaseModel], data: Any,
-                        loc: tuple[Any, ...] = ()) -> list[MiCoachError]:
-    """Every problem at once (for `validate`-style reports)."""
-    try:
-        model.model_validate(data)
-    except ValidationError as exc:
-        return [doc.error(_describe(e), loc + tuple(e["loc"])) for e in exc.errors()]
-    return []
-
-
 def _describe(err: dict[str, Any]) -> str:
     msg = err.get("msg", "invalid value")
     if err.get("type") == "missing":

@@ -94,7 +94,3 @@ def register_extensions() -> None:
         # True on the first token of a sentence that is not a filler ("okay", "so", "um").
         Token.set_extension("mi_lead", default=False)
 
-
-def classify_pipes(nlp: Any) -> list[str]:
-    """Components present but not needed to classify (none, when loaded by get_pipeline)."""
-    return [p for p in NOT_NEEDED_FOR_CLASSIFYING if p in nlp.pipe_names]

@@ -28,7 +28,7 @@ from typing import Any, Iterable, Iterator
 from mi_coach.classify.ruleset import RuleSet, expand_lexicons, load_normalization, load_ruleset
 from mi_coach.errors import MiCoachError
 from mi_coach.models import Classification, Rule, SentenceResult, Tag
-from mi_coach.nlp import Pipeline, classify_pipes, get_pipeline
+from mi_coach.nlp import Pipeline, get_pipeline
 
 # Token attributes that only a trained pipeline fills in; rules using them are skipped when the
 # pipeline is blank (degraded mode).
@@ -80,7 +80,6 @@ class Classifier:
         self.same_words = dict(norms.same_words)
         nlp = pipeline.nlp
         self._nlp = nlp
-        self._skip_pipes = classify_pipes(nlp)
         self._matcher = Matcher(nlp.vocab, validate=True)
         self._phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self._deps = DependencyMatcher(nlp.vocab, validate=True)
@@ -93,7 +92,6 @@ class Classifier:
         for rule in ruleset.rules:
             self._compile(rule)
         self._whole_regex = any(r.whole_sentence for r, _ in self._regex)
-        self._turn_refiners = any(r.refines and r.scope == "turn" for r in ruleset.rules)
 
     # -- compiling ------------------------------------------------------------------------
     def _compile(self, rule: Rule) -> None:
@@ -145,15 +143,14 @@ class Classifier:
     # -- classifying ----------------------------------------------------------------------
     def classify(self, text: str, client: str | None = None) -> Classification:
         clean = _blank_controls(text)
-        doc = self._nlp(clean, disable=self._skip_pipes) if self._skip_pipes else self._nlp(clean)
+        doc = self._nlp(clean)
         return self._decide(doc, text, client)
 
     def classify_many(self, items: Iterable[tuple[str, str | None]],
                       batch_size: int = BATCH_SIZE) -> Iterator[Classification]:
         """Classify many (text, client) pairs in input order, with spaCy's batched `pipe`."""
         pairs = ((_blank_controls(text), (text, client)) for text, client in items)
-        for doc, (text, client) in self._nlp.pipe(pairs, as_tuples=True, batch_size=batch_size,
-                                                  disable=self._skip_pipes):
+        for doc, (text, client) in self._nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
             yield self._decide(doc, text, client)
 
     def _sentences(self, doc: Any) -> list[Any]:
