@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SETS = [
     ("gold set (tests/data/gold.jsonl)", ROOT / "tests" / "data" / "gold.jsonl"),
     ("held-out check set (tests/data/holdout.jsonl)", ROOT / "tests" / "data" / "holdout.jsonl"),
+    ("probes written while developing the rules (tests/data/probes.jsonl)",
+     ROOT / "tests" / "data" / "probes.jsonl"),
     ("AnnoMI dev (../shared/data/annomi_dev.csv)", ROOT.parent / "shared" / "data" / "annomi_dev.csv"),
 ]
 KEYS = ["n", "accuracy", "macro_f1", "family_accuracy", "family_macro_f1", "non_adherent_missed",
@@ -42,7 +44,7 @@ def main() -> int:
     sets = list(SETS)
     holdout = SETS[1][1]
     if holdout.exists():
-        sets[2:2] = halves(holdout, Path(tmp.name))
+        sets[3:3] = halves(holdout, Path(tmp.name))
     for title, path in sets:
         print(f"== {title}")
         if not path.exists():
