@@ -50,7 +50,7 @@ def test_holdout_accuracy_floor(clf):
 
 
 PROBES = Path(__file__).parent / "data" / "probes.jsonl"
-# Probes: 280 responses written while developing the rules, one family of phrasing at a time
+# Probes: 300 responses written while developing the rules, one family of phrasing at a time
 # (sarcasm, hints, British idiom, social replies …), each written before the rule that now catches
 # it. They are development data like the gold set, kept as a regression net. Measured 0.90 when set.
 PROBES_ACCURACY_FLOOR = 0.88

@@ -171,8 +171,8 @@ class Classifier:
             leads.append(lead)
         norms = [_normalised(doc, lead, sent.end) if lead is not None else ("", [])
                  for sent, lead in zip(sents, leads)]
-        wholes = [_normalised(doc, sent.start, sent.end) if lead is not None else ("", [])
-                  for sent, lead in zip(sents, leads)] if self._whole_regex else norms
+        wholes = [_normalised(doc, sent.start, sent.end) for sent in sents] \
+            if self._whole_regex else norms
         sent_of = _sentence_index(sents)
         hits = self._hits(doc, norms, wholes)
         ctx = _ClientContext(self._nlp, client, self.same_words) if client is not None else None
@@ -255,10 +255,10 @@ class Classifier:
                                  max(token_ids) + 1))
         if self._regex:
             for (norm, offsets), whole in zip(norms, wholes):
-                if not norm:
-                    continue
                 for rule, rx in self._regex:
                     text, where = whole if rule.whole_sentence else (norm, offsets)
+                    if not text:
+                        continue
                     m = rx.search(text)
                     if m and m.end() > m.start():
                         hits.append(_Hit(rule, where[m.start()], where[m.end() - 1] + 1))
