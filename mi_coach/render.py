@@ -102,7 +102,7 @@ def classification_panel(c: "Classification", rules: "RuleSet", explain: bool = 
 
 def fired_table(c: "Classification") -> None:
     table = Table(title="Every rule that fired", title_justify="left")
-    table.add_column("rule")
+    table.add_column("rule", overflow="fold")
     table.add_column("code")
     table.add_column("chars", justify="right")
     table.add_column("match")
