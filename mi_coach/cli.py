@@ -132,8 +132,8 @@ def classify(
 
     if (text is None) == (input_ is None):
         raise MiCoachError("give a response to classify, or --input FILE (not both)")
-    clf = _classifier()
     if input_ is None:
+        clf = _classifier()
         result = clf.classify(text or "", client)
         chosen = fmt or ClassifyFormat.panel
         if chosen == ClassifyFormat.panel:
@@ -150,7 +150,8 @@ def classify(
 
     from mi_coach.inputs import parse_items, read_source
 
-    items = parse_items(read_source(input_))
+    items = parse_items(read_source(input_))  # bad input fails before the pipeline loads
+    clf = _classifier()
     if client is not None:
         items = [type(i)(i.text, i.client if i.client is not None else client) for i in items]
     results = clf.classify_many((i.text, i.client) for i in items)
@@ -187,7 +188,7 @@ def eval_(
     from mi_coach.evaluate import evaluate
     from mi_coach.inputs import read_labelled
 
-    kind, rows = read_labelled(file)
+    kind, rows = read_labelled(file)  # bad data fails before the pipeline loads
     clf = _classifier()
     report = evaluate(kind, rows, clf.classify_many((r.text, r.client) for r in rows),
                       clf.codes, file)
