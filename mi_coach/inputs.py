@@ -10,10 +10,9 @@ import io
 import json
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from mi_coach.errors import MiCoachError
-from mi_coach.loading import decode_utf8
+from mi_coach.loading import decode_utf8, read_text
 
 MAX_INPUT_BYTES = 512 * 1024 * 1024
 
@@ -37,21 +36,7 @@ def read_source(source: str) -> str:
     if source == "-":
         raw = sys.stdin.buffer.read()
         return decode_utf8(raw, "<stdin>")
-    path = Path(source)
-    try:
-        if path.is_dir():
-            raise MiCoachError("is a folder, not a file", path=source)
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise MiCoachError(f"file is too large ({size:,} bytes)", path=source)
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise MiCoachError("no such file", path=source) from None
-    except PermissionError:
-        raise MiCoachError("permission denied", path=source) from None
-    except OSError as exc:
-        raise MiCoachError(f"cannot read: {exc.strerror or exc}", path=source) from None
-    return decode_utf8(raw, source)
+    return read_text(source, max_bytes=MAX_INPUT_BYTES)
 
 
 def parse_items(text: str) -> list[Item]:

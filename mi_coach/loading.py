@@ -117,6 +117,8 @@ def read_text(path: str | Path, *, max_bytes: int = MAX_DATA_FILE_BYTES) -> str:
         raise MiCoachError("is a folder, not a file", path=str(path)) from None
     except FileNotFoundError:
         raise MiCoachError("no such file", path=str(path)) from None
+    except PermissionError:
+        raise MiCoachError("permission denied", path=str(path)) from None
     except OSError as exc:
         raise MiCoachError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
     return decode_utf8(raw, str(path))

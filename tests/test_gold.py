@@ -7,6 +7,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from mi_coach.evaluate import evaluate
 from mi_coach.inputs import read_labelled
 
@@ -27,37 +29,32 @@ def test_gold_set_integrity(clf):
     assert all(r["client"].strip() and r["text"] is not None for r in rows)
 
 
-def test_gold_accuracy_floor(clf):
-    kind, rows = read_labelled(str(GOLD))
-    report = evaluate(kind, rows, clf.classify_many((r.text, r.client) for r in rows),
-                      clf.codes, str(GOLD))
-    assert report.accuracy >= ACCURACY_FLOOR, report.as_dict()
+DATA = Path(__file__).parent / "data"
+# (file, accuracy floor, expected size or None). Why each floor is what it is:
+# - gold: where the rules were developed; measured 0.949.
+# - holdout: written independently of the rules; guards against regressions on phrasing the rules
+#   were not written for; measured 0.850.
+# - probes: 300 responses written while developing the rules, one family of phrasing at a time
+#   (sarcasm, hints, British idiom, social replies …), each before the rule that now catches it;
+#   development data like the gold set, kept as a regression net; measured 0.903.
+FLOORS = [("gold.jsonl", ACCURACY_FLOOR, None), ("holdout.jsonl", 0.82, 240),
+          ("probes.jsonl", 0.88, None)]
+
+
+def _report(clf, path: Path):
+    kind, rows = read_labelled(str(path))
+    return evaluate(kind, rows, clf.classify_many((r.text, r.client) for r in rows),
+                    clf.codes, str(path))
+
+
+@pytest.mark.parametrize("name,floor,size", FLOORS, ids=[f[0] for f in FLOORS])
+def test_accuracy_floor(clf, name, floor, size):
+    report = _report(clf, DATA / name)
+    if size is not None:
+        assert report.n == size
+    assert report.accuracy >= floor, report.as_dict()
+
+
+def test_gold_non_adherent_is_rarely_missed(clf):
+    report = _report(clf, GOLD)
     assert report.extra["non_adherent_missed_rate"] <= NON_ADHERENT_MISSED_CEILING, report.as_dict()
-
-
-HOLDOUT = Path(__file__).parent / "data" / "holdout.jsonl"
-# The held-out check set was written independently of the rules; its floor guards against
-# regressions on phrasing the rules were not written for. Measured 0.842 when set.
-HOLDOUT_ACCURACY_FLOOR = 0.82
-
-
-def test_holdout_accuracy_floor(clf):
-    kind, rows = read_labelled(str(HOLDOUT))
-    report = evaluate(kind, rows, clf.classify_many((r.text, r.client) for r in rows),
-                      clf.codes, str(HOLDOUT))
-    assert report.n == 240
-    assert report.accuracy >= HOLDOUT_ACCURACY_FLOOR, report.as_dict()
-
-
-PROBES = Path(__file__).parent / "data" / "probes.jsonl"
-# Probes: 300 responses written while developing the rules, one family of phrasing at a time
-# (sarcasm, hints, British idiom, social replies …), each written before the rule that now catches
-# it. They are development data like the gold set, kept as a regression net. Measured 0.90 when set.
-PROBES_ACCURACY_FLOOR = 0.88
-
-
-def test_probe_accuracy_floor(clf):
-    kind, rows = read_labelled(str(PROBES))
-    report = evaluate(kind, rows, clf.classify_many((r.text, r.client) for r in rows),
-                      clf.codes, str(PROBES))
-    assert report.accuracy >= PROBES_ACCURACY_FLOOR, report.as_dict()

@@ -34,7 +34,6 @@ from mi_coach.nlp import Pipeline, get_pipeline
 # pipeline is blank (degraded mode).
 _NEEDS_TRAINED = {"POS", "TAG", "DEP", "LEMMA", "MORPH", "ENT_TYPE", "ENT_IOB", "ENT_ID",
                   "SENT_START", "IS_SENT_START"}
-_SUFFIXES = ("ing", "ed", "es", "s", "ly")
 BATCH_SIZE = 256
 
 
@@ -45,13 +44,13 @@ class _Hit:
     end: int
 
 
-def _stem(word: str, same: dict[str, str]) -> str:
+def _stem(word: str, same: dict[str, str], suffixes: tuple[str, ...]) -> str:
     """A crude stem for comparing a response with the client's words: equivalents mapped, a
     common suffix dropped, long words cut to their first four letters (noise/noisy,
     applied/applications)."""
     w = word.lower()
     w = same.get(w, w)
-    for suffix in _SUFFIXES:
+    for suffix in suffixes:
         if len(w) > len(suffix) + 2 and w.endswith(suffix):
             w = w[: -len(suffix)]
             break
@@ -78,6 +77,7 @@ class Classifier:
         norms = load_normalization()
         self.fillers = frozenset(norms.fillers)
         self.same_words = dict(norms.same_words)
+        self.suffixes = tuple(norms.suffixes)
         nlp = pipeline.nlp
         self._nlp = nlp
         self._matcher = Matcher(nlp.vocab, validate=True)
@@ -175,7 +175,8 @@ class Classifier:
             if self._whole_regex else norms
         sent_of = _sentence_index(sents)
         hits = self._hits(doc, norms, wholes)
-        ctx = _ClientContext(self._nlp, client, self.same_words) if client is not None else None
+        ctx = (_ClientContext(self._nlp, client, self.same_words, self.suffixes)
+               if client is not None else None)
         hits = [h for h in hits
                 if self._conditions_hold(h, doc, norms[sent_of[h.start]][0], ctx)]
 
@@ -294,15 +295,18 @@ class Classifier:
 class _ClientContext:
     """The client's preceding statement, tokenised only (cheap): its norms and word stems."""
 
-    def __init__(self, nlp: Any, client: str, same_words: dict[str, str]) -> None:
+    def __init__(self, nlp: Any, client: str, same_words: dict[str, str],
+                 suffixes: tuple[str, ...]) -> None:
         toks = nlp.tokenizer(client)
         self.same = same_words
+        self.suffixes = suffixes
         self.norm = " ".join(t.norm_ for t in toks)
-        self.stems = {_stem(t.norm_, same_words) for t in toks if t.is_alpha or t.like_num}
+        self.stems = {_stem(t.norm_, same_words, suffixes) for t in toks
+                      if t.is_alpha or t.like_num}
 
     def has(self, token: Any) -> bool:
-        return (_stem(token.norm_, self.same) in self.stems
-                or _stem(token.lemma_ or token.norm_, self.same) in self.stems)
+        return (_stem(token.norm_, self.same, self.suffixes) in self.stems
+                or _stem(token.lemma_ or token.norm_, self.same, self.suffixes) in self.stems)
 
 
 _CONTROLS = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f]")

@@ -26,6 +26,7 @@ LEXICON_REF = re.compile(r"\{@([A-Za-z_][\w]*)\}")
 class Normalization(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     spellings: dict[str, str | list[tuple[str, str]]] = Field(default_factory=dict)
+    suffixes: list[str] = Field(default_factory=list)
     same_words: dict[str, str] = Field(default_factory=dict)
     fillers: list[str] = Field(default_factory=list)
 
