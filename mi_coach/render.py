@@ -60,15 +60,6 @@ def _code_text(code: str, family: str, label: str | None = None) -> Text:
     return Text(label or code, style=FAMILY_STYLE.get(family, ""))
 
 
-def _primary_rule(c: "Classification", rules: "RuleSet") -> Any:
-    """The rule whose feedback speaks for the primary code: the last tag that set it."""
-    tags = [t for t in c.evidence if t.code == c.code]
-    if not tags:
-        return None
-    by_id = {r.id: r for r in rules.rules}
-    return by_id.get(tags[-1].rule)
-
-
 def classification_panel(c: "Classification", rules: "RuleSet", explain: bool = False) -> None:
     codes = rules.codes
     info = codes.codes[c.code]
@@ -85,7 +76,7 @@ def classification_panel(c: "Classification", rules: "RuleSet", explain: bool = 
     triggers = [t for t in c.evidence if t.match.strip()]
     if triggers:
         body.add_row("Because of", ", ".join(f"\u201c{safe(t.match)}\u201d" for t in triggers))
-    rule = _primary_rule(c, rules)
+    rule = rules.primary_rule(c)
     if rule is not None:
         body.add_row("Feedback", safe(rule.feedback))
         if rule.alternative:

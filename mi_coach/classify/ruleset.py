@@ -45,6 +45,15 @@ class RuleSet:
         path, doc, loc = self.sources[rule_id]
         return path, doc.line_of(loc)
 
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def primary_rule(self, c: Any) -> Rule | None:
+        """The rule whose feedback speaks for a classification's primary code: the last tag that
+        set it."""
+        tags = [t for t in c.evidence if t.code == c.code]
+        return self.rule(tags[-1].rule) if tags else None
+
     def error(self, rule_id: str, message: str) -> MiCoachError:
         path, line = self.where(rule_id)
         return MiCoachError(message, path=path, line=line, field=rule_id)

@@ -1,0 +1,191 @@
+"""Transcripts: the versioned JSON record of a practice session, and where it is kept.
+
+A transcript is written after every turn with an atomic replace (write a temporary file in the same
+folder, flush it to disk, rename it over the old one), readable only by its owner (0600) in a
+folder only its owner can enter (0700). A crash or Ctrl-C therefore loses no completed turn.
+
+Where: `--data-dir DIR`, else `MI_COACH_DATA`, else the platform's usual place for user data
+($XDG_DATA_HOME/mi-coach or ~/.local/share/mi-coach; ~/Library/Application Support/mi-coach on
+macOS; %APPDATA%\\mi-coach on Windows). Transcripts live in its `transcripts/` folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from mi_coach.errors import MiCoachError
+
+SCHEMA = "mi-coach/transcript"
+VERSION = 1
+Status = Literal["in_progress", "success", "rupture", "turn_limit"]
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ClientTurn(_Record):
+    text: str
+    talk: Literal["change", "sustain", "neutral", "discord"]
+    thought: str
+
+
+class Turn(_Record):
+    n: int = Field(ge=1)
+    state: str
+    client: ClientTurn
+    response: str
+    code: str
+    family: str
+    codes: list[str]
+    evidence: list[dict[str, Any]]
+    feedback: Optional[str] = None
+    rapport_before: int
+    rapport_after: int
+    next_state: str
+    missed_chance: bool = False
+    better: Optional[str] = None
+
+
+class Transcript(_Record):
+    schema_: Literal["mi-coach/transcript"] = Field(SCHEMA, alias="schema")
+    version: Literal[1] = VERSION
+    id: str
+    scenario: str
+    scenario_title: str
+    scenario_source: str
+    trainee: Optional[str] = None
+    feedback: Literal["turn", "end"] = "turn"
+    seed: int
+    started: str
+    updated: str
+    finished: Optional[str] = None
+    status: Status = "in_progress"
+    state: str
+    rapport: int
+    turns: list[Turn] = Field(default_factory=list)
+    scores: Optional[dict[str, Any]] = None
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @classmethod
+    def new(cls, *, scenario_id: str, scenario_title: str, scenario_source: str,
+            trainee: str | None, feedback: Literal["turn", "end"], seed: int, state: str,
+            rapport: int) -> "Transcript":
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        return cls(id=f"{stamp}-{scenario_id}-{secrets.token_hex(2)}", scenario=scenario_id,
+                   scenario_title=scenario_title, scenario_source=scenario_source, trainee=trainee,
+                   feedback=feedback, seed=seed, started=now(), updated=now(), state=state,
+                   rapport=rapport)
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(by_alias=True), ensure_ascii=False, indent=2) + "\n"
+
+
+def data_dir(explicit: str | None = None) -> Path:
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("MI_COACH_DATA")
+    if env:
+        return Path(env).expanduser()
+    home = Path.home()
+    if sys.platform == "win32":  # pragma: no cover - platform specific
+        return Path(os.environ.get("APPDATA", home / "AppData" / "Roaming")) / "mi-coach"
+    if sys.platform == "darwin":  # pragma: no cover - platform specific
+        return home / "Library" / "Application Support" / "mi-coach"
+    xdg = os.environ.get("XDG_DATA_HOME")
+    return (Path(xdg) if xdg else home / ".local" / "share") / "mi-coach"
+
+
+def transcripts_dir(explicit: str | None = None, create: bool = True) -> Path:
+    folder = data_dir(explicit) / "transcripts"
+    if create:
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.chmod(folder, 0o700)
+        except OSError as exc:
+            raise MiCoachError(f"cannot create the data folder: {exc.strerror or exc}",
+                               path=str(folder)) from None
+    return folder
+
+
+def write_private(path: Path, text: str) -> None:
+    """Atomically replace `path` with `text`, readable and writable by the owner only."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600) if hasattr(os, "fchmod") else None
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        os.chmod(path, 0o600)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def save(transcript: Transcript, folder: Path) -> Path:
+    transcript.updated = now()
+    path = folder / f"{transcript.id}.json"
+    try:
+        write_private(path, transcript.to_json())
+    except OSError as exc:
+        raise MiCoachError(f"cannot save the transcript: {exc.strerror or exc}",
+                           path=str(path)) from None
+    return path
+
+
+def load(path: str | Path) -> Transcript:
+    from mi_coach.loading import read_text
+
+    text = read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise MiCoachError(f"not JSON: {exc.msg}", path=str(path), line=exc.lineno) from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise MiCoachError(f"not a mi-coach transcript (no \"schema\": \"{SCHEMA}\")",
+                           path=str(path))
+    if data.get("version") != VERSION:
+        raise MiCoachError(f"transcript version {data.get('version')!r} is not supported "
+                           f"(this mi-coach reads version {VERSION})", path=str(path))
+    try:
+        return Transcript.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise MiCoachError(err["msg"], path=str(path),
+                           field=".".join(str(p) for p in err["loc"])) from None
+
+
+def listing(folder: Path) -> list[tuple[Path, Transcript]]:
+    """Every readable transcript in the folder, oldest first (unreadable ones are skipped)."""
+    found = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            found.append((path, load(path)))
+        except MiCoachError:
+            continue
+    found.sort(key=lambda pt: (pt[1].updated, pt[0].name))
+    return found
+
+
+def last_unfinished(folder: Path) -> tuple[Path, Transcript] | None:
+    open_ = [(p, t) for p, t in listing(folder) if t.status == "in_progress"]
+    return open_[-1] if open_ else None
