@@ -198,5 +198,129 @@ def eval_(
         render.eval_report(report)
 
 
+ScenariosOpt = Annotated[Optional[str], typer.Option(
+    "--scenarios", envvar=None, metavar="DIR",
+    help="Also load scenarios from this folder (MI_COACH_SCENARIOS adds folders too).")]
+DataDirOpt = Annotated[Optional[str], typer.Option(
+    "--data-dir", metavar="DIR",
+    help="Where transcripts are kept (default: MI_COACH_DATA, else your user data folder).")]
+
+
+class Feedback(str, Enum):
+    turn = "turn"
+    end = "end"
+
+
+@app.command()
+@guarded
+def practice(
+    scenario: Annotated[Optional[str], typer.Argument(
+        help="Scenario id (or a scenario YAML file); omit it for a menu.", show_default=False)]
+        = None,
+    trainee: Annotated[Optional[str], typer.Option(
+        "--trainee", "-t", help="Your name, recorded in the transcript.")] = None,
+    feedback: Annotated[Feedback, typer.Option(
+        "--feedback", help="turn: feedback after every response; end: assessment mode, "
+                           "feedback only in the final scorecard.")] = Feedback.turn,
+    seed: Annotated[Optional[int], typer.Option(
+        "--seed", help="Seed for the client's lines (the same seed replays the same session).")]
+        = None,
+    responses: Annotated[Optional[str], typer.Option(
+        "--responses", "-r", metavar="FILE",
+        help="Run a whole session from a file of responses, one per line (\"-\" or piped "
+             "standard input works too).")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue your last unfinished session.")] = False,
+    data_dir: DataDirOpt = None,
+    scenarios_dir: ScenariosOpt = None,
+) -> None:
+    """Practise on a scripted client: respond turn by turn, get feedback, finish with a scorecard."""
+    from mi_coach import practice as loop
+    from mi_coach import scenarios as sc
+    from mi_coach import transcript as tr
+
+    if resume and scenario:
+        raise MiCoachError("--resume continues the last unfinished session; leave out the scenario")
+    reader: loop.Reader
+    if responses is not None or not sys.stdin.isatty():
+        from mi_coach.inputs import read_source
+
+        source = responses if responses is not None else "-"
+        reader = loop.ScriptReader(read_source(source).splitlines())
+    else:
+        reader = loop.Reader()
+    folder = tr.transcripts_dir(data_dir)
+    if resume:
+        found = tr.last_unfinished(folder)
+        if found is None:
+            raise MiCoachError(f"no unfinished session to resume in {folder}")
+        _, transcript = found
+        loaded = _scenario_for(transcript, scenarios_dir)
+        if transcript.state not in loaded.scenario.states:
+            raise MiCoachError(f"the scenario {loaded.scenario.id!r} has changed since this "
+                               f"session was saved (no state {transcript.state!r})")
+    else:
+        if scenario is None:
+            every = sc.load_all(scenarios_dir)
+            choices = [(s.scenario.id, s.scenario.title, s.scenario.setting,
+                        s.scenario.difficulty) for s in every.values()]
+            scenario = loop.pick_scenario(choices, reader)
+        loaded = sc.find(scenario, scenarios_dir)
+        from mi_coach.session import new_transcript
+
+        transcript = new_transcript(loaded.scenario, trainee=trainee, feedback=feedback.value,
+                                    seed=seed if seed is not None else loop.new_seed(),
+                                    source=loaded.path)
+    clf = _classifier()
+    from mi_coach.session import Session
+
+    session = Session(loaded.scenario, clf, transcript)
+    result = loop.run(session, reader, folder, clf.codes, resumed=resume)
+    if result.how == "interrupted":
+        raise typer.Exit(130)
+
+
+def _scenario_for(transcript: Any, scenarios_dir: str | None) -> Any:
+    from mi_coach import scenarios as sc
+
+    try:
+        return sc.find(transcript.scenario, scenarios_dir)
+    except MiCoachError:
+        return sc.load_scenario_file(transcript.scenario_source)
+
+
+scenarios_app = typer.Typer(help="List the scripted clients, or describe one.",
+                            no_args_is_help=False, rich_markup_mode=None)
+app.add_typer(scenarios_app, name="scenarios")
+
+
+@scenarios_app.callback(invoke_without_command=True)
+@guarded
+def scenarios_list(ctx: typer.Context, scenarios_dir: ScenariosOpt = None) -> None:
+    """List the scripted clients (built-in and from your folders)."""
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = {"scenarios_dir": scenarios_dir}
+        return
+    from mi_coach import render
+    from mi_coach import scenarios as sc
+
+    render.scenario_table(list(sc.load_all(scenarios_dir).values()))
+
+
+@scenarios_app.command("show")
+@guarded
+def scenarios_show(
+    ctx: typer.Context,
+    scenario: Annotated[str, typer.Argument(help="Scenario id (or a scenario YAML file).")],
+    scenarios_dir: ScenariosOpt = None,
+) -> None:
+    """Describe one scripted client: persona, skills, content notes, shape."""
+    from mi_coach import render
+    from mi_coach import scenarios as sc
+
+    extra = scenarios_dir or (ctx.obj or {}).get("scenarios_dir")
+    render.scenario_detail(sc.find(scenario, extra))
+
+
 def main() -> None:
     app()

@@ -154,3 +154,244 @@ def eval_report(report: "Report") -> None:
 def _abbrev(label: str) -> str:
     parts = label.split("_")
     return "".join(p[0] for p in parts).upper() if len(parts) > 1 else label[:5].upper()
+
+
+# -- practice sessions --------------------------------------------------------------------------
+
+TALK_STYLE = {"change": "green", "sustain": "yellow", "neutral": "dim", "discord": "red"}
+
+
+def ask(prompt: str) -> str:
+    """One line from the trainee (raises EOFError at the end of input)."""
+    console.print(f"[bold]{prompt}[/]", end="")
+    return input()
+
+
+def echo_response(prompt: str, line: str) -> None:
+    console.print(f"[bold]{prompt}[/]{safe(line)}")
+
+
+def note(message: str) -> None:
+    console.print(f"[dim]{safe(message)}[/]")
+
+
+def rapport_bar(value: int, delta: int | None = None) -> Text:
+    bar = Text("rapport ")
+    style = "green" if value >= 6 else "yellow" if value >= 3 else "red"
+    bar.append("\u2588" * value, style=style)
+    bar.append("\u2591" * (10 - value), style="dim")
+    bar.append(f" {value}/10")
+    if delta:
+        bar.append(f" ({delta:+d})", style="green" if delta > 0 else "red")
+    return bar
+
+
+def session_intro(scenario: Any, t: Any, path: Any, resumed: bool, commands: dict[str, str]) -> None:
+    p = scenario.persona
+    body = Table.grid(padding=(0, 2))
+    body.add_column(style="bold", no_wrap=True)
+    body.add_column()
+    body.add_row("Client", safe(f"{p.name} ({p.pronouns}, {p.age}) — {scenario.summary}"))
+    body.add_row("Setting", safe(scenario.setting))
+    body.add_row("Practise", safe(", ".join(scenario.skills)))
+    if scenario.content_notes:
+        body.add_row("Content notes", Text(safe(", ".join(scenario.content_notes)), style="yellow"))
+    mode = "feedback after every turn" if t.feedback == "turn" else \
+        "assessment: feedback at the end only"
+    body.add_row("Mode", f"{mode}; up to {scenario.max_turns} turns; seed {t.seed}")
+    if t.trainee:
+        body.add_row("Trainee", safe(t.trainee))
+    body.add_row("Commands", "  ".join(commands))
+    title = f"{'Resuming' if resumed else 'Practice'}: {safe(scenario.title)}"
+    console.print(Panel(body, title=title, title_align="left", border_style="cyan"))
+    if resumed:
+        note(f"Resuming at turn {len(t.turns) + 1}; {len(t.turns)} turn(s) already done.")
+    console.print(rapport_bar(t.rapport))
+
+
+def session_help(commands: dict[str, str]) -> None:
+    for name, what in commands.items():
+        console.print(f"  [bold]{name}[/]  {safe(what)}")
+
+
+def client_says(name: str, text: str, n: int, max_turns: int) -> None:
+    console.print()
+    console.print(f"[dim]turn {n}/{max_turns}[/]  [bold cyan]{safe(name)}:[/] {safe(text)}")
+
+
+def hint(text: str) -> None:
+    console.print(f"[yellow]hint:[/] {safe(text)}")
+
+
+def undone(turn: Any) -> None:
+    if turn is None:
+        note("Nothing to undo yet.")
+    else:
+        note(f"Took back turn {turn.n}: \u201c{turn.response}\u201d")
+
+
+def paused(path: Any, interrupted: bool = False, end_of_input: bool = False) -> None:
+    why = "Interrupted" if interrupted else "Out of responses" if end_of_input else "Paused"
+    console.print()
+    console.print(f"[yellow]{why}.[/] Every completed turn is saved in {safe(str(path))}")
+    console.print("Continue it with: [bold]mi-coach practice --resume[/]")
+
+
+def turn_feedback(turn: Any, name: str, codes: Any) -> None:
+    info = codes.codes[turn.code]
+    body = Table.grid(padding=(0, 2))
+    body.add_column(style="bold", no_wrap=True)
+    body.add_column()
+    line = Text.assemble(_code_text(turn.code, info.family, info.label),
+                         f"  ({info.family.replace('_', '-')})")
+    others = [c for c in turn.codes if c != turn.code]
+    if others:
+        line.append(f"  also: {', '.join(others)}", style="dim")
+    body.add_row("Code", line)
+    triggers = [e["match"] for e in turn.evidence if e["match"].strip()]
+    if triggers:
+        body.add_row("Because of", ", ".join(f"\u201c{safe(m)}\u201d" for m in triggers[:4]))
+    if turn.feedback:
+        body.add_row("Why", safe(turn.feedback))
+    body.add_row(f"{safe(name)} thought", Text(safe(turn.client.thought), style="italic"))
+    body.add_row("", rapport_bar(turn.rapport_after, turn.rapport_after - turn.rapport_before))
+    if turn.missed_chance:
+        body.add_row("Missed chance", Text(
+            "the client offered change talk; reflect it or ask for more" if turn.client.talk
+            == "change" else "the client pushed back; reflect it before anything else",
+            style="yellow"))
+    if turn.better:
+        body.add_row("Try instead", Text(safe(turn.better), style="green"))
+    console.print(Panel(body, border_style=FAMILY_STYLE.get(info.family) or "none"))
+
+
+def session_end(name: str, closing: str, how: str) -> None:
+    console.print()
+    console.print(f"[bold cyan]{safe(name)}:[/] {safe(closing)}")
+    label = {"success": "[bold green]The client named a next step.[/]",
+             "rupture": "[bold red]The conversation broke down.[/]",
+             "turn_limit": "[yellow]Out of turns.[/]"}[how]
+    console.print(label)
+
+
+def _bar(score: float | None, width: int = 20) -> Text:
+    if score is None:
+        return Text("n/a", style="dim")
+    filled = round(score / 100 * width)
+    style = "green" if score >= 75 else "yellow" if score >= 50 else "red"
+    return Text.assemble(("\u2588" * filled, style), ("\u2591" * (width - filled), "dim"),
+                         f" {score:.0f}")
+
+
+def _value(c: Any) -> str:
+    if c.value is None:
+        return "n/a"
+    if c.kind == "ratio":
+        return f"{c.value:.1f}:1"
+    if c.kind == "share":
+        return f"{c.value:.0%}"
+    if c.kind == "talk_response":
+        return f"{c.value:.1f}"
+    return f"{c.value:.0f}"
+
+
+def _threshold(c: Any, x: float) -> str:
+    if c.kind == "ratio":
+        return f"{x:g}:1"
+    if c.kind == "share":
+        return f"{x:.0%}"
+    return f"{x:g}"
+
+
+STATUS_STYLE = {"good": "green", "fair": "yellow", "below": "red", "n/a": "dim"}
+
+
+def scorecard(card: Any, t: Any, path: Any, codes: Any) -> None:
+    console.print()
+    outcome = {"success": "the client named a next step", "rupture": "the conversation broke down",
+               "turn_limit": "out of turns", "in_progress": "unfinished"}[t.status]
+    console.rule(f"Scorecard — {safe(t.scenario_title)}")
+    console.print(f"{len(t.turns)} turn(s); outcome: {outcome}; final {rapport_bar(t.rapport)}")
+    mi = next((r for r in card.rubrics if r.id == "mi"), None)
+    if mi is not None:
+        table = Table(title="MITI summary", title_justify="left")
+        for col in ("measure", "you", "fair", "good", ""):
+            table.add_column(col, justify="left" if col == "measure" else "right")
+        for c in mi.criteria:
+            if not c.summary:
+                continue
+            fair = ("\u2264 " if c.direction == "lower" else "\u2265 ") + _threshold(c, c.fair)
+            good = ("\u2264 " if c.direction == "lower" else "\u2265 ") + _threshold(c, c.good)
+            table.add_row(c.label, _value(c), fair, good,
+                          Text(c.status, style=STATUS_STYLE[c.status]))
+        console.print(table)
+    table = Table(title="Rubrics", title_justify="left")
+    table.add_column("rubric")
+    table.add_column("score", no_wrap=True)
+    table.add_column("weakest criterion", overflow="fold")
+    for r in card.rubrics:
+        weak = [c for c in r.criteria if c.status in ("below", "fair")]
+        weak.sort(key=lambda c: (c.status != "below", -c.weight))
+        table.add_row(safe(r.title), _bar(r.score),
+                      safe(f"{weak[0].label}: {weak[0].feedback}") if weak else "")
+    console.print(table)
+    if card.best:
+        b = card.best
+        console.print(Text.assemble(("Best moment ", "bold green"), f"(turn {b.n}): ",
+                                    (f"\u201c{safe(b.response)}\u201d", "italic"),
+                                    f" — {safe(b.code)}; {safe(b.note)}"))
+    if card.missed:
+        m = card.missed
+        console.print(Text.assemble(("Biggest missed chance ", "bold yellow"), f"(turn {m.n}): ",
+                                    (f"\u201c{safe(m.response)}\u201d", "italic"),
+                                    f" — {safe(m.code)}; {safe(m.note)}"))
+        if m.better:
+            console.print(Text.assemble("  Try instead: ", (safe(m.better), "green")))
+    if card.practise:
+        console.print("[bold]Practise next[/]")
+        for item in card.practise:
+            console.print(f"  \u2022 {safe(item)}")
+    console.print(f"Transcript saved: {safe(str(path))}")
+
+
+def scenario_menu(choices: list[tuple[str, str, str, str]]) -> None:
+    table = Table(title="Choose a client", title_justify="left")
+    for col in ("#", "id", "title", "setting", "difficulty"):
+        table.add_column(col)
+    for n, (sid, title, setting, diff) in enumerate(choices, 1):
+        table.add_row(str(n), sid, safe(title), safe(setting), diff)
+    console.print(table)
+
+
+def scenario_table(rows: list[Any]) -> None:
+    table = Table()
+    for col in ("id", "title", "setting", "difficulty", "skills", "states", "source"):
+        table.add_column(col, overflow="fold")
+    for loaded in rows:
+        s = loaded.scenario
+        table.add_row(s.id, safe(s.title), safe(s.setting), s.difficulty, safe(", ".join(s.skills)),
+                      str(len(s.states)), "built-in" if loaded.builtin else safe(loaded.path))
+    console.print(table)
+
+
+def scenario_detail(loaded: Any) -> None:
+    s = loaded.scenario
+    p = s.persona
+    body = Table.grid(padding=(0, 2))
+    body.add_column(style="bold", no_wrap=True)
+    body.add_column()
+    rows = [
+        ("Summary", s.summary), ("Setting", s.setting), ("Difficulty", s.difficulty),
+        ("Skills", ", ".join(s.skills)), ("Rubrics", ", ".join(s.rubrics)),
+        ("Content notes", ", ".join(s.content_notes) or "none"),
+        ("Client", f"{p.name} ({p.pronouns}, {p.age})"), ("Background", p.background),
+        ("Values", ", ".join(p.values)), ("Strengths", ", ".join(p.strengths)),
+        ("Stressors", ", ".join(p.stressors)), ("Culture", p.culture),
+        ("Trauma cues", ", ".join(p.trauma_cues) or "none noted"),
+        ("Shape", f"{len(s.states)} states, up to {s.max_turns} turns; endings: "
+                  f"{len(s.endings('success'))} success, {len(s.endings('rupture'))} rupture"),
+        ("File", "built-in" if loaded.builtin else loaded.path),
+    ]
+    for k, v in rows:
+        body.add_row(k, safe(str(v)))
+    console.print(Panel(body, title=f"{safe(s.id)}: {safe(s.title)}", title_align="left"))
