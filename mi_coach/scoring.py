@@ -3,7 +3,9 @@
 A rubric (YAML in rubrics/) is a list of criteria. Each criterion has a kind, and the engine knows
 kinds, never criteria:
 
-- ratio:   count of `numerator` behaviours / count of `denominator` behaviours (R:Q).
+- ratio:   count of `numerator` behaviours / count of `denominator` behaviours (R:Q); with no
+           denominator behaviours it is counted as if there were one (MITI gives no ratio then,
+           and a finite figure keeps transcripts valid JSON).
 - share:   count of `of` behaviours / count of `within` behaviours (% complex reflections).
 - count:   how many behaviours of the selected codes/families the session holds.
 - cue:     in how many turns the trainee's words hold a language cue (regular expressions);
@@ -189,7 +191,7 @@ def measure(c: Criterion, turns: Sequence[TurnLike], family_of: dict[str, str]
     if c.kind == "ratio":
         num, where = count(c.numerator)  # type: ignore[arg-type]
         den, _ = count(c.denominator)  # type: ignore[arg-type]
-        return (num / den if den else (None if not num else float(num))), tuple(where)
+        return (num / max(den, 1) if num or den else None), tuple(where)
     if c.kind == "share":
         part, where = count(c.of)  # type: ignore[arg-type]
         whole, _ = count(c.within)  # type: ignore[arg-type]

@@ -1,0 +1,83 @@
+"""End to end through a real pseudo-terminal: the prompt, feedback, Ctrl-C keeping every completed
+turn, and --resume finishing the same session."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+MINI_DIR = str(Path(__file__).parent / "data" / "scenarios")
+
+
+def spawn(*args, data):
+    env = dict(os.environ, COLUMNS="160", NO_COLOR="1", TERM="dumb")
+    return pexpect.spawn(sys.executable, ["-m", "mi_coach", "practice", "--scenarios", MINI_DIR,
+                                          "--data-dir", str(data), *args],
+                         env=env, encoding="utf-8", timeout=90)
+
+
+def test_ctrl_c_keeps_completed_turns_and_resume_finishes(tmp_path):
+    child = spawn("mini-benefits", "--seed", "4", "--trainee", "Pat", data=tmp_path)
+    child.expect("Sam:")
+    child.expect("you> ")
+    child.sendline("/help")
+    child.expect("/undo")
+    child.expect("you> ")
+    child.sendline("You're worried the rent will come before the money does.")
+    child.expect("Complex reflection")
+    child.expect("Sam thought")
+    child.expect("you> ")
+    child.sendintr()  # Ctrl-C at the prompt
+    child.expect("Interrupted")
+    child.expect("mi-coach practice --resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    [path] = list((tmp_path / "transcripts").glob("*.json"))
+    saved = json.loads(path.read_text())
+    assert saved["status"] == "in_progress" and len(saved["turns"]) == 1
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+    child = spawn("--resume", data=tmp_path)
+    child.expect("Resuming")
+    child.expect("turn 2/8")
+    child.expect("you> ")
+    child.sendline("Part of you is ready to call them, even though the hold music drives you mad.")
+    child.expect("you> ")
+    child.sendline("Calling before your shift is a plan that fits your day.")
+    child.expect("The client named a next step")
+    child.expect("Scorecard")
+    child.expect("Transcript saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    saved = json.loads(path.read_text())
+    assert saved["status"] == "success" and len(saved["turns"]) == 3 and saved["trainee"] == "Pat"
+
+
+def test_ctrl_d_pauses(tmp_path):
+    child = spawn("mini-benefits", data=tmp_path)
+    child.expect("you> ")
+    child.sendeof()
+    child.expect("Paused")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_menu_when_no_scenario_is_named(tmp_path):
+    child = spawn(data=tmp_path)
+    child.expect("Choose a client")
+    child.expect("scenario number or id> ")
+    child.sendline("mini-benefits")
+    child.expect("Practice: Sam")
+    child.expect("you> ")
+    child.sendline("/quit")
+    child.expect("Paused")
+    child.expect(pexpect.EOF)

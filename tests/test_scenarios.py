@@ -1,0 +1,115 @@
+"""Scenarios: the built-in clients and the worked example. Every transition's example takes its
+transition after every client line of its state (examples are tests); every state, a success and
+a rupture are reached by driving a real session along the examples; bad files give errors that
+name file, line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mi_coach.errors import MiCoachError
+from mi_coach.loading import builtin_dir
+from mi_coach.scenarios import load_all, load_scenario_file
+from mi_coach.session import Session, check_examples, example_path, new_transcript
+
+DATA = Path(__file__).parent / "data" / "scenarios"
+BUILTIN = sorted(builtin_dir("scenarios").glob("*.yml"))
+ALL = BUILTIN + [DATA / "mini.yml"]
+
+
+def test_eight_builtin_clients():
+    every = load_all()
+    assert len([s for s in every.values() if s.builtin]) >= 8
+
+
+@pytest.mark.parametrize("path", BUILTIN, ids=[p.stem for p in BUILTIN])
+def test_builtin_scenario_shape(path):
+    s = load_scenario_file(path).scenario
+    assert len(s.states) >= 12
+    assert s.endings("success") and s.endings("rupture")
+    assert s.content_notes, "built-in clients carry content notes"
+    for sid, state in s.states.items():
+        if not state.end:
+            assert len(state.lines) >= 2 and state.exemplars and state.hints, sid
+    success_path = min(len(example_path(s, e)) for e in s.endings("success"))
+    assert success_path >= 4, "success takes several good turns"
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.stem for p in ALL])
+def test_transition_examples_take_their_transition(path, clf):
+    loaded = load_scenario_file(path)
+    assert check_examples(loaded.scenario, clf, loaded.doc) == []
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.stem for p in ALL])
+def test_every_state_is_reached_by_a_scripted_path(path, clf):
+    s = load_scenario_file(path).scenario
+    reached = set()
+    for target in s.states:
+        path_ = example_path(s, target)
+        assert path_ is not None, target
+        session = Session(s, clf, new_transcript(s, trainee=None, feedback="turn", seed=7,
+                                                 source=str(path)))
+        for response in path_:
+            session.respond(response)
+        assert session.state_id == target, (target, path_)
+        reached.add(session.state_id)
+        if s.states[target].end:
+            assert session.transcript.status == s.states[target].end
+    assert reached == set(s.states)
+
+
+def write(tmp_path, text, name="s.yml"):
+    f = tmp_path / name
+    f.write_text((DATA / "mini.yml").read_text().replace(*text) if isinstance(text, tuple) else text)
+    return f
+
+
+@pytest.mark.parametrize("change,where", [
+    (("        to: plan\n", "        to: nowhere\n"), "states.opening_up.transitions.0.to: no state 'nowhere'"),
+    (("{family: [mi_non_adherent]}\n        to: defensive\n        example: \"You should",
+      "{family: [mi_nonadherent]}\n        to: defensive\n        example: \"You should"),
+     "states.opening.transitions.0.when.family.0: unknown family 'mi_nonadherent'"),
+    (("talk: sustain", "talk: grumpy"), "states.opening.lines.0.talk:"),
+    (("difficulty: beginner", "difficulty: easy"), "difficulty:"),
+    (("rupture: walks_out", "rupture: next_step"), "rupture: 'next_step' must name"),
+    (("      - to: opening\n        example: \"Okay.\"\n", ""),
+     "states.opening: the last transition must have no `when`"),
+])
+def test_bad_scenario_names_file_line_field(tmp_path, change, where):
+    f = write(tmp_path, change)
+    with pytest.raises(MiCoachError) as e:
+        load_scenario_file(f)
+    msg = str(e.value)
+    assert msg.startswith(f"{f}:"), msg
+    line = int(msg.split(":")[1])
+    assert line > 1
+    assert where in msg, msg
+
+
+def test_unreachable_state_is_named(tmp_path):
+    f = write(tmp_path, ("        to: plan\n", "        to: opening\n"))
+    with pytest.raises(MiCoachError, match=r"no transition leads to state\(s\) plan"):
+        load_scenario_file(f)
+
+
+def test_broken_yaml_names_the_line(tmp_path):
+    f = write(tmp_path, ("  opening:\n", "  opening:\n   - [\n"))
+    with pytest.raises(MiCoachError, match=r":\d+: YAML error"):
+        load_scenario_file(f)
+
+
+def test_user_folders_and_duplicate_ids(tmp_path, monkeypatch):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "mini.yml").write_text((DATA / "mini.yml").read_text())
+    monkeypatch.setenv("MI_COACH_SCENARIOS", str(tmp_path / "a"))
+    every = load_all()
+    assert "mini-benefits" in every and not every["mini-benefits"].builtin
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "copy.yml").write_text((DATA / "mini.yml").read_text())
+    with pytest.raises(MiCoachError, match="already used by"):
+        load_all(str(tmp_path / "b"))
+    with pytest.raises(MiCoachError, match="scenario folder not found"):
+        load_all(str(tmp_path / "missing"))

@@ -1,0 +1,188 @@
+"""The scoring engine on hand-built turns: every kind of criterion, thresholds, n/a, the rubric
+score, the scorecard's best moment, missed chance and what to practise; the built-in rubrics'
+cue examples (examples are tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mi_coach.classify.ruleset import load_codes
+from mi_coach.errors import MiCoachError
+from mi_coach.scoring import Criterion, Rubric, load_rubric_file, load_rubrics, scorecard, \
+    score_rubric
+from mi_coach.transcript import ClientTurn, Turn
+
+CODES = load_codes()
+FAMILY = {c: i.family for c, i in CODES.codes.items()}
+
+
+def turn(n, code, codes=None, response="...", talk="neutral", before=4, after=4, better=None,
+         missed=False, thought="hm"):
+    return Turn(n=n, state="s", client=ClientTurn(text=f"client {n}", talk=talk, thought=thought),
+                response=response, code=code, family=FAMILY[code], codes=codes or [code],
+                evidence=[], rapport_before=before, rapport_after=after, next_state="s",
+                missed_chance=missed, better=better)
+
+
+def rubric(**criteria):
+    return Rubric(id="t", title="T", description="d", source="s", criteria={
+        k: Criterion.model_validate({
+            "label": k, "weight": 1, "practise": f"practise {k}",
+            "feedback": {"good": "g", "fair": "f", "below": "b"}, **v})
+        for k, v in criteria.items()})
+
+
+def crit(score, name):
+    return next(c for c in score.criteria if c.id == name)
+
+
+def test_ratio_share_count_on_hand_built_turns():
+    turns = [turn(1, "simple_reflection"), turn(2, "complex_reflection"),
+             turn(3, "open_question", codes=["complex_reflection", "open_question"]),
+             turn(4, "closed_question"), turn(5, "righting_reflex"), turn(6, "affirm")]
+    r = rubric(
+        rq={"kind": "ratio", "numerator": {"family": ["reflection"]},
+            "denominator": {"family": ["question"]}, "fair": 1, "good": 2},
+        cr={"kind": "share", "of": {"code": ["complex_reflection"]},
+            "within": {"family": ["reflection"]}, "fair": 0.4, "good": 0.5},
+        oq={"kind": "share", "of": {"code": ["open_question"]}, "within": {"family": ["question"]},
+            "fair": 0.5, "good": 0.7},
+        na={"kind": "count", "behaviours": {"family": ["mi_non_adherent"]}, "direction": "lower",
+            "fair": 1, "good": 0},
+    )
+    s = score_rubric(r, turns, FAMILY)
+    # 3 reflections (one inside turn 3) / 2 questions = 1.5: fair
+    assert crit(s, "rq").value == pytest.approx(1.5) and crit(s, "rq").status == "fair"
+    assert crit(s, "cr").value == pytest.approx(2 / 3) and crit(s, "cr").status == "good"
+    assert crit(s, "oq").value == pytest.approx(0.5) and crit(s, "oq").status == "fair"
+    assert crit(s, "na").value == 1 and crit(s, "na").status == "fair"
+    assert crit(s, "na").turns == (5,)
+    # weighted points: fair .6, good 1, fair .6, fair .6 -> 70
+    assert s.score == 70
+
+
+def test_nothing_to_count_is_na_and_left_out_of_the_score():
+    r = rubric(
+        rq={"kind": "ratio", "numerator": {"family": ["reflection"]},
+            "denominator": {"family": ["question"]}, "fair": 1, "good": 2},
+        cct={"kind": "talk_response", "talk": ["change"],
+             "answered_well": {"family": ["reflection"]}, "fair": 3, "good": 4},
+    )
+    s = score_rubric(r, [turn(1, "other")], FAMILY)
+    assert [c.status for c in s.criteria] == ["n/a", "n/a"]
+    assert s.score is None
+    s = score_rubric(r, [turn(1, "simple_reflection", talk="change")], FAMILY)
+    # one reflection, no question: counted as 1:1, fair
+    assert crit(s, "rq").value == 1.0 and crit(s, "rq").status == "fair"
+    assert crit(s, "cct").value == 5.0 and s.score == 80
+
+
+def test_talk_response_estimate():
+    r = rubric(cct={"kind": "talk_response", "talk": ["change"],
+                    "answered_well": {"family": ["reflection"], "code": ["open_question"]},
+                    "answered_poorly": {"family": ["mi_non_adherent"]}, "fair": 3, "good": 4})
+    turns = [turn(1, "complex_reflection", talk="change"), turn(2, "righting_reflex", talk="change"),
+             turn(3, "closed_question", talk="change"), turn(4, "open_question", talk="change"),
+             turn(5, "judgment", talk="sustain")]  # not change talk: ignored
+    c = crit(score_rubric(r, turns, FAMILY), "cct")
+    assert c.value == pytest.approx(1 + 4 * 2 / 4 - 4 * 1 / 4)  # 2.0
+    assert c.status == "below" and c.turns == (2,)
+
+
+def test_cue_present_and_absent():
+    r = rubric(
+        choice={"kind": "cue", "patterns": [r"\bup to you\b"], "fair": 1, "good": 2,
+                "examples": {"match": ["It's up to you."], "no_match": ["Do it."]}},
+        threat={"kind": "cue", "patterns": [r"\byou must\b"], "direction": "lower", "fair": 0,
+                "good": 0, "examples": {"match": ["You must go."], "no_match": ["You may go."]}},
+    )
+    turns = [turn(1, "emphasize_autonomy", response="It's UP TO YOU."),
+             turn(2, "righting_reflex", response="You must sign it."), turn(3, "other")]
+    s = score_rubric(r, turns, FAMILY)
+    assert crit(s, "choice").value == 1 and crit(s, "choice").status == "fair"
+    assert crit(s, "threat").status == "below" and crit(s, "threat").turns == (2,)
+    s = score_rubric(r, [turn(1, "other", response="Okay.")], FAMILY)
+    assert crit(s, "threat").status == "good" and crit(s, "choice").status == "below"
+
+
+def test_criterion_shape_is_checked():
+    with pytest.raises(ValueError, match="ratio criterion needs numerator, denominator"):
+        rubric(x={"kind": "ratio", "fair": 1, "good": 2})
+    with pytest.raises(ValueError, match="good. must be at least .fair"):
+        rubric(x={"kind": "count", "behaviours": {"code": ["affirm"]}, "fair": 3, "good": 1})
+
+
+def test_scorecard_best_missed_and_practise():
+    turns = [
+        turn(1, "righting_reflex", before=4, after=3, better="Reflect first.", talk="sustain"),
+        turn(2, "complex_reflection", before=3, after=5, talk="discord", thought="finally"),
+        turn(3, "closed_question", before=5, after=5, talk="change", missed=True,
+             better="You could call them."),
+        turn(4, "simple_reflection", before=5, after=6, talk="change"),
+    ]
+    card = scorecard(turns, ["strengths_based"], CODES)
+    assert [r.id for r in card.rubrics] == ["mi", "strengths_based"]  # mi always first
+    assert card.best.n == 2 and "finally" in card.best.note
+    assert card.missed.n == 1 and card.missed.better == "Reflect first."  # the rapport loss
+    assert card.counts["righting_reflex"] == 1
+    assert card.practise and len(card.practise) <= 3
+    d = card.as_dict()
+    assert d["best_moment"]["n"] == 2 and d["rubrics"][0]["id"] == "mi"
+
+
+def test_unknown_rubric_is_a_clear_error():
+    with pytest.raises(MiCoachError, match="unknown rubric"):
+        scorecard([], ["nonsense"], CODES)
+
+
+BUILTIN = load_rubrics()
+CUES = [(rid, cid, c) for rid, r in BUILTIN.items() for cid, c in r.criteria.items()
+        if c.kind == "cue"]
+
+
+def test_the_four_rubrics_ship():
+    assert {"mi", "trauma_informed", "cultural_humility", "strengths_based"} <= set(BUILTIN)
+
+
+@pytest.mark.parametrize("rid,cid,c", CUES, ids=[f"{r}.{c}" for r, c, _ in CUES])
+def test_cue_examples(rid, cid, c):
+    rx = c.regex()
+    for ex in c.examples.match:
+        assert rx.search(ex), f"{rid}.{cid} should match {ex!r}"
+    for ex in c.examples.no_match:
+        assert not rx.search(ex), f"{rid}.{cid} should not match {ex!r}"
+
+
+def test_bad_rubric_example_names_file_and_line(tmp_path):
+    f = tmp_path / "r.yml"
+    f.write_text("""id: r
+title: R
+description: d
+source: s
+criteria:
+  c:
+    kind: cue
+    label: L
+    patterns: ['\\bplease\\b']
+    examples:
+      match: [please help]
+      no_match: [please no]
+    fair: 1
+    good: 1
+    feedback: {good: g, fair: f, below: b}
+    practise: p
+""")
+    with pytest.raises(MiCoachError) as e:
+        load_rubric_file(f)
+    assert str(e.value).startswith(f"{f}:12: criteria.c.examples.no_match.0:")
+
+
+def test_bad_rubric_field_names_file_line_field(tmp_path):
+    f = tmp_path / "r.yml"
+    f.write_text("id: r\ntitle: R\ndescription: d\nsource: s\ncriteria:\n  c:\n    kind: ratio\n"
+                 "    label: L\n    numerator: {family: [reflection]}\n"
+                 "    denominator: {family: [questions]}\n    fair: 1\n    good: 2\n"
+                 "    feedback: {good: g, fair: f, below: b}\n    practise: p\n")
+    with pytest.raises(MiCoachError) as e:
+        load_rubric_file(f)
+    assert str(e.value).startswith(f"{f}:10: criteria.c.denominator.family.0: unknown family")
