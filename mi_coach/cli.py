@@ -322,5 +322,247 @@ def scenarios_show(
     render.scenario_detail(sc.find(scenario, extra))
 
 
+# -- supervisors: import, review, annotate, export, progress ------------------------------------
+
+CounsellorOpt = Annotated[Optional[list[str]], typer.Option(
+    "--counselor", metavar="LABEL", help="Another speaker label for the counsellor (repeatable); "
+    "Counselor, Counsellor, Case Manager, CM, Therapist, Interviewer, Worker are known.")]
+ClientOpt = Annotated[Optional[list[str]], typer.Option(
+    "--client", metavar="LABEL", help="Another speaker label for the client (repeatable); "
+    "Client, Patient, Participant, Resident are known.")]
+
+
+def _read_transcripts(files: list[str], counsellor: list[str] | None, client: list[str] | None,
+                      need_classifier: bool = False) -> tuple[list[tuple[str, Any]], list[str]]:
+    """Transcripts from JSON files (or text/CSV sessions imported on the fly). A damaged or foreign
+    file is reported by name and skipped; the names of those that failed are returned too."""
+    from mi_coach import render
+    from mi_coach.importer import is_importable, parse, to_transcript
+    from mi_coach.transcript import load
+
+    good: list[tuple[str, Any]] = []
+    failed: list[str] = []
+    with render.progress(len(files), "reading transcripts") as step:
+        for f in files:
+            try:
+                if is_importable(f):
+                    utterances = parse(f, counsellor or (), client or ())
+                    good.append((f, to_transcript(utterances, _classifier(), f)))
+                else:
+                    good.append((f, load(f)))
+            except MiCoachError as exc:
+                render.error(f"skipped: {exc}")
+                failed.append(f)
+            step()
+    return good, failed
+
+
+class ReviewFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command("import")
+@guarded
+def import_(
+    file: Annotated[str, typer.Argument(help="A speaker-labelled session: text (Client: … / "
+                                             "Counselor: …, one turn per line) or CSV (speaker,text).")],
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", metavar="PATH", help="Where to write the transcript JSON "
+                                               "(default: beside the input, with .json).")] = None,
+    trainee: Annotated[Optional[str], typer.Option(
+        "--trainee", "-t", help="Who the counsellor was (recorded in the transcript).")] = None,
+    counselor: CounsellorOpt = None,
+    client: ClientOpt = None,
+) -> None:
+    """Turn a transcript of a real session into a mi-coach transcript, classifying every turn."""
+    from pathlib import Path
+
+    from mi_coach import render
+    from mi_coach.importer import parse, to_transcript
+    from mi_coach.transcript import write_private
+
+    utterances = parse(file, counselor or (), client or ())  # bad input fails before spaCy loads
+    clf = _classifier()
+    t = to_transcript(utterances, clf, file, trainee)
+    out = Path(output) if output else Path(file).with_suffix(".json")
+    if out.resolve() == Path(file).resolve():
+        raise MiCoachError("the output would overwrite the input; give -o PATH", path=file)
+    try:
+        write_private(out, t.to_json())
+    except OSError as exc:
+        raise MiCoachError(f"cannot write: {exc.strerror or exc}", path=str(out)) from None
+    render.imported(t, out, clf.codes)
+
+
+@app.command()
+@guarded
+def review(
+    files: Annotated[list[str], typer.Argument(
+        help="Transcripts (JSON), or text/CSV sessions to import on the fly.", metavar="FILE...")],
+    recode: Annotated[bool, typer.Option(
+        "--recode", help="Re-classify with the current rules and show what changed.")] = False,
+    fmt: Annotated[ReviewFormat, typer.Option("--format", "-f", help="table or json.")]
+        = ReviewFormat.table,
+    counselor: CounsellorOpt = None,
+    client: ClientOpt = None,
+) -> None:
+    """Review transcripts: one → the annotated conversation and its scorecard; several → a
+    comparison table (and supervisor–machine agreement where turns were annotated)."""
+    from mi_coach import render
+    from mi_coach.classify.ruleset import load_codes
+    from mi_coach.review import agreement, card_for, numbers
+    from mi_coach import review as rv
+
+    loaded, failed = _read_transcripts(files, counselor, client)
+    codes = load_codes()
+    changes: dict[str, list[Any]] = {}
+    if recode and loaded:
+        clf = _classifier()
+        redone = []
+        for f, t in loaded:
+            t2, ch = rv.recode(t, clf)
+            redone.append((f, t2))
+            changes[f] = ch
+        loaded = redone
+    rows = []
+    for f, t in loaded:
+        card = card_for(t, codes)
+        rows.append((f, t, card, numbers(t, codes, card)))
+    agree = agreement(t for _, t, _, _ in rows)
+    if fmt == ReviewFormat.json:
+        render.write_json({
+            "transcripts": [{"file": f, "id": t.id, "kind": t.kind, "trainee": t.trainee,
+                             "scenario": t.scenario, "started": t.started, "status": t.status,
+                             "turns": len(t.turns), **nums,
+                             **({"recoded": [c.__dict__ for c in changes[f]]} if recode else {})}
+                            for f, t, _, nums in rows],
+            "agreement": agree, "failed": failed})
+    else:
+        if len(rows) == 1:
+            f, t, card, nums = rows[0]
+            render.review_one(f, t, card, nums, codes)
+        elif rows:
+            render.review_table(rows)
+        if recode:
+            render.recode_changes(changes)
+        if agree:
+            render.agreement(agree)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@guarded
+def annotate(
+    file: Annotated[str, typer.Argument(help="A transcript JSON file.")],
+    turn: Annotated[Optional[int], typer.Option(
+        "--turn", "-n", help="The turn to annotate (without it: go through every turn "
+                             "interactively).")] = None,
+    code: Annotated[Optional[str], typer.Option(
+        "--code", help="Your code for the turn (one of the twelve wire names).")] = None,
+    comment: Annotated[Optional[str], typer.Option("--comment", help="A comment on the turn.")]
+        = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Your name, kept with the note.")]
+        = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the turn's annotation.")] = False,
+) -> None:
+    """Override a turn's code and add comments, as a supervisor. The machine's code is kept beside
+    yours; summaries use yours."""
+    from mi_coach import render
+    from mi_coach.annotate import apply, interactive
+    from mi_coach.classify.ruleset import load_codes
+    from mi_coach.transcript import load, write_private
+
+    t = load(file)
+    codes = load_codes()
+    if turn is None:
+        if code or comment or clear:
+            raise MiCoachError("--code, --comment and --clear need --turn N")
+        if not sys.stdin.isatty():
+            raise MiCoachError("interactive annotation needs a terminal; use --turn N --code CODE "
+                               "--comment TEXT to script it")
+        changed = interactive(t, codes, by)
+    else:
+        if not (code or comment or clear):
+            raise MiCoachError("say what to do with the turn: --code, --comment or --clear")
+        changed = [apply(t, codes, turn, code=code, comment=comment, by=by, clear=clear)]
+    try:
+        write_private(__import__("pathlib").Path(file), t.to_json())
+    except OSError as exc:
+        raise MiCoachError(f"cannot write: {exc.strerror or exc}", path=file) from None
+    render.annotated(file, [c for c in changed if c is not None])
+
+
+class ExportFormat(str, Enum):
+    md = "md"
+    html = "html"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+@guarded
+def export(
+    file: Annotated[str, typer.Argument(help="A transcript JSON file (or a text/CSV session).")],
+    to: Annotated[ExportFormat, typer.Option("--to", help="md, html, csv or json.")],
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", metavar="PATH", help="Write here (default: standard output).")] = None,
+    redact: Annotated[bool, typer.Option(
+        "--redact", help="Replace names, phone numbers, e-mail and street addresses with "
+                         "placeholders.")] = False,
+    counselor: CounsellorOpt = None,
+    client: ClientOpt = None,
+) -> None:
+    """Export a transcript as Markdown, a printable self-contained HTML page, CSV or JSON."""
+    from pathlib import Path
+
+    from mi_coach import render
+    from mi_coach.classify.ruleset import load_codes
+    from mi_coach.export import export as do_export
+
+    loaded, failed = _read_transcripts([file], counselor, client)
+    if failed:
+        raise typer.Exit(2)
+    _, t = loaded[0]
+    ner = None
+    if redact:
+        from mi_coach.nlp import get_ner_pipeline
+
+        ner = get_ner_pipeline(_state["model"])
+        if ner is None:
+            render.warning("no trained pipeline: names are redacted only where patterns find them")
+    result = do_export(t, load_codes(), to.value, redact=redact, ner=ner)
+    if output:
+        from mi_coach.transcript import write_private
+
+        try:
+            write_private(Path(output), result.text)
+        except OSError as exc:
+            raise MiCoachError(f"cannot write: {exc.strerror or exc}", path=output) from None
+    else:
+        render.write_text(result.text)
+    render.exported(output, to.value, result.redactions if redact else None)
+
+
+@app.command()
+@guarded
+def progress(
+    trainee: Annotated[Optional[str], typer.Option(
+        "--trainee", "-t", help="Only this trainee's sessions.")] = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Your practice sessions over time: the key numbers with trends, and what to work on."""
+    from mi_coach import render
+    from mi_coach.classify.ruleset import load_codes
+    from mi_coach.progress import over_time
+    from mi_coach.transcript import listing, transcripts_dir
+
+    folder = transcripts_dir(data_dir, create=False)
+    sessions = [t for _, t in listing(folder)] if folder.is_dir() else []
+    report = over_time(sessions, load_codes(), trainee)
+    render.progress_report(report, folder)
+
+
 def main() -> None:
     app()

@@ -329,6 +329,7 @@ def scorecard(turns: Sequence[Any], rubric_ids: Sequence[str], codes: Any,
     if unknown:
         raise MiCoachError(f"unknown rubric(s) {', '.join(unknown)} "
                            f"(known: {', '.join(sorted(rubrics))})")
+    turns = [t.effective(family_of) if hasattr(t, "effective") else t for t in turns]
     scored = tuple(score_rubric(rubrics[r], turns, family_of) for r in ids)
     counts: dict[str, int] = {}
     for t in turns:
@@ -341,6 +342,7 @@ def _best(turns: Sequence[Any], family_of: dict[str, str]) -> Optional[Moment]:
     """The turn that did most for the client: the biggest rapport gain, then a reflection of
     change talk, then the earliest."""
     good = [t for t in turns if family_of.get(t.code) not in ("mi_non_adherent",)
+            and t.rapport_after is not None and t.rapport_before is not None
             and t.rapport_after > t.rapport_before]
     if not good:
         return None
@@ -358,8 +360,10 @@ def _missed(turns: Sequence[Any]) -> Optional[Moment]:
     cand = [t for t in turns if t.better is not None]
     if not cand:
         return None
-    t = min(cand, key=lambda t: (t.rapport_after - t.rapport_before, not t.missed_chance, t.n))
-    why = "missed the client's change talk" if t.missed_chance and t.client.talk == "change" else \
+    t = min(cand, key=lambda t: ((t.rapport_after or 0) - (t.rapport_before or 0),
+                                 not t.missed_chance, t.n))
+    talk = t.client.talk if t.client is not None else None
+    why = "missed the client's change talk" if t.missed_chance and talk == "change" else \
         "missed the chance to answer the client's discord" if t.missed_chance else \
         (t.feedback or "MI-non-adherent")
     return Moment(t.n, t.client.text, t.response, t.code, why, t.better)

@@ -26,7 +26,7 @@ from mi_coach.errors import MiCoachError
 
 SCHEMA = "mi-coach/transcript"
 VERSION = 1
-Status = Literal["in_progress", "success", "rupture", "turn_limit"]
+Status = Literal["in_progress", "success", "rupture", "turn_limit", "imported"]
 
 
 def now() -> str:
@@ -39,43 +39,65 @@ class _Record(BaseModel):
 
 class ClientTurn(_Record):
     text: str
-    talk: Literal["change", "sustain", "neutral", "discord"]
-    thought: str
+    talk: Optional[Literal["change", "sustain", "neutral", "discord"]] = None  # scripted only
+    thought: Optional[str] = None  # scripted clients only
+
+
+class Annotation(_Record):
+    """A supervisor's view of a turn: an override of the code and/or a comment. The machine's code
+    stays in the turn; summaries use the override."""
+
+    code: Optional[str] = None
+    comment: Optional[str] = None
+    by: Optional[str] = None
+    at: str
 
 
 class Turn(_Record):
     n: int = Field(ge=1)
-    state: str
-    client: ClientTurn
+    state: Optional[str] = None  # scripted sessions: the client's state
+    client: Optional[ClientTurn] = None  # the client line this response answers
     response: str
-    code: str
+    code: str  # the machine's primary code
     family: str
-    codes: list[str]
+    codes: list[str]  # every behaviour the machine found
     evidence: list[dict[str, Any]]
     feedback: Optional[str] = None
-    rapport_before: int
-    rapport_after: int
-    next_state: str
+    rapport_before: Optional[int] = None
+    rapport_after: Optional[int] = None
+    next_state: Optional[str] = None
     missed_chance: bool = False
     better: Optional[str] = None
+    annotation: Optional[Annotation] = None
+
+    def effective(self, family_of: dict[str, str]) -> "Turn":
+        """The turn as summaries count it: a supervisor's code replaces the machine's primary."""
+        a = self.annotation
+        if a is None or a.code is None or a.code == self.code:
+            return self
+        codes = [a.code if c == self.code else c for c in self.codes]
+        return self.model_copy(update={"code": a.code, "family": family_of.get(a.code, "other"),
+                                       "codes": list(dict.fromkeys(codes))})
 
 
 class Transcript(_Record):
     schema_: Literal["mi-coach/transcript"] = Field(SCHEMA, alias="schema")
     version: Literal[1] = VERSION
     id: str
-    scenario: str
+    kind: Literal["practice", "imported"] = "practice"
+    scenario: str  # the scenario id; for an imported session, "imported"
     scenario_title: str
-    scenario_source: str
+    scenario_source: str  # the scenario file, or the imported file
     trainee: Optional[str] = None
+    rubrics: list[str] = Field(default_factory=lambda: ["mi"])  # what the scorecard scores
     feedback: Literal["turn", "end"] = "turn"
-    seed: int
+    seed: Optional[int] = None
     started: str
     updated: str
     finished: Optional[str] = None
     status: Status = "in_progress"
-    state: str
-    rapport: int
+    state: Optional[str] = None
+    rapport: Optional[int] = None
     turns: list[Turn] = Field(default_factory=list)
     scores: Optional[dict[str, Any]] = None
 
@@ -83,13 +105,15 @@ class Transcript(_Record):
 
     @classmethod
     def new(cls, *, scenario_id: str, scenario_title: str, scenario_source: str,
-            trainee: str | None, feedback: Literal["turn", "end"], seed: int, state: str,
-            rapport: int) -> "Transcript":
+            trainee: str | None, feedback: Literal["turn", "end"] = "turn", seed: int | None = None,
+            state: str | None = None, rapport: int | None = None,
+            rubrics: list[str] | None = None, kind: str = "practice") -> "Transcript":
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-        return cls(id=f"{stamp}-{scenario_id}-{secrets.token_hex(2)}", scenario=scenario_id,
-                   scenario_title=scenario_title, scenario_source=scenario_source, trainee=trainee,
-                   feedback=feedback, seed=seed, started=now(), updated=now(), state=state,
-                   rapport=rapport)
+        return cls(id=f"{stamp}-{scenario_id}-{secrets.token_hex(2)}", kind=kind,
+                   scenario=scenario_id, scenario_title=scenario_title,
+                   scenario_source=scenario_source, trainee=trainee,
+                   rubrics=rubrics or ["mi"], feedback=feedback, seed=seed, started=now(),
+                   updated=now(), state=state, rapport=rapport)
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(by_alias=True), ensure_ascii=False, indent=2) + "\n"
