@@ -564,5 +564,121 @@ def progress(
     render.progress_report(report, folder)
 
 
+# -- trainers: drills and workshop results ------------------------------------------------------
+
+ContentOpt = Annotated[Optional[str], typer.Option(
+    "--content", metavar="DIR", envvar="MI_COACH_CONTENT",
+    help="A trainer's folder of scenarios, drills and rubrics, used beside the built-ins "
+         "(MI_COACH_CONTENT).")]
+
+
+@app.command()
+@guarded
+def drill(
+    skill: Annotated[Optional[str], typer.Argument(
+        help="The skill to drill: simple_reflection, complex_reflection, open_question, "
+             "affirmation, autonomy, permission (omit it for a mix).", show_default=False)] = None,
+    count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many items.")] = 10,
+    time_limit: Annotated[Optional[float], typer.Option(
+        "--time-limit", metavar="S", min=1, help="Seconds per answer; a slower answer is a miss.")]
+        = None,
+    trainee: Annotated[Optional[str], typer.Option("--trainee", "-t", help="Your name.")] = None,
+    out: Annotated[Optional[str], typer.Option(
+        "--out", metavar="DIR", help="Where results are saved as JSON (default: the drills folder "
+                                     "of your data folder).")] = None,
+    answers: Annotated[Optional[str], typer.Option(
+        "--answers", metavar="FILE", help="Answers from a file, one per line (or piped input).")]
+        = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Seed for the order of items.")]
+        = None,
+    content: ContentOpt = None,
+) -> None:
+    """Rapid-fire skill drill: a client statement, your answer, an instant verdict."""
+    from pathlib import Path
+
+    from mi_coach import drill_loop
+    from mi_coach import practice as loop
+    from mi_coach.drills import load_items, load_skills, pick
+    from mi_coach.transcript import data_dir
+
+    if skill is not None and skill not in load_skills().skills:
+        raise MiCoachError(f"unknown skill {skill!r} (skills: {', '.join(load_skills().skills)})")
+    extra = str(Path(content) / "drills") if content and (Path(content) / "drills").is_dir() \
+        else None
+    items = pick(load_items(extra), skill, count, seed)
+    reader: loop.Reader
+    if answers is not None or not sys.stdin.isatty():
+        from mi_coach.inputs import read_source
+
+        reader = loop.ScriptReader(read_source(answers or "-").splitlines())
+    else:
+        reader = loop.Reader()
+    folder = Path(out) if out else data_dir() / "drills"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise MiCoachError(f"cannot create the folder: {exc.strerror or exc}",
+                           path=str(folder)) from None
+    clf = _classifier()
+    _, _, finished = drill_loop.run(items, reader, clf, folder, trainee=trainee, skill=skill,
+                                    time_limit=time_limit)
+
+
+workshop_app = typer.Typer(help="A room's drill and practice results.", rich_markup_mode=None,
+                           no_args_is_help=True)
+app.add_typer(workshop_app, name="workshop")
+
+
+class WorkshopFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    html = "html"
+    md = "md"
+
+
+@workshop_app.command("report")
+@guarded
+def workshop_report(
+    folder: Annotated[str, typer.Argument(help="A folder of drill results and transcripts "
+                                               "(searched with its subfolders).", metavar="DIR")],
+    to: Annotated[WorkshopFormat, typer.Option("--to", help="table, csv, html or md.")]
+        = WorkshopFormat.table,
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", metavar="PATH", help="Write here (default: standard output).")] = None,
+) -> None:
+    """Per trainee (hit rate per skill, R:Q, non-adherent), per item (hardest first), and the
+    group."""
+    from pathlib import Path
+
+    from mi_coach import render
+    from mi_coach import workshop as ws
+    from mi_coach.classify.ruleset import load_codes
+    from mi_coach.drills import load_skills
+
+    files = list(Path(folder).rglob("*.json")) if Path(folder).is_dir() else []
+    with render.progress(len(files), "reading results") as step:
+        drills, transcripts, failed = ws.read_folder(folder, step)
+    for problem in failed:
+        render.error(f"skipped: {problem}")
+    report = ws.aggregate(folder, drills, transcripts, load_codes(), failed)
+    labels = {k: v.label for k, v in load_skills().skills.items()}
+    tables = ws.rows(report, labels, {k: v.short for k, v in load_skills().skills.items()})
+    title = f"Workshop results: {folder}"
+    if to == WorkshopFormat.table:
+        render.workshop_tables(tables, title)
+    else:
+        text = {"csv": ws.to_csv, "md": lambda t: ws.to_md(t, title),
+                "html": lambda t: ws.to_html(t, title)}[to.value](tables)
+        if output:
+            from mi_coach.transcript import write_private
+
+            write_private(Path(output), text)
+            render.note(f"Wrote {to.value} to {output}")
+        else:
+            render.write_text(text)
+    if failed:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()

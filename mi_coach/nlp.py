@@ -94,3 +94,51 @@ def register_extensions() -> None:
         # True on the first token of a sentence that is not a filler ("okay", "so", "um").
         Token.set_extension("mi_lead", default=False)
 
+
+
+_ner_cache: dict[str | None, Any] = {}
+
+
+def get_ner_pipeline(model: str | None = None) -> Any:
+    """A pipeline that finds named entities (for redaction), or None when no trained pipeline
+    with an `ner` component loads. The same package the classifier would use, with only what its
+    `ner` needs (its own tok2vec, or the shared one it listens to). Loaded at most once per
+    process; never touches the network."""
+    key = model or requested_model()
+    if key not in _ner_cache:
+        _ner_cache[key] = _build_ner(key)
+    return _ner_cache[key]
+
+
+def _build_ner(name: str | None) -> Any:
+    from pathlib import Path
+
+    import spacy
+    from spacy.util import get_model_meta, get_package_path, is_package, load_config
+
+    names = [name] if name else [c for c in CANDIDATES if importlib.util.find_spec(c) is not None]
+    for candidate in names:
+        try:
+            path = get_package_path(candidate) if is_package(candidate) else Path(candidate)
+            if not (path / "config.cfg").is_file():  # a package keeps its data one level down
+                meta = get_model_meta(path)
+                data = path / f"{meta['lang']}_{meta['name']}-{meta['version']}"
+                path = data if (data / "config.cfg").is_file() else \
+                    next(p.parent for p in sorted(path.glob("*/config.cfg")))
+            config = load_config(path / "config.cfg")
+            components = list(config["nlp"]["pipeline"])
+            if "ner" not in components:
+                continue
+            keep = {"ner"}
+            upstream = config["components"]["ner"].get("model", {}).get("tok2vec", {})
+            if "Listener" in str(upstream.get("@architectures", "")):
+                # A listener reads the shared tok2vec/transformer named by `upstream` ("*": any).
+                wanted = upstream.get("upstream", "*")
+                keep |= {c for c in components if c != "ner" and (
+                    c == wanted or (wanted == "*" and c in ("tok2vec", "transformer")))}
+            nlp = spacy.load(candidate, exclude=[c for c in components if c not in keep])
+        except Exception:  # not installed, unreadable, or incompatible: try the next one
+            continue
+        if "ner" in nlp.pipe_names:
+            return nlp
+    return None
