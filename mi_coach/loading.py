@@ -165,6 +165,17 @@ def validate(doc: YamlDoc, model: type[M], data: Any = None, loc: tuple[Any, ...
         raise doc.error(_describe(err) + more, full) from None
 
 
+def problems(doc: YamlDoc, model: type[BaseModel], data: Any = None,
+             loc: tuple[Any, ...] = ()) -> list[MiCoachError]:
+    """Every problem pydantic finds (not only the first), each naming file, line and field."""
+    value = doc.data if data is None else data
+    try:
+        model.model_validate(value)
+    except ValidationError as exc:
+        return [doc.error(_describe(err), loc + tuple(err["loc"])) for err in exc.errors()]
+    return []
+
+
 def _describe(err: dict[str, Any]) -> str:
     msg = err.get("msg", "invalid value")
     if err.get("type") == "missing":
@@ -188,3 +199,24 @@ def builtin_dir(name: str) -> Path:
         return inside
     checkout = Path(str(resources.files("mi_coach"))).parent / name
     return checkout if checkout.is_dir() else inside
+
+
+def content_dirs() -> list[Path]:
+    """A trainer's content folders (MI_COACH_CONTENT, or the global --content option): each may
+    hold scenarios/, drills/ and rubrics/ used beside the built-ins."""
+    import os
+
+    env = os.environ.get("MI_COACH_CONTENT")
+    return [Path(p) for p in (env.split(os.pathsep) if env else []) if p]
+
+
+def content_subdirs(name: str) -> list[Path]:
+    """The `name` folders (scenarios, drills, rubrics) of every content folder. A content folder
+    that does not exist is an error; a missing subfolder is simply empty."""
+    out = []
+    for d in content_dirs():
+        if not d.is_dir():
+            raise MiCoachError("content folder not found", path=str(d))
+        if (d / name).is_dir():
+            out.append(d / name)
+    return out

@@ -674,3 +674,29 @@ def workshop_tables(tables: dict[str, list[list[str]]], title: str) -> None:
         for row in rows[1:]:
             table.add_row(*[safe(c) for c in row])
         console.print(table)
+
+
+# -- authoring ------------------------------------------------------------------------------------
+
+def validation(results: list[Any]) -> None:
+    bad = [r for r in results if r.problems]
+    for r in results:
+        if r.problems:
+            for p in r.problems:
+                console.print(f"[red]✗[/] {safe(p)}", soft_wrap=True)
+        else:
+            console.print(f"[green]✓[/] {safe(r.path)} ({r.kind})")
+    total = sum(len(r.problems) for r in results)
+    if bad:
+        console.print(f"[bold red]{total} problem(s) in {len(bad)} of {len(results)} file(s).[/]")
+    else:
+        console.print(f"[bold green]{len(results)} file(s) valid.[/]")
+
+
+def rules_table(rs: Any) -> None:
+    table = Table(title=f"{len(rs.rules)} classifier rules", title_justify="left")
+    for col in ("rule", "kind", "code", "feedback", "example"):
+        table.add_column(col, overflow="fold")
+    for r in rs.rules:
+        table.add_row(r.id, r.kind, r.code, safe(r.feedback), safe(r.examples.matches()[0].text))
+    console.print(table)

@@ -22,7 +22,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mi_coach.errors import MiCoachError
-from mi_coach.loading import YamlDoc, builtin_dir, load_yaml, validate
+from mi_coach.loading import YamlDoc, builtin_dir, content_subdirs, load_yaml, validate
 
 Talk = Literal["change", "sustain", "neutral", "discord"]
 Ending = Literal["success", "rupture"]
@@ -175,6 +175,7 @@ def scenario_dirs(extra: str | None = None) -> list[tuple[Path, bool]]:
     for part in (env.split(os.pathsep) if env else []):
         if part:
             dirs.append((Path(part), False))
+    dirs += [(d, False) for d in content_subdirs("scenarios")]
     if extra:
         dirs.append((Path(extra), False))
     return dirs
@@ -194,39 +195,68 @@ def load_scenario_file(path: str | Path, codes: Any = None, builtin: bool = Fals
 
 
 def check_names(scenario: Scenario, doc: YamlDoc, codes: Any) -> None:
-    """What pydantic cannot see alone: the graph holds together, and the codes and families named
-    in conditions exist in the code table. Errors name the line and field."""
+    """Raise the first graph problem (see graph_problems)."""
+    found = graph_problems(scenario, doc, codes)
+    if found:
+        raise found[0]
+
+
+def graph_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachError]:
+    """What pydantic cannot see alone: the graph holds together (start and rupture states, every
+    transition leads to a defined state, every state is reachable, every state has a way to an
+    ending) and the codes and families named in conditions exist. Errors name line and field."""
+    out: list[MiCoachError] = []
     states = scenario.states
     if scenario.start not in states:
-        raise doc.error(f"start state {scenario.start!r} is not defined", ("start",))
-    if states[scenario.start].end:
-        raise doc.error("the start state cannot be an ending", ("start",))
+        out.append(doc.error(f"start state {scenario.start!r} is not defined", ("start",)))
+    elif states[scenario.start].end:
+        out.append(doc.error("the start state cannot be an ending", ("start",)))
     rupture = states.get(scenario.rupture)
     if rupture is None or rupture.end != "rupture":
-        raise doc.error(f"{scenario.rupture!r} must name a state with `end: rupture`", ("rupture",))
+        out.append(doc.error(f"{scenario.rupture!r} must name a state with `end: rupture`",
+                             ("rupture",)))
     if scenario.rapport.rupture_at >= scenario.rapport.start:
-        raise doc.error("rapport.start must be above rapport.rupture_at", ("rapport", "start"))
+        out.append(doc.error("rapport.start must be above rapport.rupture_at", ("rapport", "start")))
     families = {info.family for info in codes.codes.values()}
     for sid, state in states.items():
         for i, t in enumerate(state.transitions):
             where = ("states", sid, "transitions", i)
             if t.to not in states:
-                raise doc.error(f"no state {t.to!r}", where + ("to",))
+                out.append(doc.error(f"no state {t.to!r} (states: {', '.join(states)})",
+                                     where + ("to",)))
             if t.when is None:
                 continue
             for j, code in enumerate(t.when.code):
                 if code not in codes.codes:
-                    raise doc.error(f"unknown code {code!r} (codes: {', '.join(codes.codes)})",
-                                    where + ("when", "code", j))
+                    out.append(doc.error(f"unknown code {code!r} (codes: {', '.join(codes.codes)})",
+                                         where + ("when", "code", j)))
             for j, fam in enumerate(t.when.family):
                 if fam not in families:
-                    raise doc.error(f"unknown family {fam!r} (families: "
-                                    f"{', '.join(sorted(families))})", where + ("when", "family", j))
+                    out.append(doc.error(f"unknown family {fam!r} (families: "
+                                         f"{', '.join(sorted(families))})",
+                                         where + ("when", "family", j)))
+    if out:
+        return out
     reachable = set(scenario.reachable())
     unreachable = [sid for sid in states if sid not in reachable]
     if unreachable:
-        raise doc.error(f"no transition leads to state(s) {', '.join(unreachable)}",
-                        ("states", unreachable[0]))
+        out.append(doc.error(f"no transition leads to state(s) {', '.join(unreachable)}",
+                             ("states", unreachable[0])))
+    # a way out: from every state some ending can be reached
+    can_end = {sid for sid, st in states.items() if st.end}
+    changed = True
+    while changed:
+        changed = False
+        for sid, st in states.items():
+            if sid not in can_end and any(t.to in can_end for t in st.transitions):
+                can_end.add(sid)
+                changed = True
+    stuck = [sid for sid in states if sid not in can_end]
+    if stuck:
+        out.append(doc.error(f"no way out: no ending can be reached from state(s) "
+                             f"{', '.join(stuck)} (only the turn limit ends them)",
+                             ("states", stuck[0])))
+    return out
 
 
 def load_all(extra_dir: str | None = None) -> dict[str, Loaded]:

@@ -30,7 +30,7 @@ from typing import Any, Literal, Optional, Protocol, Sequence, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mi_coach.errors import MiCoachError
-from mi_coach.loading import YamlDoc, builtin_dir, load_yaml, validate
+from mi_coach.loading import YamlDoc, builtin_dir, content_subdirs, load_yaml, validate
 
 Status = Literal["good", "fair", "below", "n/a"]
 POINTS = {"good": 1.0, "fair": 0.6, "below": 0.2}
@@ -236,7 +236,7 @@ def rubric_dirs() -> list[Path]:
     dirs = [builtin_dir("rubrics")]
     env = os.environ.get("MI_COACH_RUBRICS")
     dirs += [Path(p) for p in (env.split(os.pathsep) if env else []) if p]
-    return dirs
+    return dirs + content_subdirs("rubrics")
 
 
 def load_rubric_file(path: str | Path, codes: Any = None) -> tuple[Rubric, YamlDoc]:
@@ -244,10 +244,19 @@ def load_rubric_file(path: str | Path, codes: Any = None) -> tuple[Rubric, YamlD
     if not isinstance(doc.data, dict):
         raise doc.error("a rubric file is a mapping (id, title, description, source, criteria)")
     rubric = validate(doc, Rubric)
+    found = rubric_problems(rubric, doc, codes)
+    if found:
+        raise found[0]
+    return rubric, doc
+
+
+def rubric_problems(rubric: Rubric, doc: YamlDoc, codes: Any = None) -> list[MiCoachError]:
+    """Codes and families exist; every cue example matches (or not) as it says."""
     if codes is None:
         from mi_coach.classify.ruleset import load_codes
 
         codes = load_codes()
+    out = []
     families = {i.family for i in codes.codes.values()}
     for cid, c in rubric.criteria.items():
         for part in ("numerator", "denominator", "of", "within", "behaviours", "answered_well",
@@ -257,27 +266,34 @@ def load_rubric_file(path: str | Path, codes: Any = None) -> tuple[Rubric, YamlD
                 continue
             for j, code in enumerate(sel.code):
                 if code not in codes.codes:
-                    raise doc.error(f"unknown code {code!r}", ("criteria", cid, part, "code", j))
+                    out.append(doc.error(f"unknown code {code!r}",
+                                         ("criteria", cid, part, "code", j)))
             for j, fam in enumerate(sel.family):
                 if fam not in families:
-                    raise doc.error(f"unknown family {fam!r}", ("criteria", cid, part, "family", j))
+                    out.append(doc.error(f"unknown family {fam!r}",
+                                         ("criteria", cid, part, "family", j)))
         if c.examples is not None:
             rx = c.regex()
             for j, ex in enumerate(c.examples.match):
                 if not rx.search(ex):
-                    raise doc.error(f"example {ex!r} does not match the patterns",
-                                    ("criteria", cid, "examples", "match", j))
+                    out.append(doc.error(f"example {ex!r} does not match the patterns",
+                                         ("criteria", cid, "examples", "match", j)))
             for j, ex in enumerate(c.examples.no_match):
                 if rx.search(ex):
-                    raise doc.error(f"example {ex!r} matches the patterns but should not",
-                                    ("criteria", cid, "examples", "no_match", j))
-    return rubric, doc
+                    out.append(doc.error(f"example {ex!r} matches the patterns but should not",
+                                         ("criteria", cid, "examples", "no_match", j)))
+    return out
+
+
+def load_rubrics() -> dict[str, Rubric]:
+    """Every rubric by id: the built-ins, MI_COACH_RUBRICS and content folders' rubrics/."""
+    return _load_rubrics(tuple(rubric_dirs()))
 
 
 @lru_cache(maxsize=None)
-def load_rubrics() -> dict[str, Rubric]:
+def _load_rubrics(dirs: tuple[Path, ...]) -> dict[str, Rubric]:
     found: dict[str, tuple[Rubric, str]] = {}
-    for folder in rubric_dirs():
+    for folder in dirs:
         if not folder.is_dir():
             raise MiCoachError("rubric folder not found", path=str(folder))
         for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml")):

@@ -18,3 +18,12 @@ def clf():
 def runner():
     # A wide, plain terminal so rich output is not wrapped or coloured in assertions.
     return CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"})
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch, tmp_path_factory):
+    """No test reads a user's content folders or writes to the real data folder; variables a
+    command sets (the global --content option) are undone after each test."""
+    for name in ("MI_COACH_CONTENT", "MI_COACH_SCENARIOS", "MI_COACH_DRILLS", "MI_COACH_RUBRICS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MI_COACH_DATA", str(tmp_path_factory.mktemp("data")))

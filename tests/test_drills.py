@@ -62,7 +62,7 @@ def test_drill_command_saves_results(runner, tmp_path):
     answers = tmp_path / "answers.txt"
     answers.write_text("What do the kids notice?\nWould it be okay if I explained how the list "
                        "works?\nYou should call them.\n")
-    r = runner.invoke(app, ["drill", "--content", str(CONTENT), "--count", "3", "--seed", "1",
+    r = runner.invoke(app, ["--content", str(CONTENT), "drill", "--bank", "mini-drills", "--count", "3", "--seed", "1",
                             "--trainee", "Ana", "--out", str(tmp_path / "out"),
                             "--answers", str(answers)])
     assert r.exit_code == 0, r.output
@@ -86,7 +86,7 @@ def test_workshop_report(runner, tmp_path):
                                 "the list works?\nYou've been waiting six weeks and rent's due "
                                 "Friday.\n"),
                        ("Ben", "Do the kids notice?\nYou should call.\nOkay.\n")):
-        r = runner.invoke(app, ["drill", "--content", str(CONTENT), "--count", "3", "--seed", "1",
+        r = runner.invoke(app, ["--content", str(CONTENT), "drill", "--bank", "mini-drills", "--count", "3", "--seed", "1",
                                 "--trainee", name, "--out", str(room / name)], input=text)
         assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["practice", "mini-benefits", "--scenarios", MINI_DIR, "--data-dir",

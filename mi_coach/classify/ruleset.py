@@ -182,3 +182,30 @@ def expand_lexicons(value: Any, lexicons: dict[str, tuple[str, ...]], *, regex: 
     if isinstance(value, dict):
         return {k: expand_lexicons(v, lexicons, regex=regex) for k, v in value.items()}
     return value
+
+
+def rule_file_problems(doc: YamlDoc, group: str, codes: CodeTable) -> list[MiCoachError]:
+    """Every problem in one rule file (for `mi-coach validate`), rule by rule."""
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), dict):
+        return [doc.error("expected a top-level mapping `rules:` of rule names to rules")]
+    lexicons = _load_lexicons(patterns_dir() / "lexicons.yml")
+    out: list[MiCoachError] = []
+    extra = set(data) - {"rules", "description"}
+    if extra:
+        out.append(doc.error("unknown top-level field (expected `rules` and `description`)",
+                             (sorted(extra)[0],)))
+    for name, body in data["rules"].items():
+        one = YamlDoc(doc.path, {"rules": {name: body}}, doc._text)  # noqa: SLF001
+        one._root = doc.root  # noqa: SLF001 - same text, same lines
+        try:
+            _rules_in(one, group, codes, lexicons)
+        except MiCoachError as exc:
+            found = [exc]
+            if isinstance(body, dict) and "id" not in body:
+                from mi_coach.loading import problems
+
+                found = problems(doc, Rule, {**body, "id": f"{group}.{name}"},
+                                 ("rules", name)) or found
+            out += found
+    return out
