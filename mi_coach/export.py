@@ -26,7 +26,6 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any, Callable, Literal, Optional, Sequence
 
 from mi_coach.errors import MiCoachError
@@ -126,8 +125,9 @@ def redact_transcript(t: Transcript, ner: Any = None, names: Sequence[str] = ()
                 ev["match"] = f.part(start, end)
                 ev["start"] = f.position(start)
                 ev["end"] = ev["start"] + len(ev["match"])
-    if t.kind == "imported" and data.get("scenario_source"):
-        data["scenario_source"] = PurePath(data["scenario_source"]).name  # no home folder path
+    if t.kind == "imported":  # the title is the file's name, often the client's name
+        data["scenario_title"] = "Imported session"
+        data["scenario_source"] = "[FILE]"
     return Transcript.model_validate(data), counts
 
 
@@ -345,26 +345,31 @@ CSS = """
 :root { --ink:#1d2430; --muted:#5b6575; --line:#d5dbe3; --good:#1e7b4a; --fair:#b7791f;
         --below:#b42318; --na:#8a94a3; --accent:#2d5b9a; --paper:#ffffff; --soft:#f3f6fa; }
 * { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 60rem; padding: 1.5rem; color: var(--ink); background: var(--paper);
+body { margin: 0 auto; max-width: 60rem; padding: 1.5rem; color: var(--ink);
+       background: var(--paper);
        font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
 h1 { font-size: 1.6rem; margin: 0 0 .5rem; } h2 { font-size: 1.25rem; margin: 2rem 0 .6rem;
      border-bottom: 2px solid var(--line); padding-bottom: .2rem; }
 header dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0; }
 header dt { color: var(--muted); } header dd { margin: 0; }
-.note { background: #fff8e1; border-left: 4px solid var(--fair); padding: .5rem .8rem; margin-top: 1rem; }
+.note { background: #fff8e1; border-left: 4px solid var(--fair); padding: .5rem .8rem;
+        margin-top: 1rem; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
-th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line);
+         vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .status { font-weight: 600; } .s-good { color: var(--good); } .s-fair { color: var(--fair); }
 .s-below { color: var(--below); } .s-na { color: var(--na); }
 figure { margin: .5rem 0 1rem; } figcaption { color: var(--muted); font-size: .85rem; }
 svg { max-width: 100%; height: auto; font: 12px system-ui, Arial, sans-serif; }
-svg .axis { stroke: var(--line); } svg .label { fill: var(--ink); } svg .muted { fill: var(--muted); }
+svg .axis { stroke: var(--line); } svg .label { fill: var(--ink); }
+svg .muted { fill: var(--muted); }
 svg .fair { stroke: var(--fair); stroke-width: 2; stroke-dasharray: 4 3; }
 svg .good { stroke: var(--good); stroke-width: 2; }
 svg .bar-good { fill: var(--good); } svg .bar-fair { fill: var(--fair); }
 svg .bar-below { fill: var(--below); } svg .bar-na { fill: var(--line); }
-svg .curve { fill: none; stroke: var(--accent); stroke-width: 2.5; } svg .dot { fill: var(--accent); }
+svg .curve { fill: none; stroke: var(--accent); stroke-width: 2.5; }
+svg .dot { fill: var(--accent); }
 .turn { border: 1px solid var(--line); border-radius: 6px; padding: .7rem .9rem; margin: .8rem 0;
         break-inside: avoid; page-break-inside: avoid; }
 .turn h3 { margin: 0 0 .4rem; font-size: 1rem; }

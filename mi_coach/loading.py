@@ -74,7 +74,10 @@ class YamlDoc:
     def root(self) -> yaml.Node | None:
         """The node tree, composed only when a line number is wanted (an error, a rule's source)."""
         if self._root is None:
-            self._root = yaml.compose(self._text, Loader=_Loader)
+            try:  # the same parser that loaded the data (libyaml when present)
+                self._root = yaml.compose(self._text, Loader=_FastLoader)  # noqa: S506
+            except yaml.YAMLError:
+                return None
         return self._root
 
     def line_of(self, loc: tuple[Any, ...]) -> int | None:

@@ -369,13 +369,17 @@ def scenario_menu(choices: list[tuple[str, str, str, str]]) -> None:
 
 
 def scenario_table(rows: list[Any]) -> None:
-    table = Table()
-    for col in ("id", "title", "setting", "difficulty", "skills", "states", "source"):
-        table.add_column(col, overflow="fold")
+    table = Table(caption="mi-coach scenarios show ID describes one; mi-coach practice ID starts it.")
+    table.add_column("id", no_wrap=True, style="bold")
+    table.add_column("client", ratio=3)
+    table.add_column("setting", ratio=2)
+    table.add_column("level", no_wrap=True)
+    table.add_column("states", justify="right", no_wrap=True)
+    table.add_column("from", overflow="fold", ratio=1)
     for loaded in rows:
         s = loaded.scenario
-        table.add_row(s.id, safe(s.title), safe(s.setting), s.difficulty, safe(", ".join(s.skills)),
-                      str(len(s.states)), "built-in" if loaded.builtin else safe(loaded.path))
+        table.add_row(s.id, safe(s.title), safe(s.setting), s.difficulty, str(len(s.states)),
+                      "built-in" if loaded.builtin else safe(loaded.path))
     console.print(table)
 
 

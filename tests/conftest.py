@@ -25,5 +25,6 @@ def _isolated_environment(monkeypatch, tmp_path_factory):
     """No test reads a user's content folders or writes to the real data folder; variables a
     command sets (the global --content option) are undone after each test."""
     for name in ("MI_COACH_CONTENT", "MI_COACH_SCENARIOS", "MI_COACH_DRILLS", "MI_COACH_RUBRICS"):
-        monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv(name, "")  # recorded, so a value a command sets is removed afterwards
+        monkeypatch.delenv(name)
     monkeypatch.setenv("MI_COACH_DATA", str(tmp_path_factory.mktemp("data")))
