@@ -12,10 +12,10 @@ from mi_coach.transcript import Transcript
 # (key in the numbers, label, higher is better)
 KEYS = [
     ("reflection_to_question_ratio", "R:Q", True),
-    ("percent_complex_reflections", "% complex", True),
-    ("percent_open_questions", "% open", True),
-    ("mi_non_adherent", "non-adherent", False),
-    ("mi_score", "MI score", True),
+    ("percent_complex_reflections", "%CR", True),
+    ("percent_open_questions", "%OQ", True),
+    ("mi_non_adherent", "non-adh", False),
+    ("mi_score", "MI", True),
 ]
 
 
@@ -35,6 +35,7 @@ class Report:
     rows: list[Row] = field(default_factory=list)
     trends: dict[str, list[Optional[float]]] = field(default_factory=dict)
     sentence: str = ""
+    next_focus: Optional[str] = None  # what the latest session's scorecard says to practise
 
 
 def over_time(sessions: Sequence[Transcript], codes: Any, trainee: Optional[str] = None) -> Report:
@@ -43,7 +44,9 @@ def over_time(sessions: Sequence[Transcript], codes: Any, trainee: Optional[str]
     chosen.sort(key=lambda t: t.started)
     report = Report(trainee)
     for t in chosen:
-        nums = numbers(t, codes, card_for(t, codes))
+        card = card_for(t, codes)
+        nums = numbers(t, codes, card)
+        report.next_focus = card.practise[0] if card.practise else None
         values = {k: nums.get(k) for k, _, _ in KEYS}
         values["mi_score"] = nums["rubrics"].get("mi")
         report.rows.append(Row(t.started, t.trainee, t.scenario, t.status, len(t.turns), values))
@@ -81,6 +84,8 @@ def _sentence(report: Report) -> str:
         parts.append("Work on: " + ", ".join(x for _, x in sorted(worse, reverse=True)) + ".")
     if not parts:
         parts.append("Your numbers are steady between your earlier and later sessions.")
+    if not worse and report.next_focus:
+        parts.append(f"Work on: {report.next_focus}")
     return " ".join(parts) + f" (earlier {half} vs later {n - half} sessions)"
 
 

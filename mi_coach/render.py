@@ -591,6 +591,8 @@ def exported(output: str | None, fmt: str, redactions: Any) -> None:
 
 
 SPARK = "▁▂▃▄▅▆▇█"
+STATUS_WORDS = {"success": "next step", "rupture": "rupture", "turn_limit": "out of turns",
+                "in_progress": "paused", "imported": "imported"}
 
 
 def sparkline(values: list[Any]) -> str:
@@ -616,13 +618,14 @@ def progress_report(report: Any, folder: Any) -> None:
         console.print(f"No finished practice sessions in {safe(str(folder))}.")
         console.print(safe(report.sentence))
         return
-    table = Table()
+    table = Table(caption="R:Q reflections per question · %CR complex reflections · %OQ open "
+                          "questions · non-adh MI-non-adherent · MI the MI rubric score (0-100)")
     for col in ("date", "trainee", "scenario", "outcome", "turns", *[label for _, label, _ in KEYS]):
         table.add_column(col, justify="left" if col in ("date", "trainee", "scenario", "outcome")
-                         else "right")
+                         else "right", no_wrap=col in ("date", "scenario"))
     for r in report.rows:
-        table.add_row(r.started[:16].replace("T", " "), safe(r.trainee or "–"), safe(r.scenario),
-                      r.status, str(r.turns),
+        table.add_row(r.started[:10], safe(r.trainee or "–"), safe(r.scenario),
+                      STATUS_WORDS.get(r.status, r.status), str(r.turns),
                       *[_num(r.values[k], pct=k.startswith("percent")) for k, _, _ in KEYS])
     table.add_row("trend", "", "", "", "", *[sparkline(report.trends[k]) for k, _, _ in KEYS],
                   style="bold")

@@ -151,6 +151,6 @@ def test_progress(runner, tmp_path):
     r = runner.invoke(app, ["progress", "--data-dir", str(tmp_path), "--trainee", "ana"])
     assert r.exit_code == 0, r.output
     assert r.output.count("mini-benefits") == 4 and "trend" in r.output
-    assert "Improved:" in r.output and "non-adherent" in r.output
+    assert "Improved:" in r.output and "non-adh" in r.output
     r = runner.invoke(app, ["progress", "--data-dir", str(tmp_path), "--trainee", "nobody"])
     assert "No finished practice sessions" in r.output
