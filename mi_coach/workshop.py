@@ -131,12 +131,12 @@ def _pct(h: int, n: int) -> str:
 def rows(report: Report, skill_labels: dict[str, str], short: dict[str, str] | None = None
          ) -> dict[str, list[list[str]]]:
     """The report as plain tables (header row first): group, trainees, items."""
-    skills = list(skill_labels)
+    skills = [s for s in skill_labels if s in report.skills] or list(skill_labels)
     short = short or skill_labels
     trainees = [["trainee", *[short[s] for s in skills], "drill hit rate", "sessions",
                  "R:Q", "non-adherent"]]
     for p in report.trainees:
-        trainees.append([p.trainee, *[_pct(*p.skills.get(s, (0, 0))) for s in skills],
+        trainees.append([p.trainee, *[_frac(*p.skills.get(s, (0, 0))) for s in skills],
                          "–" if p.hit_rate is None else f"{100 * p.hit_rate:.0f}%",
                          str(p.sessions), "–" if p.rq is None else f"{p.rq:.2f}",
                          str(p.non_adherent)])
@@ -150,6 +150,10 @@ def rows(report: Report, skill_labels: dict[str, str], short: dict[str, str] | N
              ["drill hit rate", _pct(h, n)], ["practice sessions", str(report.sessions)]]
     group += [[f"hit rate: {skill_labels.get(s, s)}", _pct(*v)] for s, v in report.skills.items()]
     return {"group": group, "trainees": trainees, "items": items}
+
+
+def _frac(h: int, n: int) -> str:
+    return f"{h}/{n}" if n else "–"
 
 
 def to_csv(tables: dict[str, list[list[str]]]) -> str:
