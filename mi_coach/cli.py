@@ -252,7 +252,7 @@ def practice(
         from mi_coach.inputs import read_source
 
         source = responses if responses is not None else "-"
-        reader = loop.ScriptReader(read_source(source).splitlines())
+        reader = loop.ScriptReader(_lines(read_source(source)))
     else:
         reader = loop.Reader()
     folder = tr.transcripts_dir(data_dir)
@@ -284,6 +284,13 @@ def practice(
     result = loop.run(session, reader, folder, clf.codes, resumed=resume)
     if result.how == "interrupted":
         raise typer.Exit(130)
+
+
+def _lines(text: str) -> list[str]:
+    """One response per line: split at newlines only (a stray carriage return inside a line is
+    kept, and shown safely), with Windows line ends removed."""
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 def _scenario_for(transcript: Any, scenarios_dir: str | None) -> Any:
@@ -609,7 +616,7 @@ def drill(
     if answers is not None or not sys.stdin.isatty():
         from mi_coach.inputs import read_source
 
-        reader = loop.ScriptReader(read_source(answers or "-").splitlines())
+        reader = loop.ScriptReader(_lines(read_source(answers or "-")))
     else:
         reader = loop.Reader()
     folder = Path(out) if out else data_dir() / "drills"

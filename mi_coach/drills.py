@@ -183,7 +183,7 @@ class Results(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     schema_: str = Field(RESULTS_SCHEMA, alias="schema")
     version: int = 1
-    id: str
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
     trainee: Optional[str] = None
     skill: Optional[str] = None
     time_limit: Optional[float] = None

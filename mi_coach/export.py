@@ -222,13 +222,23 @@ def to_json(t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any],
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+# Control characters (terminal escape sequences start with ESC) never reach an export raw: each
+# becomes the replacement character, one for one, so offsets into the text stay valid.
+_CONTROLS = dict.fromkeys([c for c in range(32) if c not in (9, 10)] + list(range(127, 160)),
+                          "\ufffd")
+
+
+def clean(text: str) -> str:
+    return text.translate(_CONTROLS)
+
 
 def csv_cell(value: Any) -> Any:
     """A cell a spreadsheet will not run: text starting like a formula gets a leading quote."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        value = clean(value)
+        return "'" + value if value.startswith(FORMULA_START) else value
     return value
 
 
@@ -261,7 +271,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 def md_escape(text: Any) -> str:
     """User text made inert in Markdown: HTML-significant characters become entities, inline
     Markdown punctuation is backslash-escaped, and line breaks become spaces (no new blocks)."""
-    s = " ".join(str(text).split())
+    s = " ".join(clean(str(text)).split())
     s = _MD_SPECIAL.sub(r"\\\1", s)
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -338,7 +348,7 @@ def to_markdown(t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any]
 # -- HTML ---------------------------------------------------------------------------------------
 
 def h(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(clean(str(text)), quote=True)
 
 
 CSS = """

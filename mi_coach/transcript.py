@@ -83,7 +83,7 @@ class Turn(_Record):
 class Transcript(_Record):
     schema_: Literal["mi-coach/transcript"] = Field(SCHEMA, alias="schema")
     version: Literal[1] = VERSION
-    id: str
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")  # also the file name: no paths
     kind: Literal["practice", "imported"] = "practice"
     scenario: str  # the scenario id; for an imported session, "imported"
     scenario_title: str
