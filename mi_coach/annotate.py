@@ -28,10 +28,19 @@ def apply(t: Transcript, codes: Any, n: int, *, code: Optional[str] = None,
     return turn
 
 
-def interactive(t: Transcript, codes: Any, by: Optional[str]) -> list[Turn]:
+def interactive(t: Transcript, codes: Any, by: Optional[str]) -> tuple[list[Turn], bool]:
     """Every turn in order: Enter keeps the machine's code, a code overrides it, '?' lists codes,
-    'q' stops (what was done so far is kept)."""
+    'q' stops (what was done so far is kept). Returns the changed turns and whether Ctrl-C
+    stopped it (what was done before is kept then too)."""
     changed: list[Turn] = []
+    try:
+        _walk(t, codes, by, changed)
+    except KeyboardInterrupt:
+        return changed, True
+    return changed, False
+
+
+def _walk(t: Transcript, codes: Any, by: Optional[str], changed: list[Turn]) -> list[Turn]:
     names = list(codes.codes)
     for turn in t.turns:
         render.annotate_turn(turn, codes)

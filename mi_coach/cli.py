@@ -495,8 +495,9 @@ def annotate(
         if not sys.stdin.isatty():
             raise MiCoachError("interactive annotation needs a terminal; use --turn N --code CODE "
                                "--comment TEXT to script it")
-        changed = interactive(t, codes, by)
+        changed, interrupted = interactive(t, codes, by)
     else:
+        interrupted = False
         if not (code or comment or clear):
             raise MiCoachError("say what to do with the turn: --code, --comment or --clear")
         changed = [apply(t, codes, turn, code=code, comment=comment, by=by, clear=clear)]
@@ -505,6 +506,8 @@ def annotate(
     except OSError as exc:
         raise MiCoachError(f"cannot write: {exc.strerror or exc}", path=file) from None
     render.annotated(file, [c for c in changed if c is not None])
+    if interrupted:
+        raise typer.Exit(130)
 
 
 class ExportFormat(str, Enum):
@@ -626,8 +629,10 @@ def drill(
         raise MiCoachError(f"cannot create the folder: {exc.strerror or exc}",
                            path=str(folder)) from None
     clf = _classifier()
-    _, _, finished = drill_loop.run(items, reader, clf, folder, trainee=trainee, skill=skill,
-                                    time_limit=time_limit)
+    _, _, finished, interrupted = drill_loop.run(items, reader, clf, folder, trainee=trainee,
+                                                 skill=skill, time_limit=time_limit)
+    if interrupted:
+        raise typer.Exit(130)
 
 
 workshop_app = typer.Typer(help="A room's drill and practice results.", rich_markup_mode=None,

@@ -17,7 +17,7 @@ from mi_coach.transcript import now, write_private
 
 def run(items: list[Item], reader: Reader, classifier: Any, out_dir: Path, *,
         trainee: Optional[str], skill: Optional[str], time_limit: Optional[float]) -> tuple[
-        Results, Path, bool]:
+        Results, Path, bool, bool]:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     results = Results(id=f"{stamp}-drill-{secrets.token_hex(2)}", trainee=trainee, skill=skill,
                       time_limit=time_limit, started=now())
@@ -25,6 +25,7 @@ def run(items: list[Item], reader: Reader, classifier: Any, out_dir: Path, *,
     skills = load_skills().skills
     render.drill_intro(len(items), skill and skills[skill].label, time_limit, trainee)
     finished = True
+    interrupted = False
     try:
         for n, item in enumerate(items, 1):
             sk = skills[item.skill]
@@ -54,7 +55,8 @@ def run(items: list[Item], reader: Reader, classifier: Any, out_dir: Path, *,
             render.drill_feedback(a, item.exemplars[0], item.tip)
     except KeyboardInterrupt:
         finished = False
+        interrupted = True
     results.finished = now()
     write_private(path, results.to_json())
     render.drill_score(results, {k: v.label for k, v in skills.items()}, path, finished)
-    return results, path, finished
+    return results, path, finished, interrupted

@@ -81,3 +81,63 @@ def test_menu_when_no_scenario_is_named(tmp_path):
     child.sendline("/quit")
     child.expect("Paused")
     child.expect(pexpect.EOF)
+
+
+def _mi(*args, data):
+    env = dict(os.environ, COLUMNS="160", NO_COLOR="1", TERM="dumb", MI_COACH_DATA=str(data))
+    return pexpect.spawn(sys.executable, ["-m", "mi_coach", *args], env=env, encoding="utf-8",
+                         timeout=90)
+
+
+def test_ctrl_c_at_the_menu(tmp_path):
+    child = spawn(data=tmp_path)
+    child.expect("scenario number or id> ")
+    child.sendintr()
+    child.expect("interrupted")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+
+def test_ctrl_c_in_a_drill_keeps_the_answers(tmp_path):
+    content = str(Path(__file__).parent / "data" / "content")
+    child = _mi("--content", content, "drill", "--bank", "mini-drills", "--count", "3", "--seed",
+                "1", "--out", str(tmp_path), data=tmp_path)
+    child.expect("answer> ")
+    child.sendline("What do the kids notice?")
+    child.expect("hit|miss")
+    child.expect("answer> ")
+    child.sendintr()
+    child.expect("Results saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    [f] = list(tmp_path.glob("*.json"))
+    assert len(json.loads(f.read_text())["answers"]) == 1
+
+
+def test_interactive_annotation_and_ctrl_c(tmp_path):
+    session = tmp_path / "s.txt"
+    session.write_text("Client: I missed the bus again.\nCounselor: You should get up earlier.\n"
+                       "Client: I work nights.\nCounselor: Nights make mornings hard.\n")
+    out = tmp_path / "s.json"
+    child = _mi("import", str(session), "-o", str(out), data=tmp_path)
+    child.expect(pexpect.EOF)
+    child = _mi("annotate", str(out), "--by", "Jo", data=tmp_path)
+    child.expect("code .*> ")
+    child.sendline("?")
+    child.expect("judgment")
+    child.expect("code .*> ")
+    child.sendline("judgment")
+    child.expect("comment .*> ")
+    child.sendline("Blaming, not advice")
+    child.expect("code .*> ")
+    child.sendintr()  # stop at the second turn: the first annotation is kept
+    child.expect("Saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    turns = json.loads(out.read_text())["turns"]
+    assert turns[0]["annotation"]["code"] == "judgment"
+    assert turns[0]["annotation"]["comment"] == "Blaming, not advice"
+    assert turns[0]["annotation"]["by"] == "Jo" and turns[1]["annotation"] is None
