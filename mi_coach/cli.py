@@ -314,10 +314,9 @@ def scenarios_list(ctx: typer.Context, scenarios_dir: ScenariosOpt = None) -> No
     if ctx.invoked_subcommand is not None:
         ctx.obj = {"scenarios_dir": scenarios_dir}
         return
-    from mi_coach import render
-    from mi_coach import scenarios as sc
+    from mi_coach import catalog, render
 
-    render.scenario_table(list(sc.load_all(scenarios_dir).values()))
+    render.scenario_table(catalog.rows(scenarios_dir))
 
 
 @scenarios_app.command("show")

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from mi_coach.errors import MiCoachError
+from mi_coach.paths import builtin_dir, content_dirs  # noqa: F401 - re-exported
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -189,28 +190,6 @@ def _describe(err: dict[str, Any]) -> str:
     if err.get("type", "").endswith("_type") and not isinstance(inp, (dict, list)):
         return f"{msg}, got {inp!r}"
     return msg.removeprefix("Value error, ")
-
-
-def builtin_dir(name: str) -> Path:
-    """A folder of data that ships inside the package: patterns/, scenarios/, rubrics/.
-
-    In a wheel, scenarios/ and rubrics/ are mapped into the package (pyproject.toml). In a source
-    checkout (an editable install) they stand at the top of the repository instead.
-    """
-    inside = Path(str(resources.files("mi_coach") / name))
-    if inside.is_dir():
-        return inside
-    checkout = Path(str(resources.files("mi_coach"))).parent / name
-    return checkout if checkout.is_dir() else inside
-
-
-def content_dirs() -> list[Path]:
-    """A trainer's content folders (MI_COACH_CONTENT, or the global --content option): each may
-    hold scenarios/, drills/ and rubrics/ used beside the built-ins."""
-    import os
-
-    env = os.environ.get("MI_COACH_CONTENT")
-    return [Path(p) for p in (env.split(os.pathsep) if env else []) if p]
 
 
 def content_subdirs(name: str) -> list[Path]:

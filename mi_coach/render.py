@@ -376,10 +376,9 @@ def scenario_table(rows: list[Any]) -> None:
     table.add_column("level", no_wrap=True)
     table.add_column("states", justify="right", no_wrap=True)
     table.add_column("from", overflow="fold", ratio=1)
-    for loaded in rows:
-        s = loaded.scenario
-        table.add_row(s.id, safe(s.title), safe(s.setting), s.difficulty, str(len(s.states)),
-                      "built-in" if loaded.builtin else safe(loaded.path))
+    for r in rows:
+        table.add_row(r["id"], safe(r["title"]), safe(r["setting"]), r["difficulty"],
+                      str(r["states"]), "built-in" if r["builtin"] else safe(r["path"]))
     console.print(table)
 
 

@@ -28,3 +28,4 @@ def _isolated_environment(monkeypatch, tmp_path_factory):
         monkeypatch.setenv(name, "")  # recorded, so a value a command sets is removed afterwards
         monkeypatch.delenv(name)
     monkeypatch.setenv("MI_COACH_DATA", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("MI_COACH_CACHE", str(tmp_path_factory.mktemp("cache")))

@@ -1,0 +1,90 @@
+"""The list of scenarios, fast: `mi-coach scenarios` must not wait for YAML parsing and pydantic.
+
+The rows (id, title, setting, difficulty, number of states, file) are cached in a small JSON file
+keyed by every scenario file's path, size and modification time. When any file is added, removed
+or changed, everything is loaded and validated again (scenarios.load_all) and the cache rewritten.
+This module imports nothing heavy; a cache that cannot be read or written is simply not used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+CACHE_VERSION = 1
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("MI_COACH_CACHE")
+    if env:
+        return Path(env)
+    if sys.platform == "win32":  # pragma: no cover - platform specific
+        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "mi-coach" / "cache"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "mi-coach"
+
+
+def _folders(extra: str | None) -> list[tuple[Path, bool]]:
+    from mi_coach.paths import builtin_dir, content_dirs
+
+    dirs: list[tuple[Path, bool]] = [(builtin_dir("scenarios"), True)]
+    env = os.environ.get("MI_COACH_SCENARIOS")
+    dirs += [(Path(p), False) for p in (env.split(os.pathsep) if env else []) if p]
+    dirs += [(d / "scenarios", False) for d in content_dirs() if (d / "scenarios").is_dir()]
+    if extra:
+        dirs.append((Path(extra), False))
+    return dirs
+
+
+def _key(extra: str | None) -> list[Any] | None:
+    from mi_coach.paths import content_dirs
+
+    if any(not d.is_dir() for d in content_dirs()):
+        return None  # let the full loader report it
+    key = []
+    for folder, builtin in _folders(extra):
+        if not folder.is_dir():
+            return None  # let the full loader report it
+        for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml")):
+            if path.name.startswith("_"):
+                continue
+            st = path.stat()
+            key.append([str(path), builtin, st.st_size, st.st_mtime_ns])
+    return key
+
+
+def rows(extra: str | None = None) -> list[dict[str, Any]]:
+    """One row per scenario, built-in first. Errors in files are raised by the full loader."""
+    key = _key(extra)
+    cache = cache_dir() / "scenarios.json"
+    if key is not None:
+        try:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            if data.get("version") == CACHE_VERSION and data.get("key") == key:
+                return list(data["rows"])
+        except (OSError, ValueError, AttributeError):
+            pass
+    from mi_coach.scenarios import load_all
+
+    found = [{"id": s.scenario.id, "title": s.scenario.title, "setting": s.scenario.setting,
+              "difficulty": s.scenario.difficulty, "states": len(s.scenario.states),
+              "builtin": s.builtin, "path": s.path} for s in load_all(extra).values()]
+    if key is not None:
+        _write(cache, {"version": CACHE_VERSION, "key": key, "rows": found})
+    return found
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".scenarios.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except OSError:
+        pass
