@@ -4,10 +4,16 @@
   (median of N runs each, interleaved);
 - batch: `classify --input FILE --format jsonl` vs bare `nlp.pipe` over the same texts, both as
   whole processes that load the pipeline first (median of N runs each);
-- `mi-coach --help` wall time (median of N runs).
+- `mi-coach --help` and `mi-coach scenarios` wall time (median of N runs), and whether either
+  imports spaCy;
+- per-turn feedback after load: classify + choose the transition + journal the transcript, over
+  scripted sessions on every built-in client (median and 95th percentile);
+- `mi-coach review` of 100, 1,000 and 10,000 transcripts: wall time and peak memory.
 
-Targets: cold start <= 1.3x, batch throughput >= 0.8x, --help <= 0.3 s.
-Run from the repository root with the project installed:  python bench/speed.py [--runs N]
+Targets: cold start <= 1.3x, batch throughput >= 0.8x, --help and scenarios <= 0.3 s, per-turn
+feedback <= 50 ms at p95.
+Run from the repository root with the project installed:
+    python bench/speed.py [--runs N] [--review-sizes 100,1000,10000]
 """
 
 from __future__ import annotations
@@ -42,6 +48,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--batch", type=int, default=5000, help="texts in the batch test")
+    ap.add_argument("--review-sizes", default="100,1000,10000",
+                    help="numbers of transcripts to review, comma-separated")
     args = ap.parse_args()
     from mi_coach.nlp import get_pipeline
 
@@ -84,10 +92,85 @@ def main() -> int:
     print(f"  (mi-coach does not load the NER component; against bare nlp.pipe without NER, "
           f"{len(items) / sp:.0f} texts/s ({sp:.2f} s), the ratio is {sp / ob:.2f}x)")
 
-    helps = [timed([exe, "--help"]) for _ in range(max(args.runs, 5))]
-    print(f"mi-coach --help: median {statistics.median(helps):.3f} s, max {max(helps):.3f} s "
-          f"(target <= 0.3 s)")
+    for cmd in (["--help"], ["scenarios"]):
+        timed([exe, *cmd])  # the first run fills the scenario list's cache
+        runs = [timed([exe, *cmd]) for _ in range(max(args.runs, 5))]
+        trace = subprocess.run([py, "-X", "importtime", "-m", "mi_coach", *cmd],
+                               capture_output=True, text=True).stderr
+        spacy = "imports spaCy" if "| spacy" in trace else "no spaCy import"
+        print(f"mi-coach {' '.join(cmd)}: median {statistics.median(runs):.3f} s, "
+              f"max {max(runs):.3f} s, {spacy} (target <= 0.3 s)")
+
+    turn_latency(items)
+    for n in [int(x) for x in args.review_sizes.split(",") if x]:
+        review_cost(exe, n)
     return 0
+
+
+def turn_latency(responses: list[str]) -> None:
+    """Per-turn feedback after the pipeline is loaded: respond() (classify, transition, rapport)
+    plus the journal write, on every built-in client."""
+    from mi_coach.classify import get_classifier
+    from mi_coach.scenarios import load_all
+    from mi_coach.session import Session, new_transcript
+    from mi_coach.transcript import save
+
+    clf = get_classifier()
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        i = 0
+        for loaded in load_all().values():
+            for seed in range(1, 6):
+                t = new_transcript(loaded.scenario, trainee=None, feedback="turn", seed=seed,
+                                   source=loaded.path)
+                session = Session(loaded.scenario, clf, t)
+                while not session.over:
+                    start = time.perf_counter()
+                    session.respond(responses[i % len(responses)])
+                    save(t, folder)
+                    times.append(time.perf_counter() - start)
+                    i += 1
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))]
+    print(f"per-turn feedback after load ({len(times)} turns on every built-in client): "
+          f"median {1000 * statistics.median(times):.1f} ms, p95 {1000 * p95:.1f} ms, "
+          f"max {1000 * times[-1]:.1f} ms (target p95 <= 50 ms)")
+
+
+def review_cost(exe: str, n: int) -> None:
+    """`mi-coach review` of n transcripts (copies of real scripted sessions): wall time and the
+    peak resident memory of the process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        data = folder / "data"
+        script = ROOT / "examples" / "first-session.txt"
+        subprocess.run([exe, "practice", "parent-kids", "--seed", "1", "--responses", str(script),
+                        "--data-dir", str(data)], check=True, stdout=subprocess.DEVNULL)
+        [source] = list((data / "transcripts").glob("*.json"))
+        record = json.loads(source.read_text(encoding="utf-8"))
+        files = []
+        for i in range(n):
+            record["id"] = f"bench-{i:05d}"
+            record["trainee"] = f"trainee {i % 25}"
+            f = folder / f"t{i:05d}.json"
+            f.write_text(json.dumps(record), encoding="utf-8")
+            files.append(str(f))
+        # A fresh parent whose only child is the review: its children's peak is the review's.
+        listing = folder / "files.txt"
+        listing.write_text("\n".join(files), encoding="utf-8")
+        probe = ("import resource, subprocess, sys, time\n"
+                 "files = open(sys.argv[2], encoding='utf-8').read().split('\\n')\n"
+                 "t = time.perf_counter()\n"
+                 "subprocess.run([sys.argv[1], 'review', *files, '--format', 'json'], check=True,"
+                 " stdout=subprocess.DEVNULL)\n"
+                 "print(time.perf_counter() - t, "
+                 "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+        out = subprocess.run([sys.executable, "-c", probe, exe, str(listing)], check=True,
+                             capture_output=True, text=True).stdout.split()
+        wall, peak_kb = float(out[0]), int(out[1])
+    print(f"review of {n:,} transcripts: {wall:.2f} s ({1000 * wall / n:.2f} ms each), "
+          f"peak memory {peak_kb / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -344,29 +344,10 @@ ClientOpt = Annotated[Optional[list[str]], typer.Option(
     "Client, Patient, Participant, Resident are known.")]
 
 
-def _read_transcripts(files: list[str], counsellor: list[str] | None, client: list[str] | None,
-                      need_classifier: bool = False) -> tuple[list[tuple[str, Any]], list[str]]:
-    """Transcripts from JSON files (or text/CSV sessions imported on the fly). A damaged or foreign
-    file is reported by name and skipped; the names of those that failed are returned too."""
-    from mi_coach import render
-    from mi_coach.importer import is_importable, parse, to_transcript
-    from mi_coach.transcript import load
-
-    good: list[tuple[str, Any]] = []
+def _read_transcripts(files: list[str], counselor: list[str] | None, client: list[str] | None
+                      ) -> tuple[list[tuple[str, Any]], list[str]]:
     failed: list[str] = []
-    with render.progress(len(files), "reading transcripts") as step:
-        for f in files:
-            try:
-                if is_importable(f):
-                    utterances = parse(f, counsellor or (), client or ())
-                    good.append((f, to_transcript(utterances, _classifier(), f)))
-                else:
-                    good.append((f, load(f)))
-            except MiCoachError as exc:
-                render.error(f"skipped: {exc}")
-                failed.append(f)
-            step()
-    return good, failed
+    return list(_iter_transcripts(files, counselor, client, failed)), failed
 
 
 class ReviewFormat(str, Enum):
@@ -422,38 +403,39 @@ def review(
     """Review transcripts: one → the annotated conversation and its scorecard; several → a
     comparison table (and supervisor–machine agreement where turns were annotated)."""
     from mi_coach import render
-    from mi_coach.classify.ruleset import load_codes
-    from mi_coach.review import agreement, card_for, numbers
     from mi_coach import review as rv
+    from mi_coach.classify.ruleset import load_codes
 
-    loaded, failed = _read_transcripts(files, counselor, client)
     codes = load_codes()
+    clf = _classifier() if recode else None
+    rows: list[tuple[Any, dict[str, Any]]] = []
+    pairs: list[tuple[str, str]] = []
     changes: dict[str, list[Any]] = {}
-    if recode and loaded:
-        clf = _classifier()
-        redone = []
-        for f, t in loaded:
-            t2, ch = rv.recode(t, clf)
-            redone.append((f, t2))
-            changes[f] = ch
-        loaded = redone
-    rows = []
-    for f, t in loaded:
-        card = card_for(t, codes)
-        rows.append((f, t, card, numbers(t, codes, card)))
-    agree = agreement(t for _, t, _, _ in rows)
+    failed: list[str] = []
+    single: Any = None
+    # One transcript at a time: only its summary row is kept, so memory stays flat with many.
+    for f, t in _iter_transcripts(files, counselor, client, failed):
+        if clf is not None:
+            t, changes[f] = rv.recode(t, clf)
+        card = rv.card_for(t, codes)
+        nums = rv.numbers(t, codes, card)
+        rows.append((rv.row(f, t), nums))
+        pairs += rv.annotated_pairs(t)
+        if len(files) == 1:
+            single = (f, t, card, nums)
+    agree = rv.agreement(pairs=pairs)
     if fmt == ReviewFormat.json:
         render.write_json({
-            "transcripts": [{"file": f, "id": t.id, "kind": t.kind, "trainee": t.trainee,
-                             "scenario": t.scenario, "started": t.started, "status": t.status,
-                             "turns": len(t.turns), **nums,
-                             **({"recoded": [c.__dict__ for c in changes[f]]} if recode else {})}
-                            for f, t, _, nums in rows],
+            "transcripts": [{"file": r.file, "id": r.id, "kind": r.kind, "trainee": r.trainee,
+                             "scenario": r.scenario, "started": r.started, "status": r.status,
+                             "turns": r.turns, **nums,
+                             **({"recoded": [c.__dict__ for c in changes[r.file]]} if recode
+                                else {})}
+                            for r, nums in rows],
             "agreement": agree, "failed": failed})
     else:
-        if len(rows) == 1:
-            f, t, card, nums = rows[0]
-            render.review_one(f, t, card, nums, codes)
+        if single is not None:
+            render.review_one(*single, codes)
         elif rows:
             render.review_table(rows)
         if recode:
@@ -462,6 +444,30 @@ def review(
             render.agreement(agree)
     if failed:
         raise typer.Exit(1)
+
+
+def _iter_transcripts(files: list[str], counsellor: list[str] | None, client: list[str] | None,
+                      failed: list[str]) -> Any:
+    """Transcripts one by one from JSON files (or text/CSV sessions imported on the fly). A
+    damaged or foreign file is reported by name, skipped, and added to `failed`."""
+    from mi_coach import render
+    from mi_coach.importer import is_importable, parse, to_transcript
+    from mi_coach.transcript import load
+
+    with render.progress(len(files), "reading transcripts") as step:
+        for f in files:
+            try:
+                if is_importable(f):
+                    t = to_transcript(parse(f, counsellor or (), client or ()), _classifier(), f)
+                else:
+                    t = load(f)
+            except MiCoachError as exc:
+                render.error(f"skipped: {exc}")
+                failed.append(f)
+                t = None
+            step()
+            if t is not None:
+                yield f, t
 
 
 @app.command()

@@ -511,14 +511,15 @@ def _num(x: Any, pct: bool = False) -> str:
 
 
 def review_table(rows: list[Any]) -> None:
-    rubric_ids = list(dict.fromkeys(r for _, _, _, nums in rows for r in nums["rubrics"]))
+    """rows: (review.Row, numbers) per session."""
+    rubric_ids = list(dict.fromkeys(r for _, nums in rows for r in nums["rubrics"]))
     table = Table(title=f"{len(rows)} sessions", title_justify="left")
     for col in ("date", "trainee", "scenario", "turns", "R:Q", "% CR", "% OQ", "adh", "non-adh",
                 *rubric_ids):
         table.add_column(col, justify="left" if col in ("date", "trainee", "scenario") else "right")
-    for f, t, _, nums in rows:
+    for t, nums in rows:
         table.add_row(t.started[:10], safe(t.trainee or "–"),
-                      safe(t.scenario if t.kind == "practice" else t.scenario_title), str(len(t.turns)),
+                      safe(t.scenario if t.kind == "practice" else t.scenario_title), str(t.turns),
                       _num(nums["reflection_to_question_ratio"]),
                       _num(nums["percent_complex_reflections"], True),
                       _num(nums["percent_open_questions"], True), str(nums["mi_adherent"]),

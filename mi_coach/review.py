@@ -96,13 +96,41 @@ def kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
     return (observed - expected) / (1 - expected)
 
 
-def agreement(transcripts: Iterable[Transcript]) -> dict[str, Any] | None:
-    """Supervisor–machine agreement over every turn a supervisor reviewed (gave a code to).
+def annotated_pairs(t: Transcript) -> list[tuple[str, str]]:
+    """(supervisor's code, machine's code) for every turn a supervisor gave a code to."""
+    return [(turn.annotation.code, turn.code) for turn in t.turns
+            if turn.annotation is not None and turn.annotation.code is not None]
+
+
+@dataclass(frozen=True)
+class Row:
+    """What a comparison needs of a transcript (the transcript itself is not kept)."""
+
+    file: str
+    id: str
+    kind: str
+    trainee: str | None
+    scenario: str
+    scenario_title: str
+    started: str
+    status: str
+    turns: int
+
+
+def row(f: str, t: Transcript) -> Row:
+    return Row(f, t.id, t.kind, t.trainee, t.scenario, t.scenario_title, t.started, t.status,
+               len(t.turns))
+
+
+def agreement(transcripts: Iterable[Transcript] = (),
+              pairs: Sequence[tuple[str, str]] | None = None) -> dict[str, Any] | None:
+    """Supervisor–machine agreement over every turn a supervisor reviewed (gave a code to), from
+    transcripts or from pairs already collected (annotated_pairs).
 
     Per code: agreement on "this code or not" (binary kappa) over the reviewed turns.
     """
-    pairs = [(turn.annotation.code, turn.code) for t in transcripts for turn in t.turns
-             if turn.annotation is not None and turn.annotation.code is not None]
+    if pairs is None:
+        pairs = [p for t in transcripts for p in annotated_pairs(t)]
     if not pairs:
         return None
     per_code = {}
