@@ -45,3 +45,45 @@ def test_every_input_line_gives_exactly_one_item(text):
     if lines and lines[-1] == "":
         lines.pop()
     assert len(items) == len(lines)
+
+
+# Structured junk: YAML documents shaped like content files, with random values where fields go.
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 200), st.text(max_size=20))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=12)
+_KEYS = st.sampled_from(["id", "title", "summary", "states", "criteria", "items", "rules", "start",
+                         "persona", "rupture", "lines", "transitions", "kind", "skill", "client",
+                         "exemplars", "when", "to", "example", "fair", "good", "patterns"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(_KEYS, _VALUES, max_size=8))
+def test_validate_reports_problems_never_raises(tmp_path_factory, doc):
+    import yaml
+
+    from mi_coach.validate import check
+
+    f = tmp_path_factory.mktemp("v") / "x.yml"
+    f.write_text(yaml.safe_dump(doc))
+    result = check(f, None)  # returns problems (each naming the file); never raises
+    assert all(str(f) in p for p in result.problems)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(["schema", "version", "id", "turns", "scenario", "started",
+                                        "updated", "kind", "status", "rapport"]),
+                       _VALUES, max_size=8))
+def test_transcript_loader_raises_only_our_error(tmp_path_factory, data):
+    import json
+
+    from mi_coach.transcript import load
+
+    data.setdefault("schema", "mi-coach/transcript")
+    data.setdefault("version", 1)
+    f = tmp_path_factory.mktemp("t") / "x.json"
+    f.write_text(json.dumps(data))
+    try:
+        load(f)
+    except MiCoachError:
+        pass
