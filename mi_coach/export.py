@@ -31,7 +31,7 @@ from typing import Any, Callable, Literal, Optional, Sequence
 from mi_coach.errors import MiCoachError
 from mi_coach.redact import Found, Redactor
 from mi_coach.review import card_for, family_map, numbers
-from mi_coach.scoring import Scorecard
+from mi_coach.scoring import Scorecard, format_threshold, format_value
 from mi_coach.transcript import Transcript, Turn
 
 Format = Literal["md", "html", "csv", "json"]
@@ -160,24 +160,11 @@ def _mi_summary(card: Scorecard) -> list[Any]:
 
 
 def _value(c: Any) -> str:
-    if c.value is None:
-        return "n/a"
-    if c.kind == "ratio":
-        return f"{c.value:.1f}:1"
-    if c.kind == "share":
-        return f"{c.value:.0%}"
-    if c.kind == "talk_response":
-        return f"{c.value:.1f}"
-    return f"{c.value:.0f}"
+    return format_value(c)
 
 
 def _threshold(c: Any, x: float) -> str:
-    sign = "\u2264 " if c.direction == "lower" else "\u2265 "
-    if c.kind == "ratio":
-        return f"{sign}{x:g}:1"
-    if c.kind == "share":
-        return f"{sign}{x:.0%}"
-    return f"{sign}{x:g}"
+    return format_threshold(c, x, sign=True)
 
 
 def _num(x: Any, pct: bool = False) -> str:

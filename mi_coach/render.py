@@ -283,26 +283,6 @@ def _bar(score: float | None, width: int = 20) -> Text:
                          f" {score:.0f}")
 
 
-def _value(c: Any) -> str:
-    if c.value is None:
-        return "n/a"
-    if c.kind == "ratio":
-        return f"{c.value:.1f}:1"
-    if c.kind == "share":
-        return f"{c.value:.0%}"
-    if c.kind == "talk_response":
-        return f"{c.value:.1f}"
-    return f"{c.value:.0f}"
-
-
-def _threshold(c: Any, x: float) -> str:
-    if c.kind == "ratio":
-        return f"{x:g}:1"
-    if c.kind == "share":
-        return f"{x:.0%}"
-    return f"{x:g}"
-
-
 STATUS_STYLE = {"good": "green", "fair": "yellow", "below": "red", "n/a": "dim"}
 
 
@@ -324,9 +304,10 @@ def scorecard(card: Any, t: Any, path: Any, codes: Any, saved: bool = True) -> N
         for c in mi.criteria:
             if not c.summary:
                 continue
-            fair = ("\u2264 " if c.direction == "lower" else "\u2265 ") + _threshold(c, c.fair)
-            good = ("\u2264 " if c.direction == "lower" else "\u2265 ") + _threshold(c, c.good)
-            table.add_row(c.label, _value(c), fair, good,
+            from mi_coach.scoring import format_threshold, format_value
+
+            table.add_row(c.label, format_value(c), format_threshold(c, c.fair, sign=True),
+                          format_threshold(c, c.good, sign=True),
                           Text(c.status, style=STATUS_STYLE[c.status]))
         console.print(table)
     table = Table(title="Rubrics", title_justify="left")

@@ -173,6 +173,29 @@ class RubricScore:
                 "criteria": [c.as_dict() for c in self.criteria]}
 
 
+def format_value(c: "CriterionScore") -> str:
+    """A criterion's measured value as people read it: 2.0:1, 45%, 3.4, 2."""
+    if c.value is None:
+        return "n/a"
+    if c.kind == "ratio":
+        return f"{c.value:.1f}:1"
+    if c.kind == "share":
+        return f"{c.value:.0%}"
+    if c.kind == "talk_response":
+        return f"{c.value:.1f}"
+    return f"{c.value:.0f}"
+
+
+def format_threshold(c: "CriterionScore", x: float, sign: bool = False) -> str:
+    """A threshold in the criterion's units, with ≥ or ≤ in front when `sign`."""
+    prefix = ("\u2264 " if c.direction == "lower" else "\u2265 ") if sign else ""
+    if c.kind == "ratio":
+        return f"{prefix}{x:g}:1"
+    if c.kind == "share":
+        return f"{prefix}{x:.0%}"
+    return f"{prefix}{x:g}"
+
+
 def _status(value: Optional[float], c: Criterion) -> Status:
     if value is None:
         return "n/a"
