@@ -256,10 +256,7 @@ def turn_feedback(turn: Any, name: str, codes: Any) -> None:
     body.add_row(f"{safe(name)} thought", Text(safe(turn.client.thought), style="italic"))
     body.add_row("", rapport_bar(turn.rapport_after, turn.rapport_after - turn.rapport_before))
     if turn.missed_chance:
-        body.add_row("Missed chance", Text(
-            "the client offered change talk; reflect it or ask for more" if turn.client.talk
-            == "change" else "the client pushed back; reflect it before anything else",
-            style="yellow"))
+        body.add_row("Missed chance", Text(safe(turn.missed_note or ""), style="yellow"))
     if turn.better:
         body.add_row("Try instead", Text(safe(turn.better), style="green"))
     console.print(Panel(body, border_style=FAMILY_STYLE.get(info.family) or "none"))

@@ -401,10 +401,7 @@ def _missed(turns: Sequence[Any]) -> Optional[Moment]:
         return None
     t = min(cand, key=lambda t: ((t.rapport_after or 0) - (t.rapport_before or 0),
                                  not t.missed_chance, t.n))
-    talk = t.client.talk if t.client is not None else None
-    why = "missed the client's change talk" if t.missed_chance and talk == "change" else \
-        "missed the chance to answer the client's discord" if t.missed_chance else \
-        (t.feedback or "MI-non-adherent")
+    why = (t.missed_note if t.missed_chance else None) or t.feedback or "MI-non-adherent"
     return Moment(t.n, t.client.text, t.response, t.code, why, t.better)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mi_coach.loading import builtin_dir, load_yaml, validate
 from mi_coach.scenarios import Line, Scenario, State, Transition
@@ -29,6 +29,14 @@ class MissedChance(_Strict):
     after_talk: list[str]
     answered_by_family: list[str] = Field(default_factory=list)
     answered_by_code: list[str] = Field(default_factory=list)
+    feedback: dict[str, str] = Field(default_factory=dict)  # by talk: what the trainee is told
+
+    @model_validator(mode="after")
+    def _every_talk_has_feedback(self) -> "MissedChance":
+        missing = [t for t in self.after_talk if t not in self.feedback]
+        if missing:
+            raise ValueError(f"missed_chance.feedback needs a message for {', '.join(missing)}")
+        return self
 
 
 class Reactions(_Strict):
@@ -163,6 +171,7 @@ class Session:
             feedback=rule.feedback if rule is not None else None,
             rapport_before=before, rapport_after=after, next_state=to,
             missed_chance=missed, better=better,
+            missed_note=self.reactions.missed_chance.feedback.get(line.talk) if missed else None,
         )
         t = self.transcript
         t.turns.append(turn)

@@ -67,6 +67,7 @@ class Turn(_Record):
     rapport_after: Optional[int] = None
     next_state: Optional[str] = None
     missed_chance: bool = False
+    missed_note: Optional[str] = None  # what a missed chance was (patterns/reactions.yml)
     better: Optional[str] = None
     annotation: Optional[Annotation] = None
 

@@ -70,6 +70,7 @@ def test_missed_change_talk(clf):
     out = s.respond("Did you fill in the form?")
     assert out.turn.code == "closed_question"
     assert out.turn.missed_chance and out.turn.better in MINI.states["opening_up"].exemplars
+    assert out.turn.missed_note.startswith("The client offered change talk")  # from reactions.yml
 
 
 def test_undo_restores_state_and_rapport(clf):
