@@ -158,3 +158,16 @@ def test_terminal_escapes_and_control_characters_do_not_glue_to_words(clf):
     assert r.code == "righting_reflex"
     for tag in r.evidence:
         assert text[tag.start:tag.end] == tag.match
+
+
+@pytest.mark.parametrize("text,code", [
+    # a parenthetical "you know" does not make a statement about the client
+    ("So, you know, the shelter opens at six.", "giving_information"),
+    # hesitations and stutters do not hide an open question
+    ("Um, what-what would, uh, make tonight easier?", "open_question"),
+    ("W-what did the landlord say?", "open_question"),
+])
+def test_spoken_disfluency_is_read_past(clf, text, code):
+    result = clf.classify(text)
+    assert result.code == code, result.fired
+    assert all(0 <= t.start < t.end <= len(text) for t in result.evidence)

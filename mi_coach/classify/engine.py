@@ -76,6 +76,8 @@ class Classifier:
         self.codes = ruleset.codes
         norms = load_normalization()
         self.fillers = frozenset(norms.fillers)
+        self.disfluencies = frozenset(norms.disfluencies)
+        self.parentheticals = tuple(tuple(p.split()) for p in norms.parentheticals)
         self.same_words = dict(norms.same_words)
         self.suffixes = tuple(norms.suffixes)
         nlp = pipeline.nlp
@@ -162,15 +164,17 @@ class Classifier:
         sents = self._sentences(doc)
         leads: list[int | None] = []
         for sent in sents:
+            skip = self._disfluent(doc, sent.start, sent.end)
             lead = None
             for tok in sent:
-                if not (tok.is_punct or tok.is_space or tok.norm_ in self.fillers):
+                if not (tok.is_punct or tok.is_space or tok.norm_ in self.fillers
+                        or tok.i in skip):
                     lead = tok.i
                     tok._.mi_lead = True
                     break
             leads.append(lead)
-        norms = [_normalised(doc, lead, sent.end) if lead is not None else ("", [])
-                 for sent, lead in zip(sents, leads)]
+        norms = [_normalised(doc, lead, sent.end, self._disfluent(doc, lead, sent.end))
+                 if lead is not None else ("", []) for sent, lead in zip(sents, leads)]
         wholes = [_normalised(doc, sent.start, sent.end) for sent in sents] \
             if self._whole_regex else norms
         sent_of = _sentence_index(sents)
@@ -213,6 +217,45 @@ class Classifier:
                               family=self.codes.family(primary), codes=tuple(codes),
                               evidence=tuple(evidence), fired=tuple(fired),
                               sentences=tuple(results), degraded=self.pipeline.degraded)
+
+    def _disfluent(self, doc: Any, start: int, end: int) -> set[int]:
+        """Tokens of spoken disfluency that regex rules do not read: hesitations ("um", "uh")
+        anywhere, with the comma after them; a stutter's first try ("we-we", "w-what": the piece
+        and its hyphen); and parentheticals ("you know", "I mean") set off by punctuation."""
+        skip: set[int] = set()
+        i = start
+        while i < end:
+            tok = doc[i]
+            norm = tok.norm_
+            if norm in self.disfluencies:
+                skip.add(i)
+                if i + 1 < end and doc[i + 1].norm_ == ",":
+                    skip.add(i + 1)
+                i += 1
+                continue
+            if (i + 2 < end and doc[i + 1].text == "-" and tok.is_alpha
+                    and doc[i + 2].norm_.startswith(norm) and not doc[i + 1].whitespace_
+                    and not tok.whitespace_):
+                skip.update((i, i + 1))
+                i += 2
+                continue
+            matched = False
+            for words in self.parentheticals:
+                n = len(words)
+                if i + n > end or tuple(t.norm_ for t in doc[i:i + n]) != words:
+                    continue
+                before = i == start or doc[i - 1].is_punct or (i - 1) in skip
+                after = i + n == end or doc[i + n].is_punct
+                if before and after:
+                    skip.update(range(i, i + n))
+                    if i + n < end and doc[i + n].norm_ == ",":
+                        skip.add(i + n)
+                    i += n
+                    matched = True
+                    break
+            if not matched:
+                i += 1
+        return skip
 
     def _sentence_code(self, hits: list[_Hit], doc: Any, text: str,
                        turn_refiners: list[_Hit]) -> tuple[str, list[Tag]]:
@@ -329,11 +372,15 @@ def _longest_per_rule(hits: list[_Hit]) -> list[_Hit]:
     return kept
 
 
-def _normalised(doc: Any, start: int, end: int) -> tuple[str, list[int]]:
-    """The tokens' norms joined by single spaces, and for each character its token index."""
+def _normalised(doc: Any, start: int, end: int,
+                skip: set[int] | frozenset[int] = frozenset()) -> tuple[str, list[int]]:
+    """The tokens' norms (but those in `skip`) joined by single spaces, and for each character
+    its token index."""
     parts: list[str] = []
     offsets: list[int] = []
     for i in range(start, end):
+        if i in skip:
+            continue
         norm = doc[i].norm_
         if parts:
             parts.append(" ")
