@@ -171,3 +171,15 @@ def test_spoken_disfluency_is_read_past(clf, text, code):
     result = clf.classify(text)
     assert result.code == code, result.fired
     assert all(0 <= t.start < t.end <= len(text) for t in result.evidence)
+
+
+@pytest.mark.parametrize("text,code", [
+    # an inverted start makes the question closed, whatever comes later in it
+    ("Did you notice what happened to the rent?", "closed_question"),
+    ("Is that what happened?", "closed_question"),
+    # a statement that opens with a wh-word is not a question
+    ("What we talk about in here is between us.", "giving_information"),
+    ("When you come in on Monday, the front desk will give you a number.", "giving_information"),
+])
+def test_question_shape_not_just_question_words(clf, text, code):
+    assert clf.classify(text).code == code
