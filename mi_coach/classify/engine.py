@@ -221,12 +221,19 @@ class Classifier:
     def _disfluent(self, doc: Any, start: int, end: int) -> set[int]:
         """Tokens of spoken disfluency that regex rules do not read: hesitations ("um", "uh")
         anywhere, with the comma after them; a stutter's first try ("we-we", "w-what": the piece
-        and its hyphen); and parentheticals ("you know", "I mean") set off by punctuation."""
+        and its hyphen); parentheticals ("you know", "I mean") set off by punctuation; and
+        notes in square brackets ("[laughs]", "[inaudible 00:02:10]")."""
         skip: set[int] = set()
         i = start
         while i < end:
             tok = doc[i]
             norm = tok.norm_
+            if norm == "[":
+                close = next((j for j in range(i + 1, end) if doc[j].norm_ == "]"), None)
+                if close is not None:
+                    skip.update(range(i, close + 1))
+                    i = close + 1
+                    continue
             if norm in self.disfluencies:
                 skip.add(i)
                 if i + 1 < end and doc[i + 1].norm_ == ",":
