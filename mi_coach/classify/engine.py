@@ -327,8 +327,11 @@ class Classifier:
             if words and all(ctx.has(t) for t in words):
                 return False
         if rule.echo is not None or rule.novelty is not None or rule.min_words:
-            content = [t for t in doc[hit.start].sent if (t.is_alpha or t.like_num)
-                       and not t.is_stop and t.norm_ not in self.fillers]
+            sent = doc[hit.start].sent
+            unread = self._disfluent(doc, sent.start, sent.end)
+            content = [t for t in sent
+                       if (t.like_num or (t.is_alpha and not t.is_stop))
+                       and t.norm_ not in self.fillers and t.i not in unread]
             if len(content) < max(rule.min_words, 1):
                 return False
             if rule.echo is not None or rule.novelty is not None:
