@@ -183,3 +183,10 @@ def test_spoken_disfluency_is_read_past(clf, text, code):
 ])
 def test_question_shape_not_just_question_words(clf, text, code):
     assert clf.classify(text).code == code
+
+
+def test_a_spoken_restart_ends_a_sentence(clf):
+    # "Is it--" is abandoned; the question that follows is what the client answers
+    result = clf.classify("Is it-- what made you decide to call the shelter?")
+    assert result.code == "open_question", result.fired
+    assert len(result.sentences) == 2

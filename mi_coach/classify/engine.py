@@ -156,9 +156,21 @@ class Classifier:
             yield self._decide(doc, text, client)
 
     def _sentences(self, doc: Any) -> list[Any]:
+        """The parser's sentences, also cut after a spoken restart: a word with a dash glued to
+        it ("Is it-- why did she leave?") ends what the speaker abandoned."""
         if not len(doc):
             return []
-        return list(doc.sents)
+        out: list[Any] = []
+        for sent in doc.sents:
+            start = sent.start
+            for i in range(sent.start, sent.end - 1):
+                tok = doc[i]
+                if (tok.text.endswith("--") and i > start
+                        and (tok.text != "--" or not doc[i - 1].whitespace_)):
+                    out.append(doc[start:i + 1])
+                    start = i + 1
+            out.append(doc[start:sent.end])
+        return out
 
     def _decide(self, doc: Any, text: str, client: str | None) -> Classification:
         sents = self._sentences(doc)
