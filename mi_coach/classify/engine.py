@@ -78,6 +78,9 @@ class Classifier:
         self.fillers = frozenset(norms.fillers)
         self.disfluencies = frozenset(norms.disfluencies)
         self.parentheticals = tuple(tuple(p.split()) for p in norms.parentheticals)
+        self._parentheticals_by_first: dict[str, list[tuple[str, ...]]] = {}
+        for words in self.parentheticals:
+            self._parentheticals_by_first.setdefault(words[0], []).append(words)
         self.same_words = dict(norms.same_words)
         self.suffixes = tuple(norms.suffixes)
         nlp = pipeline.nlp
@@ -193,8 +196,9 @@ class Classifier:
         hits = self._hits(doc, norms, wholes)
         ctx = (_ClientContext(self._nlp, client, self.same_words, self.suffixes)
                if client is not None else None)
+        unread: dict[int, set[int]] = {}
         hits = [h for h in hits
-                if self._conditions_hold(h, doc, norms[sent_of[h.start]][0], ctx)]
+                if self._conditions_hold(h, doc, norms[sent_of[h.start]][0], ctx, unread)]
 
         by_sent: list[list[_Hit]] = [[] for _ in sents]
         for h in hits:
@@ -236,39 +240,42 @@ class Classifier:
         and its hyphen); parentheticals ("you know", "I mean") set off by punctuation; and
         notes in square brackets ("[laughs]", "[inaudible 00:02:10]")."""
         skip: set[int] = set()
-        i = start
-        while i < end:
-            tok = doc[i]
-            norm = tok.norm_
+        toks = [doc[k] for k in range(start, end)]
+        norms = [t.norm_ for t in toks]
+        punct = [t.is_punct for t in toks]
+        n_toks = len(toks)
+        i = 0
+        while i < n_toks:
+            tok, norm = toks[i], norms[i]
             if norm == "[":
-                close = next((j for j in range(i + 1, end) if doc[j].norm_ == "]"), None)
+                close = next((j for j in range(i + 1, n_toks) if norms[j] == "]"), None)
                 if close is not None:
-                    skip.update(range(i, close + 1))
+                    skip.update(range(start + i, start + close + 1))
                     i = close + 1
                     continue
             if norm in self.disfluencies:
-                skip.add(i)
-                if i + 1 < end and doc[i + 1].norm_ == ",":
-                    skip.add(i + 1)
+                skip.add(start + i)
+                if i + 1 < n_toks and norms[i + 1] == ",":
+                    skip.add(start + i + 1)
                 i += 1
                 continue
-            if (i + 2 < end and doc[i + 1].text == "-" and tok.is_alpha
-                    and doc[i + 2].norm_.startswith(norm) and not doc[i + 1].whitespace_
+            if (i + 2 < n_toks and toks[i + 1].text == "-" and tok.is_alpha
+                    and norms[i + 2].startswith(norm) and not toks[i + 1].whitespace_
                     and not tok.whitespace_):
-                skip.update((i, i + 1))
+                skip.update((start + i, start + i + 1))
                 i += 2
                 continue
             matched = False
-            for words in self.parentheticals:
+            for words in self._parentheticals_by_first.get(norm, ()):
                 n = len(words)
-                if i + n > end or tuple(t.norm_ for t in doc[i:i + n]) != words:
+                if i + n > n_toks or tuple(norms[i:i + n]) != words:
                     continue
-                before = i == start or doc[i - 1].is_punct or (i - 1) in skip
-                after = i + n == end or doc[i + n].is_punct
+                before = i == 0 or punct[i - 1] or (start + i - 1) in skip
+                after = i + n == n_toks or punct[i + n]
                 if before and after:
-                    skip.update(range(i, i + n))
-                    if i + n < end and doc[i + n].norm_ == ",":
-                        skip.add(i + n)
+                    skip.update(range(start + i, start + i + n))
+                    if i + n < n_toks and norms[i + n] == ",":
+                        skip.add(start + i + n)
                     i += n
                     matched = True
                     break
@@ -328,7 +335,7 @@ class Classifier:
         return _longest_per_rule(hits)
 
     def _conditions_hold(self, hit: _Hit, doc: Any, sentence_norm: str,
-                         ctx: "_ClientContext | None") -> bool:
+                         ctx: "_ClientContext | None", unread: dict[int, set[int]]) -> bool:
         rule = hit.rule
         if rule.unless is not None and re.search(self._unless[rule.id], sentence_norm):
             return False
@@ -340,10 +347,12 @@ class Classifier:
                 return False
         if rule.echo is not None or rule.novelty is not None or rule.min_words:
             sent = doc[hit.start].sent
-            unread = self._disfluent(doc, sent.start, sent.end)
+            if sent.start not in unread:
+                unread[sent.start] = self._disfluent(doc, sent.start, sent.end)
+            skip = unread[sent.start]
             content = [t for t in sent
                        if (t.like_num or (t.is_alpha and not t.is_stop))
-                       and t.norm_ not in self.fillers and t.i not in unread]
+                       and t.norm_ not in self.fillers and t.i not in skip]
             if len(content) < max(rule.min_words, 1):
                 return False
             if rule.echo is not None or rule.novelty is not None:
