@@ -158,3 +158,35 @@ def test_terminal_escapes_and_control_characters_do_not_glue_to_words(clf):
     assert r.code == "righting_reflex"
     for tag in r.evidence:
         assert text[tag.start:tag.end] == tag.match
+
+
+@pytest.mark.parametrize("text,code", [
+    # a parenthetical "you know" does not make a statement about the client
+    ("So, you know, the shelter opens at six.", "giving_information"),
+    # hesitations and stutters do not hide an open question
+    ("Um, what-what would, uh, make tonight easier?", "open_question"),
+    ("W-what did the landlord say?", "open_question"),
+])
+def test_spoken_disfluency_is_read_past(clf, text, code):
+    result = clf.classify(text)
+    assert result.code == code, result.fired
+    assert all(0 <= t.start < t.end <= len(text) for t in result.evidence)
+
+
+@pytest.mark.parametrize("text,code", [
+    # an inverted start makes the question closed, whatever comes later in it
+    ("Did you notice what happened to the rent?", "closed_question"),
+    ("Is that what happened?", "closed_question"),
+    # a statement that opens with a wh-word is not a question
+    ("What we talk about in here is between us.", "giving_information"),
+    ("When you come in on Monday, the front desk will give you a number.", "giving_information"),
+])
+def test_question_shape_not_just_question_words(clf, text, code):
+    assert clf.classify(text).code == code
+
+
+def test_a_spoken_restart_ends_a_sentence(clf):
+    # "Is it--" is abandoned; the question that follows is what the client answers
+    result = clf.classify("Is it-- what made you decide to call the shelter?")
+    assert result.code == "open_question", result.fired
+    assert len(result.sentences) == 2

@@ -76,6 +76,11 @@ class Classifier:
         self.codes = ruleset.codes
         norms = load_normalization()
         self.fillers = frozenset(norms.fillers)
+        self.disfluencies = frozenset(norms.disfluencies)
+        self.parentheticals = tuple(tuple(p.split()) for p in norms.parentheticals)
+        self._parentheticals_by_first: dict[str, list[tuple[str, ...]]] = {}
+        for words in self.parentheticals:
+            self._parentheticals_by_first.setdefault(words[0], []).append(words)
         self.same_words = dict(norms.same_words)
         self.suffixes = tuple(norms.suffixes)
         nlp = pipeline.nlp
@@ -154,31 +159,46 @@ class Classifier:
             yield self._decide(doc, text, client)
 
     def _sentences(self, doc: Any) -> list[Any]:
+        """The parser's sentences, also cut after a spoken restart: a word with a dash glued to
+        it ("Is it-- why did she leave?") ends what the speaker abandoned."""
         if not len(doc):
             return []
-        return list(doc.sents)
+        out: list[Any] = []
+        for sent in doc.sents:
+            start = sent.start
+            for i in range(sent.start, sent.end - 1):
+                tok = doc[i]
+                if (tok.text.endswith("--") and i > start
+                        and (tok.text != "--" or not doc[i - 1].whitespace_)):
+                    out.append(doc[start:i + 1])
+                    start = i + 1
+            out.append(doc[start:sent.end])
+        return out
 
     def _decide(self, doc: Any, text: str, client: str | None) -> Classification:
         sents = self._sentences(doc)
         leads: list[int | None] = []
         for sent in sents:
+            skip = self._disfluent(doc, sent.start, sent.end)
             lead = None
             for tok in sent:
-                if not (tok.is_punct or tok.is_space or tok.norm_ in self.fillers):
+                if not (tok.is_punct or tok.is_space or tok.norm_ in self.fillers
+                        or tok.i in skip):
                     lead = tok.i
                     tok._.mi_lead = True
                     break
             leads.append(lead)
-        norms = [_normalised(doc, lead, sent.end) if lead is not None else ("", [])
-                 for sent, lead in zip(sents, leads)]
+        norms = [_normalised(doc, lead, sent.end, self._disfluent(doc, lead, sent.end))
+                 if lead is not None else ("", []) for sent, lead in zip(sents, leads)]
         wholes = [_normalised(doc, sent.start, sent.end) for sent in sents] \
             if self._whole_regex else norms
         sent_of = _sentence_index(sents)
         hits = self._hits(doc, norms, wholes)
         ctx = (_ClientContext(self._nlp, client, self.same_words, self.suffixes)
                if client is not None else None)
+        unread: dict[int, set[int]] = {}
         hits = [h for h in hits
-                if self._conditions_hold(h, doc, norms[sent_of[h.start]][0], ctx)]
+                if self._conditions_hold(h, doc, norms[sent_of[h.start]][0], ctx, unread)]
 
         by_sent: list[list[_Hit]] = [[] for _ in sents]
         for h in hits:
@@ -213,6 +233,55 @@ class Classifier:
                               family=self.codes.family(primary), codes=tuple(codes),
                               evidence=tuple(evidence), fired=tuple(fired),
                               sentences=tuple(results), degraded=self.pipeline.degraded)
+
+    def _disfluent(self, doc: Any, start: int, end: int) -> set[int]:
+        """Tokens of spoken disfluency that regex rules do not read: hesitations ("um", "uh")
+        anywhere, with the comma after them; a stutter's first try ("we-we", "w-what": the piece
+        and its hyphen); parentheticals ("you know", "I mean") set off by punctuation; and
+        notes in square brackets ("[laughs]", "[inaudible 00:02:10]")."""
+        skip: set[int] = set()
+        toks = [doc[k] for k in range(start, end)]
+        norms = [t.norm_ for t in toks]
+        punct = [t.is_punct for t in toks]
+        n_toks = len(toks)
+        i = 0
+        while i < n_toks:
+            tok, norm = toks[i], norms[i]
+            if norm == "[":
+                close = next((j for j in range(i + 1, n_toks) if norms[j] == "]"), None)
+                if close is not None:
+                    skip.update(range(start + i, start + close + 1))
+                    i = close + 1
+                    continue
+            if norm in self.disfluencies:
+                skip.add(start + i)
+                if i + 1 < n_toks and norms[i + 1] == ",":
+                    skip.add(start + i + 1)
+                i += 1
+                continue
+            if (i + 2 < n_toks and toks[i + 1].text == "-" and tok.is_alpha
+                    and norms[i + 2].startswith(norm) and not toks[i + 1].whitespace_
+                    and not tok.whitespace_):
+                skip.update((start + i, start + i + 1))
+                i += 2
+                continue
+            matched = False
+            for words in self._parentheticals_by_first.get(norm, ()):
+                n = len(words)
+                if i + n > n_toks or tuple(norms[i:i + n]) != words:
+                    continue
+                before = i == 0 or punct[i - 1] or (start + i - 1) in skip
+                after = i + n == n_toks or punct[i + n]
+                if before and after:
+                    skip.update(range(start + i, start + i + n))
+                    if i + n < n_toks and norms[i + n] == ",":
+                        skip.add(start + i + n)
+                    i += n
+                    matched = True
+                    break
+            if not matched:
+                i += 1
+        return skip
 
     def _sentence_code(self, hits: list[_Hit], doc: Any, text: str,
                        turn_refiners: list[_Hit]) -> tuple[str, list[Tag]]:
@@ -266,7 +335,7 @@ class Classifier:
         return _longest_per_rule(hits)
 
     def _conditions_hold(self, hit: _Hit, doc: Any, sentence_norm: str,
-                         ctx: "_ClientContext | None") -> bool:
+                         ctx: "_ClientContext | None", unread: dict[int, set[int]]) -> bool:
         rule = hit.rule
         if rule.unless is not None and re.search(self._unless[rule.id], sentence_norm):
             return False
@@ -277,8 +346,13 @@ class Classifier:
             if words and all(ctx.has(t) for t in words):
                 return False
         if rule.echo is not None or rule.novelty is not None or rule.min_words:
-            content = [t for t in doc[hit.start].sent if (t.is_alpha or t.like_num)
-                       and not t.is_stop and t.norm_ not in self.fillers]
+            sent = doc[hit.start].sent
+            if sent.start not in unread:
+                unread[sent.start] = self._disfluent(doc, sent.start, sent.end)
+            skip = unread[sent.start]
+            content = [t for t in sent
+                       if (t.like_num or (t.is_alpha and not t.is_stop))
+                       and t.norm_ not in self.fillers and t.i not in skip]
             if len(content) < max(rule.min_words, 1):
                 return False
             if rule.echo is not None or rule.novelty is not None:
@@ -329,11 +403,15 @@ def _longest_per_rule(hits: list[_Hit]) -> list[_Hit]:
     return kept
 
 
-def _normalised(doc: Any, start: int, end: int) -> tuple[str, list[int]]:
-    """The tokens' norms joined by single spaces, and for each character its token index."""
+def _normalised(doc: Any, start: int, end: int,
+                skip: set[int] | frozenset[int] = frozenset()) -> tuple[str, list[int]]:
+    """The tokens' norms (but those in `skip`) joined by single spaces, and for each character
+    its token index."""
     parts: list[str] = []
     offsets: list[int] = []
     for i in range(start, end):
+        if i in skip:
+            continue
         norm = doc[i].norm_
         if parts:
             parts.append(" ")

@@ -29,6 +29,8 @@ class Normalization(BaseModel):
     suffixes: list[str] = Field(default_factory=list)
     same_words: dict[str, str] = Field(default_factory=dict)
     fillers: list[str] = Field(default_factory=list)
+    disfluencies: list[str] = Field(default_factory=list)
+    parentheticals: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
