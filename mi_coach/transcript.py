@@ -30,7 +30,7 @@ Status = Literal["in_progress", "success", "rupture", "turn_limit", "imported"]
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 class _Record(BaseModel):

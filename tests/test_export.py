@@ -109,7 +109,7 @@ def codes():
 def plain(clf):
     """A finished session: a righting reflex (with a better response), reflections, and a
     supervisor's override with a comment."""
-    t = run_session(clf, ["You should have called them weeks ago.",
+    t = run_session(clf, ["You should call them today.",
                           "You're sick of being told what to do.", *GOOD_PATH])
     assert t.status == "success" and len(t.turns) == 5
     edit_turn(t, 2, annotation=Annotation(code="simple_reflection", comment="Close to simple.",

@@ -37,8 +37,11 @@ DATA = Path(__file__).parent / "data"
 # - probes: 300 responses written while developing the rules, one family of phrasing at a time
 #   (sarcasm, hints, British idiom, social replies …), each before the rule that now catches it;
 #   development data like the gold set, kept as a regression net; measured 0.903.
+# - writer_probes: 161 responses that scenario and drill writers found misclassified (most of them
+#   MI-non-adherent responses coded as reflections or information), labelled from their reports;
+#   the rules were then written for their shapes, so this is development data too; measured 0.938.
 FLOORS = [("gold.jsonl", ACCURACY_FLOOR, None), ("holdout.jsonl", 0.82, 240),
-          ("probes.jsonl", 0.88, None)]
+          ("probes.jsonl", 0.88, None), ("writer_probes.jsonl", 0.92, 161)]
 
 
 def _report(clf, path: Path):
@@ -57,4 +60,11 @@ def test_accuracy_floor(clf, name, floor, size):
 
 def test_gold_non_adherent_is_rarely_missed(clf):
     report = _report(clf, GOLD)
+    assert report.extra["non_adherent_missed_rate"] <= NON_ADHERENT_MISSED_CEILING, report.as_dict()
+
+
+def test_writer_probes_non_adherent_is_rarely_missed(clf):
+    """The writers' worst finding: non-adherent responses hidden as reflections or information
+    (measured 3 of 84 missed)."""
+    report = _report(clf, DATA / "writer_probes.jsonl")
     assert report.extra["non_adherent_missed_rate"] <= NON_ADHERENT_MISSED_CEILING, report.as_dict()

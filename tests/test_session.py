@@ -29,7 +29,7 @@ def test_reflection_opens_the_client_up(clf):
 
 def test_righting_reflex_brings_pushback_and_a_better_response(clf):
     s = session(clf)
-    out = s.respond("You should have called them weeks ago.")
+    out = s.respond("You should call them today.")
     assert out.turn.family == "mi_non_adherent"
     assert s.state_id == "defensive" and s.current_line().talk == "discord"
     assert out.turn.rapport_after == 3
