@@ -19,6 +19,8 @@ SETS = [
     ("held-out check set (tests/data/holdout.jsonl)", ROOT / "tests" / "data" / "holdout.jsonl"),
     ("probes written while developing the rules (tests/data/probes.jsonl)",
      ROOT / "tests" / "data" / "probes.jsonl"),
+    ("writer probes: responses scenario and drill writers saw misclassified, used to fix the rules "
+     "(tests/data/writer_probes.jsonl)", ROOT / "tests" / "data" / "writer_probes.jsonl"),
     ("AnnoMI dev (../shared/data/annomi_dev.csv)", ROOT.parent / "shared" / "data" / "annomi_dev.csv"),
 ]
 KEYS = ["n", "accuracy", "macro_f1", "family_accuracy", "family_macro_f1", "non_adherent_missed",
@@ -44,7 +46,7 @@ def main() -> int:
     sets = list(SETS)
     holdout = SETS[1][1]
     if holdout.exists():
-        sets[3:3] = halves(holdout, Path(tmp.name))
+        sets[2:2] = halves(holdout, Path(tmp.name))
     for title, path in sets:
         print(f"== {title}")
         if not path.exists():

@@ -6,11 +6,29 @@ Results (Tag, Classification) are small immutable records; renderers and exporte
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 RuleKind = Literal["phrase", "token", "dependency", "regex"]
+
+
+@lru_cache(maxsize=None)
+def regex(pattern: str) -> "re.Pattern[str]":
+    """Compile once per process: the load-time check and the engine share the compiled pattern
+    (compiling the rules' regular expressions is most of the classifier's start-up)."""
+    return re.compile(pattern)
+
+
+def _check_regex(pattern: str) -> None:
+    """A pattern that uses a lexicon ({@name}) is checked after expansion, by the engine."""
+    if "{@" in pattern:
+        return
+    try:
+        regex(pattern)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression {pattern!r}: {exc}") from None
 
 
 class _Strict(BaseModel):
@@ -108,10 +126,7 @@ class Rule(_Strict):
     @classmethod
     def _client_regex(cls, value: str | None) -> str | None:
         if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from None
+            _check_regex(value)
         return value
 
     @field_validator("pattern")
@@ -128,10 +143,7 @@ class Rule(_Strict):
             if not items or not all(isinstance(x, str) for x in items):
                 raise ValueError("a regex rule's pattern is a regular expression or a list of them")
             for item in items:
-                try:
-                    re.compile(item)
-                except re.error as exc:
-                    raise ValueError(f"not a valid regular expression {item!r}: {exc}") from None
+                _check_regex(item)
         elif kind == "token":
             alts = p if isinstance(p, list) and p and isinstance(p[0], list) else [p]
             if not all(isinstance(a, list) and a and all(isinstance(t, dict) for t in a)

@@ -27,7 +27,7 @@ from typing import Any, Iterable, Iterator
 
 from mi_coach.classify.ruleset import RuleSet, expand_lexicons, load_normalization, load_ruleset
 from mi_coach.errors import MiCoachError
-from mi_coach.models import Classification, Rule, SentenceResult, Tag
+from mi_coach.models import Classification, Rule, SentenceResult, Tag, regex
 from mi_coach.nlp import Pipeline, get_pipeline
 
 # Token attributes that only a trained pipeline fills in; rules using them are skipped when the
@@ -88,7 +88,7 @@ class Classifier:
         self._matcher = Matcher(nlp.vocab, validate=True)
         self._phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self._deps = DependencyMatcher(nlp.vocab, validate=True)
-        self._regex: list[tuple[Rule, re.Pattern[str]]] = []
+        self._regex: list[tuple[Rule, list[re.Pattern[str]]]] = []
         self._by_key: dict[str, Rule] = {}
         self._unless: dict[str, re.Pattern[str]] = {}
         self._client: dict[str, re.Pattern[str]] = {}
@@ -114,22 +114,14 @@ class Classifier:
             return
         key = rule.id
         self._by_key[key] = rule
-        if rule.unless is not None:
-            self._unless[key] = re.compile(expand_lexicons(rule.unless, lex, regex=True))
-        if rule.client is not None:
-            self._client[key] = re.compile(expand_lexicons(rule.client, lex, regex=True))
         try:
+            if rule.unless is not None:
+                self._unless[key] = regex(expand_lexicons(rule.unless, lex, regex=True))
+            if rule.client is not None:
+                self._client[key] = regex(expand_lexicons(rule.client, lex, regex=True))
             if rule.kind == "regex":
-                # One search per rule: its alternatives joined. If that fails, compiling each
-                # alternative on its own names the bad one.
-                joined = patterns[0] if len(patterns) == 1 else "|".join(f"(?:{p})" for p in patterns)
-                try:
-                    compiled = re.compile(joined)
-                except re.error:
-                    for p in patterns:
-                        re.compile(p)
-                    raise
-                self._regex.append((rule, compiled))
+                # Each alternative compiled once per process (shared with the load-time check).
+                self._regex.append((rule, [regex(p) for p in patterns]))
             elif rule.kind == "phrase":
                 docs = [self._nlp.make_doc(p.lower()) for p in patterns]
                 self._phrases.add(key, docs)
@@ -325,11 +317,11 @@ class Classifier:
                                  max(token_ids) + 1))
         if self._regex:
             for (norm, offsets), whole in zip(norms, wholes):
-                for rule, rx in self._regex:
+                for rule, alternatives in self._regex:
                     text, where = whole if rule.whole_sentence else (norm, offsets)
                     if not text:
                         continue
-                    m = rx.search(text)
+                    m = _leftmost(alternatives, text)
                     if m and m.end() > m.start():
                         hits.append(_Hit(rule, where[m.start()], where[m.end() - 1] + 1))
         return _longest_per_rule(hits)
@@ -337,7 +329,7 @@ class Classifier:
     def _conditions_hold(self, hit: _Hit, doc: Any, sentence_norm: str,
                          ctx: "_ClientContext | None", unread: dict[int, set[int]]) -> bool:
         rule = hit.rule
-        if rule.unless is not None and re.search(self._unless[rule.id], sentence_norm):
+        if rule.unless is not None and self._unless[rule.id].search(sentence_norm):
             return False
         if rule.client is not None and (ctx is None or not self._client[rule.id].search(ctx.norm)):
             return False
@@ -384,6 +376,17 @@ class _ClientContext:
 
 
 _CONTROLS = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _leftmost(alternatives: list["re.Pattern[str]"], text: str) -> "re.Match[str] | None":
+    """What one search of the alternatives joined with | would find: the leftmost match, the
+    earlier alternative on a tie."""
+    best = None
+    for rx in alternatives:
+        m = rx.search(text)
+        if m is not None and (best is None or m.start() < best.start()):
+            best = m
+    return best
 
 
 def _blank_controls(text: str) -> str:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mi_coach.errors import MiCoachError
 from mi_coach.loading import YamlDoc, builtin_dir, load_yaml, validate
-from mi_coach.models import CodeTable, Rule
+from mi_coach.models import CodeTable, Rule, regex
 
 LEXICON_REF = re.compile(r"\{@([A-Za-z_][\w]*)\}")
 
@@ -143,6 +143,16 @@ def _rules_in(doc: YamlDoc, group: str, codes: CodeTable,
         for ref in _lexicon_refs([rule.pattern, rule.client or "", rule.unless or ""]):
             if ref not in lexicons:
                 raise doc.error(f"unknown lexicon @{ref}", loc + ("pattern",))
+        # Regular expressions are checked as the engine will use them (lexicons expanded); the
+        # compiled patterns are kept for the engine (models.regex caches them).
+        checks = [("pattern", p) for p in (rule.patterns() if rule.kind == "regex" else [])]
+        checks += [(name, v) for name, v in (("unless", rule.unless), ("client", rule.client)) if v]
+        for where, value in checks:
+            try:
+                regex(expand_lexicons(value, lexicons, regex=True))
+            except re.error as exc:
+                raise doc.error(f"not a valid regular expression {value!r}: {exc}",
+                                loc + (where,)) from None
         out.append((rule, loc))
     return out
 
