@@ -5,16 +5,16 @@ spaCy is imported inside the commands that classify, never at start-up.
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from enum import Enum
-from typing import Annotated, Any, Callable, Optional, TypeVar
+from typing import Annotated, Any, Optional
 
 import typer
 
 from mi_coach import __version__
 from mi_coach.errors import MiCoachError
+from mi_coach.guard import guarded
 
 app = typer.Typer(
     name="mi-coach",
@@ -27,46 +27,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-F = TypeVar("F", bound=Callable[..., Any])
 _state: dict[str, Any] = {"model": None}
-
-
-def guarded(func: F) -> F:
-    """The one place errors become a message and an exit code: no traceback reaches a user."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from mi_coach import render
-
-        try:
-            return func(*args, **kwargs)
-        except MiCoachError as exc:
-            render.error(str(exc))
-            raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            render.error("interrupted")
-            raise typer.Exit(130) from None
-        except BrokenPipeError:
-            _quiet_broken_pipe()
-            raise typer.Exit(0) from None
-        except typer.Exit:
-            raise
-        except Exception as exc:  # a bug: say so in one line, keep the traceback for debugging
-            if os.environ.get("MI_COACH_DEBUG"):
-                raise
-            render.error(f"internal error: {type(exc).__name__}: {exc} "
-                         "(set MI_COACH_DEBUG=1 to see the traceback)")
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _quiet_broken_pipe() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except OSError:
-        pass
 
 
 def _version(value: bool) -> None:
@@ -797,6 +758,3 @@ def rules(fmt: Annotated[RulesFormat, typer.Option("--format", "-f", help="table
     else:
         render.rules_table(rs)
 
-
-def main() -> None:
-    app()

@@ -37,3 +37,41 @@ def test_readme_commands_are_what_ci_runs():
     tests = next(b for b in blocks if "pytest" in b)
     ci = (ROOT / ".ci" / "run").read_text()
     assert setup.strip() in ci and tests.strip() in ci
+
+
+def test_scenarios_listing_is_answered_without_the_parser_or_spacy():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.argv = ['mi-coach', 'scenarios']\n"
+            "from mi_coach.entry import main\nmain()\n"
+            "print('typer' in sys.modules, 'spacy' in sys.modules, 'yaml' in sys.modules, "
+            "file=sys.stderr)")
+    env = {**__import__("os").environ, "COLUMNS": "200"}
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.strip().splitlines()[-1] == "False False True"  # validated, then cached
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert "parent-kids" in out.stdout and "trauma-referrals" in out.stdout
+    assert out.stdout == first.stdout
+    assert out.stderr.strip().splitlines()[-1] == "False False False"  # the cache: no YAML
+
+
+def test_the_scenario_list_cache_follows_the_files(tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    from mi_coach import catalog
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    f = folder / "mini.yml"
+    shutil.copy(ROOT / "tests" / "data" / "scenarios" / "mini.yml", f)
+    monkeypatch.setenv("MI_COACH_SCENARIOS", str(folder))
+    first = {r["id"]: r for r in catalog.rows()}
+    assert first["mini-benefits"]["title"].startswith("Sam")
+    f.write_text(f.read_text().replace('title: "Sam:', 'title: "Samira:'))
+    os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 10**9))
+    assert {r["id"]: r for r in catalog.rows()}["mini-benefits"]["title"].startswith("Samira")
+    f.unlink()
+    assert "mini-benefits" not in {r["id"] for r in catalog.rows()}
