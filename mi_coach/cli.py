@@ -334,7 +334,7 @@ def import_(
 
     from mi_coach import render
     from mi_coach.importer import parse, to_transcript
-    from mi_coach.transcript import write_private
+    from mi_coach.transcript import write_file
 
     utterances = parse(file, counselor or (), client or ())  # bad input fails before spaCy loads
     clf = _classifier()
@@ -342,10 +342,7 @@ def import_(
     out = Path(output) if output else Path(file).with_suffix(".json")
     if out.resolve() == Path(file).resolve():
         raise MiCoachError("the output would overwrite the input; give -o PATH", path=file)
-    try:
-        write_private(out, t.to_json())
-    except OSError as exc:
-        raise MiCoachError(f"cannot write: {exc.strerror or exc}", path=str(out)) from None
+    write_file(out, t.to_json())
     render.imported(t, out, clf.codes)
 
 
@@ -451,7 +448,7 @@ def annotate(
     from mi_coach import render
     from mi_coach.annotate import apply, interactive
     from mi_coach.classify.ruleset import load_codes
-    from mi_coach.transcript import load, write_private
+    from mi_coach.transcript import load, write_file
 
     t = load(file)
     codes = load_codes()
@@ -467,10 +464,7 @@ def annotate(
         if not (code or comment or clear):
             raise MiCoachError("say what to do with the turn: --code, --comment or --clear")
         changed = [apply(t, codes, turn, code=code, comment=comment, by=by, clear=clear)]
-    try:
-        write_private(__import__("pathlib").Path(file), t.to_json())
-    except OSError as exc:
-        raise MiCoachError(f"cannot write: {exc.strerror or exc}", path=file) from None
+    write_file(file, t.to_json())
     render.annotated(file, [c for c in changed if c is not None])
     if interrupted:
         raise typer.Exit(130)
@@ -516,12 +510,9 @@ def export(
             render.warning("no trained pipeline: names are redacted only where patterns find them")
     result = do_export(t, load_codes(), to.value, redact=redact, ner=ner)
     if output:
-        from mi_coach.transcript import write_private
+        from mi_coach.transcript import write_file
 
-        try:
-            write_private(Path(output), result.text)
-        except OSError as exc:
-            raise MiCoachError(f"cannot write: {exc.strerror or exc}", path=output) from None
+        write_file(output, result.text)
     else:
         render.write_text(result.text)
     render.exported(output, to.value, result.redactions if redact else None)
@@ -647,9 +638,9 @@ def workshop_report(
         text = {"csv": ws.to_csv, "md": lambda t: ws.to_md(t, title),
                 "html": lambda t: ws.to_html(t, title)}[to.value](tables)
         if output:
-            from mi_coach.transcript import write_private
+            from mi_coach.transcript import write_file
 
-            write_private(Path(output), text)
+            write_file(output, text)
             render.note(f"Wrote {to.value} to {output}")
         else:
             render.write_text(text)

@@ -6,7 +6,6 @@ in a mapping are an error (YAML would otherwise keep the last one silently).
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 import re
 from typing import Any, TypeVar

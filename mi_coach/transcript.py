@@ -166,6 +166,16 @@ def write_private(path: Path, text: str) -> None:
         raise
 
 
+def write_file(path: str | Path, text: str) -> Path:
+    """write_private for a file the user named: every way it can fail becomes a MiCoachError."""
+    p = Path(path)
+    try:
+        write_private(p, text)
+    except OSError as exc:
+        raise MiCoachError(f"cannot write: {exc.strerror or exc}", path=str(p)) from None
+    return p
+
+
 def save(transcript: Transcript, folder: Path) -> Path:
     transcript.updated = now()
     path = folder / f"{transcript.id}.json"

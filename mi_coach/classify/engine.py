@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from mi_coach.classify.ruleset import RuleSet, expand_lexicons, load_normalization, load_ruleset
-from mi_coach.errors import MiCoachError
 from mi_coach.models import Classification, Rule, SentenceResult, Tag, regex
 from mi_coach.nlp import Pipeline, get_pipeline
 
