@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -28,25 +27,12 @@ def cache_dir() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "mi-coach"
 
 
-def _folders(extra: str | None) -> list[tuple[Path, bool]]:
-    from mi_coach.paths import builtin_dir, content_dirs
-
-    dirs: list[tuple[Path, bool]] = [(builtin_dir("scenarios"), True)]
-    env = os.environ.get("MI_COACH_SCENARIOS")
-    dirs += [(Path(p), False) for p in (env.split(os.pathsep) if env else []) if p]
-    dirs += [(d / "scenarios", False) for d in content_dirs() if (d / "scenarios").is_dir()]
-    if extra:
-        dirs.append((Path(extra), False))
-    return dirs
-
-
 def _key(extra: str | None) -> list[Any] | None:
-    from mi_coach.paths import content_dirs
+    from mi_coach.paths import builtin_dir, folders
 
-    if any(not d.is_dir() for d in content_dirs()):
-        return None  # let the full loader report it
-    key = []
-    for folder, builtin in _folders(extra):
+    key = []  # a missing content folder raises here, with the full loader's message
+    for folder, builtin in folders(builtin_dir("scenarios"), "MI_COACH_SCENARIOS", "scenarios",
+                                   extra):
         if not folder.is_dir():
             return None  # let the full loader report it
         for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml")):
@@ -79,12 +65,10 @@ def rows(extra: str | None = None) -> list[dict[str, Any]]:
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
+    from mi_coach.paths import write_private
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".scenarios.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
+        write_private(path, json.dumps(data))
     except OSError:
         pass

@@ -3,7 +3,6 @@ skill, with exemplar answers; scoring an answer is data-driven by patterns/skill
 
 from __future__ import annotations
 
-import os
 import random
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,7 +12,8 @@ from typing import Any, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 from mi_coach.errors import MiCoachError
-from mi_coach.loading import YamlDoc, builtin_dir, content_subdirs, load_yaml, validate
+from mi_coach.loading import YamlDoc, builtin_dir, load_yaml, validate
+from mi_coach.paths import folders
 
 ID = r"^[a-z0-9][a-z0-9_-]*$"
 
@@ -90,13 +90,7 @@ def bank_problems(bank: Bank, doc: YamlDoc, classifier: Any = None) -> list[MiCo
 
 
 def drill_dirs(extra: str | None = None) -> list[tuple[Path, bool]]:
-    dirs = [(builtin_dir("scenarios") / "drills", True)]
-    env = os.environ.get("MI_COACH_DRILLS")
-    dirs += [(Path(p), False) for p in (env.split(os.pathsep) if env else []) if p]
-    dirs += [(d, False) for d in content_subdirs("drills")]
-    if extra:
-        dirs.append((Path(extra), False))
-    return dirs
+    return folders(builtin_dir("scenarios") / "drills", "MI_COACH_DRILLS", "drills", extra)
 
 
 def load_items(extra: str | None = None, bank_id: str | None = None) -> list[tuple[Item, str]]:

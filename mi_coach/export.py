@@ -32,16 +32,13 @@ from mi_coach.errors import MiCoachError
 from mi_coach.redact import Found, Redactor
 from mi_coach.review import card_for, family_map, numbers
 from mi_coach.scoring import Scorecard, format_threshold, format_value
-from mi_coach.transcript import Transcript, Turn
+from mi_coach.transcript import OUTCOMES, Transcript, Turn
 
 Format = Literal["md", "html", "csv", "json"]
 FORMATS: tuple[str, ...] = ("md", "html", "csv", "json")
 CSV_COLUMNS = ("n", "client", "response", "code", "machine_code", "family", "codes",
                "trigger_words", "rapport_before", "rapport_after", "override", "comment",
                "client_talk", "client_thought", "feedback", "better")
-OUTCOME = {"success": "the client named a next step", "rupture": "the conversation broke down",
-           "turn_limit": "out of turns", "in_progress": "unfinished",
-           "imported": "imported from a real session"}
 
 
 @dataclass(frozen=True)
@@ -269,7 +266,7 @@ def to_markdown(t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any]
     e = md_escape
     lines = [f"# MI practice session: {e(t.scenario_title)}", ""]
     meta = [("Trainee", t.trainee or "not given"), ("Date", _date(t)),
-            ("Status", f"{t.status} ({OUTCOME.get(t.status, t.status)})"),
+            ("Status", f"{t.status} ({OUTCOMES.get(t.status, t.status)})"),
             ("Scenario", t.scenario), ("Turns", str(len(t.turns))), ("Transcript", t.id)]
     if t.rapport is not None:
         meta.append(("Final rapport", f"{t.rapport}/10"))
@@ -530,7 +527,7 @@ def to_html(t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any],
         f"<title>{h(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
         "<header>", f"<h1>{h(title)}</h1>", "<dl>"]
     meta = [("Trainee", t.trainee or "not given"), ("Date", _date(t)),
-            ("Status", f"{t.status} ({OUTCOME.get(t.status, t.status)})"),
+            ("Status", f"{t.status} ({OUTCOMES.get(t.status, t.status)})"),
             ("Scenario", t.scenario), ("Turns", str(len(t.turns))), ("Transcript", t.id)]
     if t.rapport is not None:
         meta.append(("Final rapport", f"{t.rapport}/10"))

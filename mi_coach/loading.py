@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from mi_coach.errors import MiCoachError
-from mi_coach.paths import builtin_dir, content_dirs  # noqa: F401 - re-exported
+from mi_coach.paths import builtin_dir, content_dirs, content_subdirs  # noqa: F401 - re-exported
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -189,15 +189,3 @@ def _describe(err: dict[str, Any]) -> str:
     if err.get("type", "").endswith("_type") and not isinstance(inp, (dict, list)):
         return f"{msg}, got {inp!r}"
     return msg.removeprefix("Value error, ")
-
-
-def content_subdirs(name: str) -> list[Path]:
-    """The `name` folders (scenarios, drills, rubrics) of every content folder. A content folder
-    that does not exist is an error; a missing subfolder is simply empty."""
-    out = []
-    for d in content_dirs():
-        if not d.is_dir():
-            raise MiCoachError("content folder not found", path=str(d))
-        if (d / name).is_dir():
-            out.append(d / name)
-    return out

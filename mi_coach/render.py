@@ -285,9 +285,9 @@ STATUS_STYLE = {"good": "green", "fair": "yellow", "below": "red", "n/a": "dim"}
 
 def scorecard(card: Any, t: Any, path: Any, codes: Any, saved: bool = True) -> None:
     console.print()
-    outcome = {"success": "the client named a next step", "rupture": "the conversation broke down",
-               "turn_limit": "out of turns", "in_progress": "unfinished",
-               "imported": "imported from a real session"}[t.status]
+    from mi_coach.transcript import OUTCOMES
+
+    outcome = OUTCOMES.get(t.status, t.status)
     console.rule(f"Scorecard — {safe(t.scenario_title)}")
     line = Text(f"{len(t.turns)} turn(s); outcome: {outcome}")
     if t.rapport is not None:

@@ -13,7 +13,6 @@ validate` and the test suite run each one through the classifier from its state)
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,8 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mi_coach.errors import MiCoachError
-from mi_coach.loading import YamlDoc, builtin_dir, content_subdirs, load_yaml, validate
+from mi_coach.loading import YamlDoc, builtin_dir, load_yaml, validate
+from mi_coach.paths import folders
 
 Talk = Literal["change", "sustain", "neutral", "discord"]
 Ending = Literal["success", "rupture"]
@@ -170,15 +170,7 @@ class Loaded:
 
 def scenario_dirs(extra: str | None = None) -> list[tuple[Path, bool]]:
     """Built-in scenarios first, then MI_COACH_SCENARIOS (os.pathsep-separated), then --scenarios."""
-    dirs: list[tuple[Path, bool]] = [(builtin_dir("scenarios"), True)]
-    env = os.environ.get("MI_COACH_SCENARIOS")
-    for part in (env.split(os.pathsep) if env else []):
-        if part:
-            dirs.append((Path(part), False))
-    dirs += [(d, False) for d in content_subdirs("scenarios")]
-    if extra:
-        dirs.append((Path(extra), False))
-    return dirs
+    return folders(builtin_dir("scenarios"), "MI_COACH_SCENARIOS", "scenarios", extra)
 
 
 def load_scenario_file(path: str | Path, codes: Any = None, builtin: bool = False) -> Loaded:

@@ -30,7 +30,8 @@ from typing import Any, Literal, Optional, Protocol, Sequence
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mi_coach.errors import MiCoachError
-from mi_coach.loading import YamlDoc, builtin_dir, content_subdirs, load_yaml, validate
+from mi_coach.loading import YamlDoc, builtin_dir, load_yaml, validate
+from mi_coach.paths import folders
 
 Status = Literal["good", "fair", "below", "n/a"]
 POINTS = {"good": 1.0, "fair": 0.6, "below": 0.2}
@@ -254,12 +255,7 @@ def score_rubric(rubric: Rubric, turns: Sequence[TurnLike], family_of: dict[str,
 # -- loading ------------------------------------------------------------------------------------
 
 def rubric_dirs() -> list[Path]:
-    import os
-
-    dirs = [builtin_dir("rubrics")]
-    env = os.environ.get("MI_COACH_RUBRICS")
-    dirs += [Path(p) for p in (env.split(os.pathsep) if env else []) if p]
-    return dirs + content_subdirs("rubrics")
+    return [d for d, _ in folders(builtin_dir("rubrics"), "MI_COACH_RUBRICS", "rubrics")]
 
 
 def load_rubric_file(path: str | Path, codes: Any = None) -> tuple[Rubric, YamlDoc]:

@@ -15,7 +15,6 @@ import json
 import os
 import secrets
 import sys
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal, Optional
@@ -23,10 +22,15 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mi_coach.errors import MiCoachError
+from mi_coach.paths import write_private
 
 SCHEMA = "mi-coach/transcript"
 VERSION = 1
 Status = Literal["in_progress", "success", "rupture", "turn_limit", "imported"]
+# How a session ended, in words (scorecards and exports).
+OUTCOMES = {"success": "the client named a next step", "rupture": "the conversation broke down",
+            "turn_limit": "out of turns", "in_progress": "unfinished",
+            "imported": "imported from a real session"}
 
 
 def now() -> str:
@@ -145,25 +149,6 @@ def transcripts_dir(explicit: str | None = None, create: bool = True) -> Path:
             raise MiCoachError(f"cannot create the data folder: {exc.strerror or exc}",
                                path=str(folder)) from None
     return folder
-
-
-def write_private(path: Path, text: str) -> None:
-    """Atomically replace `path` with `text`, readable and writable by the owner only."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600) if hasattr(os, "fchmod") else None
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        os.chmod(path, 0o600)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def write_file(path: str | Path, text: str) -> Path:
