@@ -15,11 +15,15 @@ pexpect = pytest.importorskip("pexpect")
 MINI_DIR = str(Path(__file__).parent / "data" / "scenarios")
 
 
+def _mi(*args, data):
+    """`mi-coach ARGS` in a real pseudo-terminal, its data folder in `data`."""
+    env = dict(os.environ, COLUMNS="160", NO_COLOR="1", TERM="dumb", MI_COACH_DATA=str(data))
+    return pexpect.spawn(sys.executable, ["-m", "mi_coach", *args], env=env, encoding="utf-8",
+                         timeout=90)
+
+
 def spawn(*args, data):
-    env = dict(os.environ, COLUMNS="160", NO_COLOR="1", TERM="dumb")
-    return pexpect.spawn(sys.executable, ["-m", "mi_coach", "practice", "--scenarios", MINI_DIR,
-                                          "--data-dir", str(data), *args],
-                         env=env, encoding="utf-8", timeout=90)
+    return _mi("practice", "--scenarios", MINI_DIR, "--data-dir", str(data), *args, data=data)
 
 
 def test_ctrl_c_keeps_completed_turns_and_resume_finishes(tmp_path):
@@ -81,12 +85,6 @@ def test_menu_when_no_scenario_is_named(tmp_path):
     child.sendline("/quit")
     child.expect("Paused")
     child.expect(pexpect.EOF)
-
-
-def _mi(*args, data):
-    env = dict(os.environ, COLUMNS="160", NO_COLOR="1", TERM="dumb", MI_COACH_DATA=str(data))
-    return pexpect.spawn(sys.executable, ["-m", "mi_coach", *args], env=env, encoding="utf-8",
-                         timeout=90)
 
 
 def test_ctrl_c_at_the_menu(tmp_path):
