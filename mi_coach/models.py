@@ -6,19 +6,20 @@ Results (Tag, Classification) are small immutable records; renderers and exporte
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from mi_coach import regex_cache
+
 RuleKind = Literal["phrase", "token", "dependency", "regex"]
 
 
-@lru_cache(maxsize=None)
 def regex(pattern: str) -> "re.Pattern[str]":
-    """Compile once per process: the load-time check and the engine share the compiled pattern
-    (compiling the rules' regular expressions is most of the classifier's start-up)."""
-    return re.compile(pattern)
+    """Compile once per process, and from the code cached by earlier runs when there is one: the
+    load-time check and the engine share the compiled pattern (compiling the rules' regular
+    expressions was most of the classifier's start-up; see regex_cache)."""
+    return regex_cache.compile(pattern)
 
 
 def _check_regex(pattern: str) -> None:

@@ -58,12 +58,13 @@ def folders(builtin: Path, env_var: str, content: str, extra: str | None = None
     return dirs
 
 
-def write_private(path: Path, text: str) -> None:
-    """Atomically replace `path` with `text`, readable and writable by the owner only."""
+def write_private(path: Path, text: str | bytes) -> None:
+    """Atomically replace `path` with `text` (or bytes), readable and writable by the owner only."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o600) if hasattr(os, "fchmod") else None
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with (os.fdopen(fd, "wb") if isinstance(text, bytes)
+              else os.fdopen(fd, "w", encoding="utf-8")) as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())

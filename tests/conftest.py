@@ -6,8 +6,17 @@ from typer.testing import CliRunner
 from mi_coach.classify import get_classifier
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache(tmp_path_factory):
+    """Session-wide objects (the classifier below) cache into a temporary folder, never the
+    user's own cache."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MI_COACH_CACHE", str(tmp_path_factory.mktemp("session-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
-def clf():
+def clf(_session_cache):
     """The process-wide classifier on the default trained pipeline."""
     c = get_classifier()
     assert not c.pipeline.degraded, c.pipeline.warning

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
+from mi_coach import regex_cache
 from mi_coach.classify.ruleset import RuleSet, expand_lexicons, load_normalization, load_ruleset
 from mi_coach.models import Classification, Rule, SentenceResult, Tag, regex
 from mi_coach.nlp import Pipeline, get_pipeline
@@ -440,4 +441,5 @@ def get_classifier(model: str | None = None) -> Classifier:
     key = (pipeline.name, pipeline.degraded)
     if key not in _classifiers:
         _classifiers[key] = Classifier(pipeline, load_ruleset())
+        regex_cache.save()
     return _classifiers[key]
