@@ -217,11 +217,12 @@ def practice(
     else:
         reader = loop.Reader()
     folder = tr.transcripts_dir(data_dir)
+    resume_path = None
     if resume:
         found = tr.last_unfinished(folder)
         if found is None:
             raise MiCoachError(f"no unfinished session to resume in {folder}")
-        _, transcript = found
+        resume_path, transcript = found
         loaded = _scenario_for(transcript, scenarios_dir)
         if transcript.state not in loaded.scenario.states:
             raise MiCoachError(f"the scenario {loaded.scenario.id!r} has changed since this "
@@ -242,7 +243,7 @@ def practice(
     from mi_coach.session import Session
 
     session = Session(loaded.scenario, clf, transcript)
-    result = loop.run(session, reader, folder, clf.codes, resumed=resume)
+    result = loop.run(session, reader, folder, clf.codes, resumed=resume, path=resume_path)
     if result.how == "interrupted":
         raise typer.Exit(130)
 

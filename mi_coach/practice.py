@@ -65,10 +65,11 @@ def new_seed() -> int:
 
 
 def run(session: Session, reader: Reader, folder: Path, codes: object,
-        resumed: bool = False, out_of_input: Callable[[], None] | None = None) -> Result:
+        resumed: bool = False, out_of_input: Callable[[], None] | None = None,
+        path: Path | None = None) -> Result:
     t = session.transcript
     scenario = session.scenario
-    path = save(t, folder)
+    path = save(t, folder, path)
     render.session_intro(scenario, t, path, resumed, COMMANDS)
     try:
         while not session.over:
@@ -86,7 +87,7 @@ def run(session: Session, reader: Reader, folder: Path, codes: object,
                 if text.startswith("/"):
                     command = text.split()[0].lower()
                     if command in ("/quit", "/exit", "/q"):
-                        save(t, folder)
+                        save(t, folder, path)
                         render.paused(path)
                         return Result("paused", path, t)
                     if command == "/help":
@@ -98,7 +99,7 @@ def run(session: Session, reader: Reader, folder: Path, codes: object,
                             render.hint(session.hint())
                     elif command == "/undo":
                         undone = session.undo()
-                        save(t, folder)
+                        save(t, folder, path)
                         render.undone(undone)
                         if undone is not None:
                             break  # the client says their line again
@@ -106,7 +107,7 @@ def run(session: Session, reader: Reader, folder: Path, codes: object,
                         render.note(f"Unknown command {text.split()[0]!r}. /help lists them.")
                     continue
                 outcome = session.respond(text)
-                save(t, folder)  # journal every completed turn
+                save(t, folder, path)  # journal every completed turn
                 if t.feedback == "turn":
                     render.turn_feedback(outcome.turn, scenario.persona.name, codes)
                 if outcome.ended:
@@ -114,13 +115,13 @@ def run(session: Session, reader: Reader, folder: Path, codes: object,
                                        outcome.ended)
                 break
     except KeyboardInterrupt:
-        save(t, folder)
+        save(t, folder, path)
         render.paused(path, interrupted=True)
         return Result("interrupted", path, t)
     card = scorecard(t.turns, scenario.rubrics, codes)
     t.scores = card.as_dict()
     t.finished = now()
-    save(t, folder)
+    save(t, folder, path)
     render.scorecard(card, t, path, codes)
     return Result("finished", path, t)
 

@@ -161,9 +161,11 @@ def write_file(path: str | Path, text: str) -> Path:
     return p
 
 
-def save(transcript: Transcript, folder: Path) -> Path:
+def save(transcript: Transcript, folder: Path, path: Path | None = None) -> Path:
+    """Journal the transcript: to `path` when it was loaded from one (a resumed session keeps its
+    file, even a renamed one), else to `<id>.json` in the folder."""
     transcript.updated = now()
-    path = folder / f"{transcript.id}.json"
+    path = path or folder / f"{transcript.id}.json"
     try:
         write_private(path, transcript.to_json())
     except OSError as exc:

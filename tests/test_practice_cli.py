@@ -66,6 +66,19 @@ def test_quit_then_resume(runner, tmp_path):
     assert t["status"] == "success" and len(t["turns"]) == 3
 
 
+def test_resume_keeps_writing_to_a_renamed_transcript(runner, tmp_path):
+    practice(runner, tmp_path, "mini-benefits", input=GOOD_PATH[0] + "\n/quit\n")
+    [old] = (tmp_path / "transcripts").glob("*.json")
+    renamed = old.with_name("tuesday-practice.json")
+    old.rename(renamed)
+    r = runner.invoke(app, ["practice", "--resume", "--data-dir", str(tmp_path),
+                            "--scenarios", MINI_DIR], input="\n".join(GOOD_PATH[1:]) + "\n")
+    assert r.exit_code == 0, r.output
+    assert [p.name for p in (tmp_path / "transcripts").glob("*.json")] == [renamed.name]
+    t = json.loads(renamed.read_text())
+    assert t["status"] == "success" and len(t["turns"]) == 3
+
+
 def test_end_of_input_keeps_the_session_resumable(runner, tmp_path):
     r = practice(runner, tmp_path, "mini-benefits", input="Okay.\n")
     assert r.exit_code == 0
