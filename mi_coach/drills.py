@@ -197,13 +197,13 @@ class Results(BaseModel):
         return out
 
     def to_json(self) -> str:
-        import json
+        from mi_coach import jsontext
 
         data = self.model_dump(by_alias=True)
         data["score"] = {"hits": self.hits, "total": len(self.answers),
                          "by_skill": {k: {"hits": h, "total": n}
                                       for k, (h, n) in self.by_skill().items()}}
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return jsontext.dumps(data, indent=2) + "\n"
 
 
 def load_results(data: dict[str, Any], path: str) -> Results:

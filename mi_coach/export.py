@@ -22,12 +22,12 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Optional, Sequence
 
+from mi_coach import jsontext
 from mi_coach.errors import MiCoachError
 from mi_coach.redact import Found, Redactor
 from mi_coach.review import card_for, family_map, numbers
@@ -199,7 +199,7 @@ def to_json(t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any],
             counts: Optional[Counter]) -> str:
     data = t.model_dump(by_alias=True)
     data["summary"] = nums
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return jsontext.dumps(data, indent=2) + "\n"
 
 
 # -- CSV ----------------------------------------------------------------------------------------

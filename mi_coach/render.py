@@ -6,7 +6,6 @@ lines are never wrapped and every record stays on its own line.
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -15,6 +14,8 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
+
+from mi_coach import jsontext
 
 if TYPE_CHECKING:
     from mi_coach.classify.ruleset import RuleSet
@@ -28,7 +29,8 @@ FAMILY_STYLE = {
     "reflection": "green", "question": "cyan", "mi_adherent": "bright_green",
     "neutral": "yellow", "mi_non_adherent": "bold red", "other": "dim",
 }
-_CONTROL = dict.fromkeys([c for c in range(32) if c not in (9, 10)] + [127], "\ufffd")
+_CONTROL = dict.fromkeys([c for c in range(32) if c not in (9, 10)] + [127, *range(0x80, 0xA0)],
+                         "\ufffd")
 
 
 def safe(text: str) -> str:
@@ -46,13 +48,13 @@ def warning(message: str) -> None:
 
 
 def write_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(jsontext.dumps(obj, indent=2) + "\n")
 
 
 def write_jsonl(records: Iterable[dict[str, Any]]) -> None:
     out = sys.stdout
     for rec in records:
-        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        out.write(jsontext.dumps(rec) + "\n")
     out.flush()
 
 

@@ -21,6 +21,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from mi_coach import jsontext
 from mi_coach.errors import MiCoachError
 from mi_coach.paths import write_private
 
@@ -121,7 +122,7 @@ class Transcript(_Record):
                    updated=now(), state=state, rapport=rapport)
 
     def to_json(self) -> str:
-        return json.dumps(self.model_dump(by_alias=True), ensure_ascii=False, indent=2) + "\n"
+        return jsontext.dumps(self.model_dump(by_alias=True), indent=2) + "\n"
 
 
 def data_dir(explicit: str | None = None) -> Path:

@@ -6,6 +6,7 @@ turn and resumes; two sessions in one data folder never clobber each other."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import random
 import signal
@@ -74,6 +75,7 @@ HOSTILE = [
     "\x1b[31mred\x1b[0m and \x1b]0;title\x07 you're worried",
     "bell\x07 backspace\x08 null-ish \x7f carriage\rreturn",
     "you're scared 😟 and tired 🫠",
+    "an 8-bit CSI \x9b31m and next line \x85 you want out",
     "אתה מרגיש עייף — you feel tired \u202etxet desrever\u202c",
     "you " + "really " * 15_000 + "want this",  # a 100 KB paste
 ]
@@ -84,15 +86,33 @@ def test_hostile_typing_never_reaches_the_terminal_or_exports_raw(runner, tmp_pa
                             str(tmp_path), "--seed", "1"], input="\n".join(HOSTILE) + "\n")
     assert r.exit_code == 0, r.output[-2000:]
     assert "\x1b" not in r.output and "\x07" not in r.output and "\x08" not in r.output
+    assert "\x9b" not in r.output and "\x85" not in r.output
     assert "😟" in r.output and "אתה" in r.output
     [path] = list((tmp_path / "transcripts").glob("*.json"))
     t = json.loads(path.read_text())
     assert len(t["turns"]) == len(HOSTILE)
     assert t["turns"][0]["response"] == HOSTILE[0]  # kept as typed, in the JSON
-    for fmt in ("md", "html", "csv"):
+    assert t["turns"][3]["response"] == HOSTILE[3] and t["turns"][4]["response"] == HOSTILE[4]
+    assert not RAW_IN_JSON.search(path.read_text())  # escaped in the file: \u009b, \u202e
+    for fmt in ("md", "html", "csv", "json"):
         out = runner.invoke(app, ["export", str(path), "--to", fmt])
         assert out.exit_code == 0
         assert "\x1b" not in out.output and "\x07" not in out.output, fmt
+        assert "\x9b" not in out.output and "\x85" not in out.output, fmt
+    assert not RAW_IN_JSON.search(out.output)
+    assert json.loads(out.output)["turns"][3]["response"] == HOSTILE[3]
+
+
+RAW_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_classify_json_escapes_what_a_terminal_would_act_on(runner, fmt):
+    text = HOSTILE[3] + " " + HOSTILE[4][:60]
+    r = runner.invoke(app, ["classify", text, "--format", fmt])
+    assert r.exit_code == 0, r.output
+    assert "\x1b" not in r.output and not RAW_IN_JSON.search(r.output)
+    assert json.loads(r.output)["text"] == text
 
 
 def test_no_network_connection_is_attempted(runner, tmp_path, monkeypatch):
