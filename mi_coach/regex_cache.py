@@ -80,8 +80,6 @@ def _compile_and_record(pattern: str) -> "re.Pattern[str]":
         raise
     except Exception:  # noqa: BLE001 - a `re` whose internals differ: plain compile, no caching
         return re.compile(pattern)
-    if compiled.flags != re.compile(pattern).flags:  # pragma: no cover - defensive
-        return re.compile(pattern)
     _new[pattern] = entry
     return compiled
 
