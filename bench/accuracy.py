@@ -1,12 +1,15 @@
 """Accuracy of the classifier: `mi-coach eval` on the gold set, the held-out check set (whole, and
 its two halves: odd ids were used to find missed phrasings, even ids never looked at), and the
-AnnoMI development data in ../shared/data (skipped cleanly when it is not there).
+AnnoMI development data in ../shared/data (skipped cleanly when it is not there), whole and in its
+two parts: the sessions the rules were tuned on (transcript id % 8 != 4) and the check sessions
+(transcript id % 8 == 4), whose rows were never read — only their overall figures.
 
 Run from the repository root:  python bench/accuracy.py
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -41,12 +44,31 @@ def halves(path: Path, folder: Path) -> list[tuple[str, Path]]:
     return out
 
 
+def annomi_parts(path: Path, folder: Path) -> list[tuple[str, Path]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        fields, rows = reader.fieldnames or [], list(reader)
+    out = []
+    for name, check in (("sessions the rules were tuned on (transcript id % 8 != 4)", False),
+                        ("check sessions, rows never read (transcript id % 8 == 4)", True)):
+        part = folder / f"annomi_{int(check)}.csv"
+        with part.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(r for r in rows if (int(r["transcript_id"]) % 8 == 4) == check)
+        out.append((f"AnnoMI dev, {name}", part))
+    return out
+
+
 def main() -> int:
     tmp = tempfile.TemporaryDirectory()
     sets = list(SETS)
     holdout = SETS[1][1]
     if holdout.exists():
         sets[2:2] = halves(holdout, Path(tmp.name))
+    annomi = SETS[-1][1]
+    if annomi.exists():
+        sets += annomi_parts(annomi, Path(tmp.name))
     for title, path in sets:
         print(f"== {title}")
         if not path.exists():
