@@ -1,8 +1,9 @@
-"""Accuracy of the classifier: `mi-coach eval` on the gold set, the held-out check set (whole, and
-its two halves: odd ids were used to find missed phrasings, even ids never looked at), and the
-AnnoMI development data in ../shared/data (skipped cleanly when it is not there), whole and in its
-two parts: the sessions the rules were tuned on (transcript id % 8 != 4) and the check sessions
-(transcript id % 8 == 4), whose rows were never read — only their overall figures.
+"""Accuracy of the classifier: `mi-coach eval` on the gold set, the two check sets written apart from
+the rules (each whole, and in two halves: odd ids were used to find missed phrasings, even ids were
+never looked at row by row), the probe sets, and the AnnoMI development data in ../shared/data
+(skipped cleanly when it is not there), whole and in two parts: the sessions the rules were tuned
+on (transcript id % 8 != 4) and the check sessions (transcript id % 8 == 4), whose rows were never
+read — only their overall figures.
 
 Run from the repository root:  python bench/accuracy.py
 """
@@ -11,20 +12,26 @@ from __future__ import annotations
 
 import csv
 import json
+import string
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+# (title, file, short name for its two parts — None when the set is not split)
 SETS = [
-    ("gold set (tests/data/gold.jsonl)", ROOT / "tests" / "data" / "gold.jsonl"),
-    ("held-out check set (tests/data/holdout.jsonl)", ROOT / "tests" / "data" / "holdout.jsonl"),
-    ("probes written while developing the rules (tests/data/probes.jsonl)",
-     ROOT / "tests" / "data" / "probes.jsonl"),
+    ("gold set (tests/data/gold.jsonl)", DATA / "gold.jsonl", None),
+    ("held-out check set (tests/data/holdout.jsonl)", DATA / "holdout.jsonl", "held-out check set"),
+    ("fresh check set, written blind to the rules (tests/data/fresh.jsonl)", DATA / "fresh.jsonl",
+     "fresh check set"),
+    ("probes written while developing the rules (tests/data/probes.jsonl)", DATA / "probes.jsonl",
+     None),
     ("writer probes: responses scenario and drill writers saw misclassified, used to fix the rules "
-     "(tests/data/writer_probes.jsonl)", ROOT / "tests" / "data" / "writer_probes.jsonl"),
-    ("AnnoMI dev (../shared/data/annomi_dev.csv)", ROOT.parent / "shared" / "data" / "annomi_dev.csv"),
+     "(tests/data/writer_probes.jsonl)", DATA / "writer_probes.jsonl", None),
+    ("AnnoMI dev (../shared/data/annomi_dev.csv)", ROOT.parent / "shared" / "data" / "annomi_dev.csv",
+     "AnnoMI dev"),
 ]
 KEYS = ["n", "accuracy", "macro_f1", "family_accuracy", "family_macro_f1", "non_adherent_missed",
         "non_adherent_total", "non_adherent_missed_rate", "open_closed_accuracy",
@@ -32,43 +39,46 @@ KEYS = ["n", "accuracy", "macro_f1", "family_accuracy", "family_macro_f1", "non_
         "simple_complex_accuracy"]
 
 
-def halves(path: Path, folder: Path) -> list[tuple[str, Path]]:
+def halves(name: str, path: Path, folder: Path) -> list[tuple[str, Path]]:
+    """The set's two halves by the number in its ids ("h001", "f002"): odd ids were used to find
+    missed phrasings, even ids were never looked at row by row."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     out = []
-    for name, parity in (("odd ids, used to find missed phrasings", 1),
-                         ("even ids, never looked at", 0)):
-        part = folder / f"holdout_{parity}.jsonl"
+    for label, parity in (("odd ids, used to find missed phrasings", 1),
+                          ("even ids, never looked at", 0)):
+        part = folder / f"{path.stem}_{parity}.jsonl"
         part.write_text("".join(json.dumps(r) + "\n" for r in rows
-                                if int(r["id"].lstrip("h")) % 2 == parity), encoding="utf-8")
-        out.append((f"held-out check set, {name}", part))
+                                if int(r["id"].lstrip(string.ascii_letters)) % 2 == parity),
+                        encoding="utf-8")
+        out.append((f"{name}, {label}", part))
     return out
 
 
-def annomi_parts(path: Path, folder: Path) -> list[tuple[str, Path]]:
+def annomi_parts(name: str, path: Path, folder: Path) -> list[tuple[str, Path]]:
+    """AnnoMI by session: the ones the rules were tuned on, and the check sessions."""
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         fields, rows = reader.fieldnames or [], list(reader)
     out = []
-    for name, check in (("sessions the rules were tuned on (transcript id % 8 != 4)", False),
+    for label, check in (("sessions the rules were tuned on (transcript id % 8 != 4)", False),
                         ("check sessions, rows never read (transcript id % 8 == 4)", True)):
         part = folder / f"annomi_{int(check)}.csv"
         with part.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=fields)
             writer.writeheader()
             writer.writerows(r for r in rows if (int(r["transcript_id"]) % 8 == 4) == check)
-        out.append((f"AnnoMI dev, {name}", part))
+        out.append((f"{name}, {label}", part))
     return out
 
 
 def main() -> int:
     tmp = tempfile.TemporaryDirectory()
-    sets = list(SETS)
-    holdout = SETS[1][1]
-    if holdout.exists():
-        sets[2:2] = halves(holdout, Path(tmp.name))
-    annomi = SETS[-1][1]
-    if annomi.exists():
-        sets += annomi_parts(annomi, Path(tmp.name))
+    sets: list[tuple[str, Path]] = []
+    for title, path, short in SETS:
+        sets.append((title, path))
+        if short is not None and path.exists():
+            split = annomi_parts if path.suffix == ".csv" else halves
+            sets.extend(split(short, path, Path(tmp.name)))
     for title, path in sets:
         print(f"== {title}")
         if not path.exists():

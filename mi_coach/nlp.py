@@ -83,7 +83,41 @@ def _prepare(nlp: Any) -> None:
                        for i, (piece, n) in enumerate(pieces)]
             text = "".join(piece for piece, _ in variant)
             nlp.tokenizer.add_special_case(text, [{ORTH: piece, NORM: n} for piece, n in variant])
+    if norms.contextual and nlp.has_pipe("tagger"):
+        _register_contextual()
+        nlp.add_pipe("mi_contextual_spellings", last=True)
     register_extensions()
+
+
+def _register_contextual() -> None:
+    """The component that applies `contextual` spellings from normalize.yml once tags are known."""
+    from spacy.language import Language
+
+    from mi_coach.classify.ruleset import load_normalization
+
+    if Language.has_factory("mi_contextual_spellings"):
+        return
+
+    @Language.component("mi_contextual_spellings")
+    def contextual_spellings(doc: Any) -> Any:
+        for spelling in load_normalization().contextual:
+            words = set(spelling.words)
+            for tok in doc[:-1]:
+                if tok.lower_ not in words:
+                    continue
+                nxt = doc[tok.i + 1]
+                if nxt.lower_ in spelling.not_next_words or nxt.norm_ in spelling.not_next_words:
+                    continue
+                if not nxt.whitespace_ and nxt.i + 1 < len(doc) and doc[nxt.i + 1].text == "-":
+                    continue  # the first part of a compound: "your to-do list", "ur on-call shift"
+                hit = nxt.lower_ in spelling.next_words or nxt.norm_ in spelling.next_words \
+                    or nxt.tag_ in spelling.next_tags
+                if not hit and nxt.tag_ in spelling.unless_noun_after:
+                    after = doc[nxt.i + 1] if nxt.i + 1 < len(doc) else None
+                    hit = after is None or after.tag_ not in spelling.noun_tags
+                if hit:
+                    tok.norm_ = spelling.norm
+        return doc
 
 
 def register_extensions() -> None:

@@ -66,6 +66,21 @@ def test_typed_reality(clf, text, code):
     assert clf.classify(text).code == code
 
 
+@pytest.mark.parametrize("text,norms", [
+    ("ur not even listening", "you are not even listening"),   # "ur" before "not": you are
+    ("ur gonna lose the room", "you are going to lose the room"),
+    ("ur so strong", "you are so strong"),                      # adjective, no noun after it
+    ("your the expert here", "you are the expert here"),       # the typo, before a determiner
+    ("ur new job sounds good", "your new job sounds good"),    # adjective + noun: possessive
+    ("bring ur lease", "bring your lease"),
+    ("it's on your to-do list", "it 's on your to - do list"),  # a compound stays possessive
+])
+def test_ur_reads_by_the_next_word(clf, text, norms):
+    """normalize.yml `contextual`: typed "ur" means "your" or "you are" depending on what follows."""
+    doc = clf.pipeline.nlp(text)
+    assert " ".join(t.norm_ for t in doc) == norms
+
+
 def test_non_adherent_is_never_hidden(clf):
     r = clf.classify("It sounds like you're exhausted. You need to get some sleep.")
     assert r.code == "righting_reflex"

@@ -23,9 +23,25 @@ from mi_coach.models import CodeTable, Rule, regex
 LEXICON_REF = re.compile(r"\{@([A-Za-z_][\w]*)\}")
 
 
+class ContextualSpelling(BaseModel):
+    """A spelling whose norm depends on the next word, decided after tagging: typed "ur" is
+    "your" before a noun and "you are" before "gonna", "not", "so" or "the"."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    words: list[str]
+    norm: str
+    next_tags: list[str] = Field(default_factory=list)
+    next_words: list[str] = Field(default_factory=list)
+    not_next_words: list[str] = Field(default_factory=list)
+    # next tags that count only when the word after them is not one of `noun_tags`
+    # ("ur new job" stays possessive, "ur so strong" does not)
+    unless_noun_after: list[str] = Field(default_factory=list)
+    noun_tags: list[str] = Field(default_factory=list)
+
+
 class Normalization(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     spellings: dict[str, str | list[tuple[str, str]]] = Field(default_factory=dict)
+    contextual: list[ContextualSpelling] = Field(default_factory=list)
     suffixes: list[str] = Field(default_factory=list)
     same_words: dict[str, str] = Field(default_factory=dict)
     fillers: list[str] = Field(default_factory=list)
