@@ -4,6 +4,7 @@ The rows (id, title, setting, difficulty, number of states, file) are cached in 
 keyed by every scenario file's path, size and modification time. When any file is added, removed
 or changed, everything is loaded and validated again (scenarios.load_all) and the cache rewritten.
 This module imports nothing heavy; a cache that cannot be read or written is simply not used.
+It also owns the cache folder itself (`cache_dir`, `write_cache`), which regex_cache shares.
 """
 
 from __future__ import annotations
@@ -60,15 +61,19 @@ def rows(extra: str | None = None) -> list[dict[str, Any]]:
               "difficulty": s.scenario.difficulty, "states": len(s.scenario.states),
               "builtin": s.builtin, "path": s.path} for s in load_all(extra).values()]
     if key is not None:
-        _write(cache, {"version": CACHE_VERSION, "key": key, "rows": found})
+        write_cache(cache.name, json.dumps({"version": CACHE_VERSION, "key": key, "rows": found}))
     return found
 
 
-def _write(path: Path, data: dict[str, Any]) -> None:
+def write_cache(name: str, content: str | bytes) -> bool:
+    """Write a file of the cache folder (0600, in a 0700 folder, atomically). A cache that cannot
+    be written is simply not used: False, never an error."""
     from mi_coach.paths import write_private
 
+    path = cache_dir() / name
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_private(path, json.dumps(data))
+        write_private(path, content)
     except OSError:
-        pass
+        return False
+    return True

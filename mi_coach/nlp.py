@@ -98,10 +98,11 @@ def _register_contextual() -> None:
     if Language.has_factory("mi_contextual_spellings"):
         return
 
+    spellings = [(s, frozenset(s.words)) for s in load_normalization().contextual]
+
     @Language.component("mi_contextual_spellings")
     def contextual_spellings(doc: Any) -> Any:
-        for spelling in load_normalization().contextual:
-            words = set(spelling.words)
+        for spelling, words in spellings:
             for tok in doc[:-1]:
                 if tok.lower_ not in words:
                     continue

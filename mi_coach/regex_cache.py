@@ -1,7 +1,7 @@
 """Compiled regular expressions, kept between runs.
 
-Compiling the rules' ~340 regular expressions (90 KB of pattern text) is most of what the
-classifier adds to spaCy's own start-up: Python's `re` parses each pattern in pure Python. Its
+Compiling the rules' regular expressions (about 390, 105 KB of pattern text) is most of what the
+classifier would add to spaCy's own start-up: Python's `re` parses each pattern in pure Python. Its
 result — the matcher's code, a list of integers — is what `_sre.compile` turns into a pattern
 object in microseconds. This module stores that code in the user's cache folder, keyed by the
 exact Python build and the matcher's version (`_sre.MAGIC`), and builds patterns from it on later
@@ -112,13 +112,13 @@ def save() -> None:
     table.update(_new)
     if len(table) > _MAX:  # edited rules leave old patterns behind: keep this run's only
         table = {p: e for p, e in table.items() if p in _compiled}
-    try:
-        from mi_coach.paths import write_private
+    from mi_coach.catalog import write_cache
 
-        path = _path()
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_private(path, marshal.dumps((_key(), table)))
-    except (OSError, ValueError):
+    try:
+        content = marshal.dumps((_key(), table))
+    except ValueError:  # pragma: no cover - entries are plain ints, strings and dicts
+        return
+    if not write_cache(_FILE, content):
         return
     global _table
     _table = table
