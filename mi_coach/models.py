@@ -116,6 +116,7 @@ class Rule(_Strict):
     novelty: float | None = Field(None, gt=0, le=1)
     min_words: int = Field(0, ge=0)
     whole_sentence: bool = False
+    skip_reported: bool = False
     client: str | None = None
     unless: str | None = None
     feedback: str

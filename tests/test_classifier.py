@@ -205,3 +205,24 @@ def test_a_spoken_restart_ends_a_sentence(clf):
     result = clf.classify("Is it-- what made you decide to call the shelter?")
     assert result.code == "open_question", result.fired
     assert len(result.sentences) == 2
+
+
+@pytest.mark.parametrize("text,non_adherent", [
+    ("you need a job", True),
+    ("your PO says you need a job", False),
+    ("I think you should leave him", True),
+    ("we feel you need to be in treatment", True),
+    ("your mom thinks you should leave him", False),
+    ("part of you feels you should call her", False),
+    ("Don't you think you're being ungrateful?", True),
+    ("man up", True),
+    ("being told to man up must hurt", False),
+    ("tell your PO you need more time", True),
+    ("you were told you have to move out by friday", False),
+])
+def test_reported_speech_is_not_the_speakers_advice(clf, text, non_adherent):
+    """Advice or a put-down in another voice (a clause completing "says", "thinks", "being told")
+    is a reflection of the pressure on the client, not the speaker's righting reflex; the
+    speaker's own "I think", an imperative, or an inverted "don't you think" still is."""
+    got = clf.classify(text).code
+    assert (got in ("judgment", "righting_reflex")) == non_adherent, got

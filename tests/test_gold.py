@@ -73,3 +73,20 @@ def test_writer_probes_non_adherent_is_rarely_missed(clf):
     (measured 3 of 84 missed)."""
     report = _report(clf, DATA / "writer_probes.jsonl")
     assert report.extra["non_adherent_missed_rate"] <= NON_ADHERENT_MISSED_CEILING, report.as_dict()
+
+
+def test_near_misses_are_not_called_non_adherent(clf):
+    """Adherent responses that carry non-adherent words in another voice: reflections of the
+    pressure others put on the client ("your PO says you need a job…", "being told to man up…"),
+    of the client's own "should" ("part of you feels you should call her"), and evocative questions
+    ("have you thought about what you might do?"). Calling them righting reflex or judgment tells a
+    trainee that good practice was harmful. Written while building the reported-speech condition
+    (`skip_reported`); 12 of 40 were called non-adherent before it."""
+    rows = [json.loads(line) for line in (DATA / "near_misses.jsonl").read_text(
+        encoding="utf-8").splitlines() if line]
+    assert len(rows) == 40 and len({r["id"] for r in rows}) == 40
+    flagged = [(r["text"], got.code) for r, got in
+               zip(rows, clf.classify_many((r["text"], r["client"]) for r in rows))
+               if got.code in ("judgment", "righting_reflex")]
+    assert not any(r["label"] in ("judgment", "righting_reflex") for r in rows)
+    assert flagged == []

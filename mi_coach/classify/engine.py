@@ -10,7 +10,9 @@ particular rule or code. For each sentence:
    Regex rules read the sentence from its first word that is not a filler ("okay, so …"), or with
    `whole_sentence: true` from its very first word.
 3. conditions: `unless` (a regex the sentence must not match), `min_words` (content words in
-   the sentence), and on the client's preceding statement: `client` (a regex it must match),
+   the sentence), `skip_reported` (the matched words are not in reported speech: a clause
+   completing an earlier reporting verb — say, tell, think, feel… — whose subject is not the
+   speaker, or a passive "being told"; read from the parse), and on the client's preceding statement: `client` (a regex it must match),
    `novel` (the matched words are not the client's own), `echo` (at least this share of the
    sentence's content words are the client's own), `novelty` (at least this share are not).
 
@@ -35,6 +37,10 @@ from mi_coach.nlp import Pipeline, get_pipeline
 _NEEDS_TRAINED = {"POS", "TAG", "DEP", "LEMMA", "MORPH", "ENT_TYPE", "ENT_IOB", "ENT_ID",
                   "SENT_START", "IS_SENT_START"}
 BATCH_SIZE = 256
+# Dependency relations by which a clause completes a reporting verb ("says [you need a job]",
+# "telling you [to get over it]", "feel like [you need to]").
+_COMPLEMENTS = frozenset({"ccomp", "xcomp", "advcl"})
+_PASSIVE_AUX = frozenset({"being", "been", "get", "got", "gets", "getting"})
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,8 @@ class Classifier:
             self._parentheticals_by_first.setdefault(words[0], []).append(words)
         self.same_words = dict(norms.same_words)
         self.suffixes = tuple(norms.suffixes)
+        self._reporting = frozenset(norms.reporting_verbs)
+        self._speaker = frozenset(norms.speaker_words)
         nlp = pipeline.nlp
         self._nlp = nlp
         self._matcher = Matcher(nlp.vocab, validate=True)
@@ -333,6 +341,8 @@ class Classifier:
             return False
         if rule.client is not None and (ctx is None or not self._client[rule.id].search(ctx.norm)):
             return False
+        if rule.skip_reported and self._reported(doc, hit.start, hit.end):
+            return False
         if rule.novel and ctx is not None:
             words = [t for t in doc[hit.start:hit.end] if t.is_alpha]
             if words and all(ctx.has(t) for t in words):
@@ -356,6 +366,43 @@ class Classifier:
                 if rule.novelty is not None and 1 - shared < rule.novelty:
                     return False
         return True
+
+
+    def _reported(self, doc: Any, start: int, end: int) -> bool:
+        """Whether words start..end are another voice's: some word of theirs sits in a clause
+        that completes a reporting verb said before them ("your PO says [you need a job]"),
+        and that verb is passive ("being told [to man up]") or its subject is not the speaker
+        ("I think [you should]" is the speaker's own). Needs the parse; a blank pipeline has
+        none, and then nothing is reported."""
+        if not doc.has_annotation("DEP"):
+            return False
+        for tok in doc[start:end]:
+            node = tok
+            for _ in range(len(doc)):
+                head = node.head
+                if head.i == node.i:
+                    break
+                if (head.i < start and node.dep_ in _COMPLEMENTS
+                        and head.lemma_.lower() in self._reporting and self._other_voice(head)):
+                    return True
+                node = head
+        return False
+
+    def _other_voice(self, verb: Any) -> bool:
+        children = list(verb.children)
+        if any(c.dep_ in ("auxpass", "nsubjpass") for c in children) or (
+                verb.tag_ == "VBN" and any(c.lower_ in _PASSIVE_AUX for c in children)):
+            return True
+        for _ in range(3):
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+            if subject is not None:
+                # "Don't you think you're…?": an inverted question is the speaker's own lead
+                inverted = any(c.dep_ in ("aux", "neg") and c.i < subject.i for c in verb.children)
+                return not inverted and subject.lower_ not in self._speaker
+            if verb.dep_ != "xcomp" or verb.head.i == verb.i:
+                return False
+            verb = verb.head  # "people keep [telling you …]": the subject of "keep"
+        return False
 
 
 class _ClientContext:

@@ -47,6 +47,11 @@ class Normalization(BaseModel):
     fillers: list[str] = Field(default_factory=list)
     disfluencies: list[str] = Field(default_factory=list)
     parentheticals: list[str] = Field(default_factory=list)
+    # Reported speech, for rules with `skip_reported: true`: a clause that is the complement of
+    # one of these verbs (lemmas) is another voice's words, unless the verb's subject is a
+    # speaker word ("I think you should" is the speaker's own).
+    reporting_verbs: list[str] = Field(default_factory=list)
+    speaker_words: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
