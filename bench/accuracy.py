@@ -30,11 +30,14 @@ SETS = [
      None),
     ("writer probes: responses scenario and drill writers saw misclassified, used to fix the rules "
      "(tests/data/writer_probes.jsonl)", DATA / "writer_probes.jsonl", None),
+    ("near misses: adherent responses with non-adherent words in another voice, written while fixing "
+     "(tests/data/near_misses.jsonl)", DATA / "near_misses.jsonl", None),
     ("AnnoMI dev (../shared/data/annomi_dev.csv)", ROOT.parent / "shared" / "data" / "annomi_dev.csv",
      "AnnoMI dev"),
 ]
 KEYS = ["n", "accuracy", "macro_f1", "family_accuracy", "family_macro_f1", "non_adherent_missed",
-        "non_adherent_total", "non_adherent_missed_rate", "open_closed_accuracy",
+        "non_adherent_total", "non_adherent_missed_rate", "non_adherent_false_alarms",
+        "open_closed_accuracy",
         "open_closed_accuracy_all_questions", "questions_also_called_questions", "questions",
         "simple_complex_accuracy"]
 

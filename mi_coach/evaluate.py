@@ -83,8 +83,14 @@ def evaluate(kind: str, rows: list[Labelled], predictions: Iterable[Classificati
     na_total = sum(1 for g in gold if g in non_adherent)
     na_missed = sum(1 for g, p in zip(gold, got)
                     if g in non_adherent and codes.family(p) != "mi_non_adherent")
+    # The opposite harm: an adherent or neutral response called judgment or righting reflex.
+    others = sum(1 for g in gold if g not in non_adherent)
+    false_alarms = sum(1 for g, p in zip(gold, got)
+                       if g not in non_adherent and codes.family(p) == "mi_non_adherent")
     extra = {"non_adherent_total": na_total, "non_adherent_missed": na_missed,
-             "non_adherent_missed_rate": na_missed / na_total if na_total else 0.0}
+             "non_adherent_missed_rate": na_missed / na_total if na_total else 0.0,
+             "non_adherent_false_alarms": false_alarms,
+             "non_adherent_false_alarm_rate": false_alarms / others if others else 0.0}
     families = sorted({codes.family(c) for c in labels})
     facc, fmacro, _, _ = scores([codes.family(g) for g in gold],
                                 [codes.family(p) for p in got], families)
