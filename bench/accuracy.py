@@ -1,8 +1,8 @@
-"""Accuracy of the classifier: `mi-coach eval` on the gold set, the two check sets written apart from
+"""Accuracy of the classifier: `mi-coach eval` on the gold set, the check sets written apart from
 the rules (each whole, and in two halves: odd ids were used to find missed phrasings, even ids were
-never looked at row by row), the probe sets, and the AnnoMI development data in ../shared/data
-(skipped cleanly when it is not there), whole and in two parts: the sessions the rules were tuned
-on (transcript id % 8 != 4) and the check sessions (transcript id % 8 == 4), whose rows were never
+never looked at row by row; no rule was written from either half of the second fresh set), the
+probe sets, and the AnnoMI development data in ../shared/data (skipped cleanly when it is not
+there), whole and in two parts: the sessions the rules were tuned on (transcript id % 8 != 4) and the check sessions (transcript id % 8 == 4), whose rows were never
 read — only their overall figures.
 
 Run from the repository root:  python bench/accuracy.py
@@ -26,6 +26,8 @@ SETS = [
     ("held-out check set (tests/data/holdout.jsonl)", DATA / "holdout.jsonl", "held-out check set"),
     ("fresh check set, written blind to the rules (tests/data/fresh.jsonl)", DATA / "fresh.jsonl",
      "fresh check set"),
+    ("second fresh check set, written blind to the rules before the shape rules "
+     "(tests/data/fresh2.jsonl)", DATA / "fresh2.jsonl", "second fresh check set"),
     ("probes written while developing the rules (tests/data/probes.jsonl)", DATA / "probes.jsonl",
      None),
     ("writer probes: responses scenario and drill writers saw misclassified, used to fix the rules "
@@ -42,13 +44,19 @@ KEYS = ["n", "accuracy", "macro_f1", "family_accuracy", "family_macro_f1", "non_
         "simple_complex_accuracy"]
 
 
+# Check sets neither of whose halves was used to write rules (split only to compare with the others).
+NEVER_USED = {"second fresh check set"}
+
+
 def halves(name: str, path: Path, folder: Path) -> list[tuple[str, Path]]:
     """The set's two halves by the number in its ids ("h001", "f002"): odd ids were used to find
-    missed phrasings, even ids were never looked at row by row."""
+    missed phrasings, even ids were never looked at row by row (for a set in NEVER_USED, neither
+    half was used)."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     out = []
-    for label, parity in (("odd ids, used to find missed phrasings", 1),
-                          ("even ids, never looked at", 0)):
+    labels = (("odd ids", 1), ("even ids, not used for rules either", 0)) if name in NEVER_USED \
+        else (("odd ids, used to find missed phrasings", 1), ("even ids, never looked at", 0))
+    for label, parity in labels:
         part = folder / f"{path.stem}_{parity}.jsonl"
         part.write_text("".join(json.dumps(r) + "\n" for r in rows
                                 if int(r["id"].lstrip(string.ascii_letters)) % 2 == parity),

@@ -44,9 +44,13 @@ DATA = Path(__file__).parent / "data"
 #   (texting spellings, advice as questions, "your choice, but…", generic praise); measured 0.767
 #   before any fix. Rules were then fixed on its odd ids only; the even ids were never looked at
 #   row by row (even half 0.775 before and after). Whole set measured 0.875.
+# - fresh2: 180 responses (30 judgment, 30 righting reflex, 12 of each other code, many near
+#   misses) written blind to the rules before the shape rules (imperative, obligation, warning,
+#   verdict, comparison, minimising …) were written; no rule was written from its rows. Measured
+#   0.744 before those rules and 0.772 after (non-adherent missed 18 -> 14 of 60).
 FLOORS = [("gold.jsonl", ACCURACY_FLOOR, None), ("holdout.jsonl", 0.82, 240),
           ("probes.jsonl", 0.88, None), ("writer_probes.jsonl", 0.92, 161),
-          ("fresh.jsonl", 0.85, 240)]
+          ("fresh.jsonl", 0.85, 240), ("fresh2.jsonl", 0.75, 180)]
 
 
 def _report(clf, path: Path):
