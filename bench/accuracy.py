@@ -2,8 +2,9 @@
 the rules (each whole, and in two halves: odd ids were used to find missed phrasings, even ids were
 never looked at row by row; no rule was written from either half of the second fresh set), the
 probe sets, and the AnnoMI development data in ../shared/data (skipped cleanly when it is not
-there), whole and in two parts: the sessions the rules were tuned on (transcript id % 8 != 4) and the check sessions (transcript id % 8 == 4), whose rows were never
-read — only their overall figures.
+there), whole and in two parts: the sessions the rules were tuned on (transcript id % 8 != 4)
+and the check sessions (transcript id % 8 == 4), whose rows were never read — only their overall
+figures.
 
 Run from the repository root:  python bench/accuracy.py
 """
