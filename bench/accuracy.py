@@ -26,6 +26,10 @@ SETS = [
     ("held-out check set (tests/data/holdout.jsonl)", DATA / "holdout.jsonl", "held-out check set"),
     ("fresh check set, written blind to the rules (tests/data/fresh.jsonl)", DATA / "fresh.jsonl",
      "fresh check set"),
+    # fresh3: written blind, and no row of either half was used to fix rules (halves kept for
+    # symmetry with fresh; both halves are unseen).
+    ("third fresh check set, written blind to the rules (tests/data/fresh3.jsonl)",
+     DATA / "fresh3.jsonl", "third fresh check set"),
     ("probes written while developing the rules (tests/data/probes.jsonl)", DATA / "probes.jsonl",
      None),
     ("writer probes: responses scenario and drill writers saw misclassified, used to fix the rules "

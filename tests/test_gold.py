@@ -44,9 +44,15 @@ DATA = Path(__file__).parent / "data"
 #   (texting spellings, advice as questions, "your choice, but…", generic praise); measured 0.767
 #   before any fix. Rules were then fixed on its odd ids only; the even ids were never looked at
 #   row by row (even half 0.775 before and after). Whole set measured 0.875.
+# - fresh3: 180 responses written blind to the rules (ids k001-k180; 25 affirm, 20 autonomy, 15
+#   permissioned suggestions, 28 complex and 22 simple reflections, and their near misses), to
+#   check whether rules for the shape of an affirmation, of autonomy, of a permissioned suggestion
+#   and of social talk carry over to unseen phrasings; measured 0.783 before those rules, 0.856 after
+#   (no row of it was studied to write them). Same writer as the rule author's own probes, so it is
+#   a friendlier check than the even halves of fresh and holdout.
 FLOORS = [("gold.jsonl", ACCURACY_FLOOR, None), ("holdout.jsonl", 0.82, 240),
           ("probes.jsonl", 0.88, None), ("writer_probes.jsonl", 0.92, 161),
-          ("fresh.jsonl", 0.85, 240)]
+          ("fresh.jsonl", 0.85, 240), ("fresh3.jsonl", 0.83, 180)]
 
 
 def _report(clf, path: Path):
