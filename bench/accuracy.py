@@ -1,8 +1,8 @@
 """Accuracy of the classifier: `mi-coach eval` on the gold set, the check sets written apart from
 the rules (each whole, and in two halves: odd ids were used to find missed phrasings, even ids were
-never looked at row by row; no rule was written from either half of the second fresh set), the
-probe sets, and the AnnoMI development data in ../shared/data (skipped cleanly when it is not
-there), whole and in two parts: the sessions the rules were tuned on (transcript id % 8 != 4)
+never looked at row by row; no rule was written from either half of the second and third fresh
+sets), the probe sets, and the AnnoMI development data in ../shared/data (skipped cleanly when it
+is not there), whole and in two parts: the sessions the rules were tuned on (transcript id % 8 != 4)
 and the check sessions (transcript id % 8 == 4), whose rows were never read — only their overall
 figures.
 
@@ -29,6 +29,8 @@ SETS = [
      "fresh check set"),
     ("second fresh check set, written blind to the rules before the shape rules "
      "(tests/data/fresh2.jsonl)", DATA / "fresh2.jsonl", "second fresh check set"),
+    ("third fresh check set, written blind to the rules (tests/data/fresh3.jsonl)",
+     DATA / "fresh3.jsonl", "third fresh check set"),
     ("probes written while developing the rules (tests/data/probes.jsonl)", DATA / "probes.jsonl",
      None),
     ("writer probes: responses scenario and drill writers saw misclassified, used to fix the rules "
@@ -46,7 +48,7 @@ KEYS = ["n", "accuracy", "macro_f1", "family_accuracy", "family_macro_f1", "non_
 
 
 # Check sets neither of whose halves was used to write rules (split only to compare with the others).
-NEVER_USED = {"second fresh check set"}
+NEVER_USED = {"second fresh check set", "third fresh check set"}
 
 
 def halves(name: str, path: Path, folder: Path) -> list[tuple[str, Path]]:

@@ -48,9 +48,15 @@ DATA = Path(__file__).parent / "data"
 #   misses) written blind to the rules before the shape rules (imperative, obligation, warning,
 #   verdict, comparison, minimising …) were written; no rule was written from its rows. Measured
 #   0.744 before those rules and 0.772 after (non-adherent missed 18 -> 14 of 60).
+# - fresh3: 180 responses written blind to the rules (ids k001-k180; 25 affirm, 20 autonomy, 15
+#   permissioned suggestions, 28 complex and 22 simple reflections, and their near misses), to
+#   check whether rules for the shape of an affirmation, of autonomy, of a permissioned suggestion
+#   and of social talk carry over to unseen phrasings; measured 0.783 before those rules, 0.856 after
+#   (no row of it was studied to write them). Same writer as the rule author's own probes, so it is
+#   a friendlier check than the even halves of fresh and holdout.
 FLOORS = [("gold.jsonl", ACCURACY_FLOOR, None), ("holdout.jsonl", 0.82, 240),
           ("probes.jsonl", 0.88, None), ("writer_probes.jsonl", 0.92, 161),
-          ("fresh.jsonl", 0.85, 240), ("fresh2.jsonl", 0.75, 180)]
+          ("fresh.jsonl", 0.85, 240), ("fresh2.jsonl", 0.75, 180), ("fresh3.jsonl", 0.83, 180)]
 
 
 def _report(clf, path: Path):
