@@ -178,8 +178,10 @@ class Classifier:
     def _decide(self, doc: Any, text: str, client: str | None) -> Classification:
         sents = self._sentences(doc)
         leads: list[int | None] = []
+        skips: list[set[int]] = []
         for sent in sents:
             skip = self._disfluent(doc, sent.start, sent.end)
+            skips.append(skip)
             lead = None
             for tok in sent:
                 if not (tok.is_punct or tok.is_space or tok.norm_ in self.fillers
@@ -188,8 +190,8 @@ class Classifier:
                     tok._.mi_lead = True
                     break
             leads.append(lead)
-        norms = [_normalised(doc, lead, sent.end, self._disfluent(doc, lead, sent.end))
-                 if lead is not None else ("", []) for sent, lead in zip(sents, leads)]
+        norms = [_normalised(doc, lead, sent.end, skip) if lead is not None else ("", [])
+                 for sent, lead, skip in zip(sents, leads, skips)]
         wholes = [_normalised(doc, sent.start, sent.end) for sent in sents] \
             if self._whole_regex else norms
         sent_of = _sentence_index(sents)
