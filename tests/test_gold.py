@@ -15,7 +15,7 @@ from mi_coach.inputs import read_labelled
 GOLD = Path(__file__).parent / "data" / "gold.jsonl"
 # Floors: a little under the figures measured when they were set, so noise does not fail CI but a
 # real regression does. Raise them as the classifier improves; never lower them to pass.
-ACCURACY_FLOOR = 0.93
+ACCURACY_FLOOR = 0.96
 NON_ADHERENT_MISSED_CEILING = 0.05
 
 
@@ -31,32 +31,35 @@ def test_gold_set_integrity(clf):
 
 DATA = Path(__file__).parent / "data"
 # (file, accuracy floor, expected size or None). Why each floor is what it is:
-# - gold: where the rules were developed; measured 0.949.
+# - gold: where the rules were developed; measured 0.949, then 0.985 (floor raised).
 # - holdout: written independently of the rules; guards against regressions on phrasing the rules
-#   were not written for; measured 0.850.
+#   were not written for; measured 0.850, then 0.892.
 # - probes: 300 responses written while developing the rules, one family of phrasing at a time
 #   (sarcasm, hints, British idiom, social replies …), each before the rule that now catches it;
-#   development data like the gold set, kept as a regression net; measured 0.903.
+#   development data like the gold set, kept as a regression net; measured 0.903, then 0.953.
 # - writer_probes: 161 responses that scenario and drill writers found misclassified (most of them
 #   MI-non-adherent responses coded as reflections or information), labelled from their reports;
-#   the rules were then written for their shapes, so this is development data too; measured 0.938.
+#   the rules were then written for their shapes, so this is development data too; measured 0.950.
 # - fresh: 240 responses (20 per code) written blind to the rules in new case managers' typing
 #   (texting spellings, advice as questions, "your choice, but…", generic praise); measured 0.767
 #   before any fix. Rules were then fixed on its odd ids only; the even ids were never looked at
-#   row by row (even half 0.775 before and after). Whole set measured 0.875.
+#   row by row (even half 0.775 before and after). Whole set measured 0.875, then 0.896 after the
+#   shape rules of the next session (even half 0.817).
 # - fresh2: 180 responses (30 judgment, 30 righting reflex, 12 of each other code, many near
 #   misses) written blind to the rules before the shape rules (imperative, obligation, warning,
 #   verdict, comparison, minimising …) were written; no rule was written from its rows. Measured
-#   0.744 before those rules and 0.772 after (non-adherent missed 18 -> 14 of 60).
+#   0.744 before those rules and 0.772 after (non-adherent missed 18 -> 14 of 60); 0.789 once the
+#   affirmation/autonomy shape rules (written without sight of it) were merged.
 # - fresh3: 180 responses written blind to the rules (ids k001-k180; 25 affirm, 20 autonomy, 15
 #   permissioned suggestions, 28 complex and 22 simple reflections, and their near misses), to
 #   check whether rules for the shape of an affirmation, of autonomy, of a permissioned suggestion
 #   and of social talk carry over to unseen phrasings; measured 0.783 before those rules, 0.856 after
+#   (0.867 with the directing/judging shape rules merged)
 #   (no row of it was studied to write them). Same writer as the rule author's own probes, so it is
 #   a friendlier check than the even halves of fresh and holdout.
-FLOORS = [("gold.jsonl", ACCURACY_FLOOR, None), ("holdout.jsonl", 0.82, 240),
-          ("probes.jsonl", 0.88, None), ("writer_probes.jsonl", 0.92, 161),
-          ("fresh.jsonl", 0.85, 240), ("fresh2.jsonl", 0.75, 180), ("fresh3.jsonl", 0.83, 180)]
+FLOORS = [("gold.jsonl", ACCURACY_FLOOR, None), ("holdout.jsonl", 0.87, 240),
+          ("probes.jsonl", 0.93, None), ("writer_probes.jsonl", 0.93, 161),
+          ("fresh.jsonl", 0.87, 240), ("fresh2.jsonl", 0.77, 180), ("fresh3.jsonl", 0.85, 180)]
 
 
 def _report(clf, path: Path):
