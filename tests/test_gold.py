@@ -54,8 +54,8 @@ DATA = Path(__file__).parent / "data"
 #   permissioned suggestions, 28 complex and 22 simple reflections, and their near misses), to
 #   check whether rules for the shape of an affirmation, of autonomy, of a permissioned suggestion
 #   and of social talk carry over to unseen phrasings; measured 0.783 before those rules, 0.856 after
-#   (0.867 with the directing/judging shape rules merged)
-#   (no row of it was studied to write them). Same writer as the rule author's own probes, so it is
+#   (no row of it was studied to write them), 0.867 with the directing/judging shape rules merged
+#   and four false alarms its writer reported afterwards mended. Same writer as the rule author's own probes, so it is
 #   a friendlier check than the even halves of fresh and holdout.
 FLOORS = [("gold.jsonl", ACCURACY_FLOOR, None), ("holdout.jsonl", 0.87, 240),
           ("probes.jsonl", 0.93, None), ("writer_probes.jsonl", 0.93, 161),
