@@ -12,8 +12,8 @@ particular rule or code. For each sentence:
 3. conditions: `unless` (a regex the sentence must not match), `min_words` (content words in
    the sentence), `skip_reported` (the matched words are not in reported speech: a clause
    completing an earlier reporting verb — say, tell, think, feel… — whose subject is not the
-   speaker, or a passive "being told"; read from the parse), and on the client's preceding statement: `client` (a regex it must match),
-   `novel` (the matched words are not the client's own), `echo` (at least this share of the
+   speaker, or a passive "being told"; read from the parse), and on the client's preceding
+   statement: `client` (a regex it must match), `novel` (the matched words are not the client's own), `echo` (at least this share of the
    sentence's content words are the client's own), `novelty` (at least this share are not).
 
 The turn's `codes` are the sentences' codes in order (the default code only when nothing else was
@@ -368,7 +368,6 @@ class Classifier:
                 if rule.novelty is not None and 1 - shared < rule.novelty:
                     return False
         return True
-
 
     def _reported(self, doc: Any, start: int, end: int) -> bool:
         """Whether words start..end are another voice's: some word of theirs sits in a clause
