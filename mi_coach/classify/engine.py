@@ -13,8 +13,9 @@ particular rule or code. For each sentence:
    the sentence), `skip_reported` (the matched words are not in reported speech: a clause
    completing an earlier reporting verb — say, tell, think, feel… — whose subject is not the
    speaker, or a passive "being told"; read from the parse), and on the client's preceding
-   statement: `client` (a regex it must match), `novel` (the matched words are not the client's own), `echo` (at least this share of the
-   sentence's content words are the client's own), `novelty` (at least this share are not).
+   statement: `client` (a regex it must match), `novel` (the matched words are not the client's
+   own), `echo` (at least this share of the sentence's content words are the client's own),
+   `novelty` (at least this share are not).
 
 The turn's `codes` are the sentences' codes in order (the default code only when nothing else was
 found); the primary `code` follows the code table's precedence (tiers; within a tier, the code
