@@ -52,7 +52,7 @@ def main() -> int:
     ap.add_argument("--review-sizes", default="100,1000,10000",
                     help="numbers of transcripts to review, comma-separated")
     args = ap.parse_args()
-    from mi_coach.nlp import get_pipeline
+    from mi_coach.coding.nlp import get_pipeline
 
     model = get_pipeline().name
     exe = shutil.which("mi-coach")
@@ -121,10 +121,10 @@ def main() -> int:
 def turn_latency(responses: list[str]) -> None:
     """Per-turn feedback after the pipeline is loaded: respond() (classify, transition, rapport)
     plus the journal write, on every built-in client."""
-    from mi_coach.classify import get_classifier
-    from mi_coach.scenarios import load_all
-    from mi_coach.session import Session, new_transcript
-    from mi_coach.transcript import save
+    from mi_coach.coding.engine import get_classifier
+    from mi_coach.practice.scenarios import load_all
+    from mi_coach.practice.session import Session, new_transcript
+    from mi_coach.practice.transcript import save
 
     clf = get_classifier()
     times = []

@@ -1,3 +1,3 @@
-from mi_coach.entry import main
+from mi_coach.cli.entry import main
 
 main()

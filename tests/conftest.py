@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from mi_coach.classify import get_classifier
+from mi_coach.coding.engine import get_classifier
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mi_coach.cli import app
-from mi_coach.classify.ruleset import load_ruleset
-from mi_coach.templates import rules_markdown
+from mi_coach.cli.app import app
+from mi_coach.coding.ruleset import load_ruleset
+from mi_coach.authoring.templates import rules_markdown
 
 ROOT = Path(__file__).parent.parent
 MINI = Path(__file__).parent / "data" / "scenarios" / "mini.yml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mi_coach.classify.ruleset import load_codes
+from mi_coach.coding.ruleset import load_codes
 
 CODES = load_codes()
 

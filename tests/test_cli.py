@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from mi_coach.cli import app
+from mi_coach.cli.app import app
 
 WIRE_KEYS = {"text", "code", "family", "codes", "evidence"}
 TWELVE = {"simple_reflection", "complex_reflection", "open_question", "closed_question", "affirm",
@@ -159,7 +159,7 @@ def test_eval_bad_json_names_the_line(runner, tmp_path):
 def test_help_and_version_never_import_spacy():
     code = ("import sys\n"
             "from typer.testing import CliRunner\n"
-            "from mi_coach.cli import app\n"
+            "from mi_coach.cli.app import app\n"
             "r = CliRunner().invoke(app, ['--help'])\n"
             "assert r.exit_code == 0 and 'classify' in r.output, r.output\n"
             "r = CliRunner().invoke(app, ['classify', '--help'])\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mi_coach.cli import app
+from mi_coach.cli.app import app
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text()
@@ -44,7 +44,7 @@ def test_scenarios_listing_is_answered_without_the_parser_or_spacy():
     import sys
 
     code = ("import sys; sys.argv = ['mi-coach', 'scenarios']\n"
-            "from mi_coach.entry import main\nmain()\n"
+            "from mi_coach.cli.entry import main\nmain()\n"
             "print('typer' in sys.modules, 'spacy' in sys.modules, 'yaml' in sys.modules, "
             "file=sys.stderr)")
     env = {**__import__("os").environ, "COLUMNS": "200"}
@@ -61,7 +61,7 @@ def test_the_scenario_list_cache_follows_the_files(tmp_path, monkeypatch):
     import os
     import shutil
 
-    from mi_coach import catalog
+    from mi_coach.practice import catalog
 
     folder = tmp_path / "mine"
     folder.mkdir()

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from mi_coach.cli import app
-from mi_coach.drills import load_bank_file, load_items, judge, load_skills
-from mi_coach.errors import MiCoachError
-from mi_coach.loading import builtin_dir
+from mi_coach.cli.app import app
+from mi_coach.practice.drills import load_bank_file, load_items, judge, load_skills
+from mi_coach.base.errors import MiCoachError
+from mi_coach.base.loading import builtin_dir
 
 CONTENT = Path(__file__).parent / "data" / "content"
 MINI_DIR = str(Path(__file__).parent / "data" / "scenarios")

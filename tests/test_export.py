@@ -1,4 +1,4 @@
-"""`mi_coach.export`, `mi_coach.redact` and `nlp.get_ner_pipeline` on transcripts made by driving
+"""`mi_coach.review.export`, `mi_coach.review.redact` and `nlp.get_ner_pipeline` on transcripts made by driving
 real practice sessions on the mini scenario: every format holds every turn and the summary
 numbers, CSV is one row per turn and formula-safe, JSON round-trips, redaction leaves no trace of
 a name, phone number, e-mail or street address in any format, user text cannot inject markup, the
@@ -18,16 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from mi_coach.classify.ruleset import load_codes
-from mi_coach.cli import app
-from mi_coach.errors import MiCoachError
-from mi_coach.export import CSV_COLUMNS, FORMATS, csv_cell, export, md_escape
-from mi_coach.nlp import get_ner_pipeline
-from mi_coach.redact import Redactor, redact
-from mi_coach.review import NUMBER_KEYS, card_for
-from mi_coach.scenarios import load_scenario_file
-from mi_coach.session import Session, new_transcript
-from mi_coach.transcript import Annotation, Transcript, Turn, now
+from mi_coach.coding.ruleset import load_codes
+from mi_coach.cli.app import app
+from mi_coach.base.errors import MiCoachError
+from mi_coach.review.export import CSV_COLUMNS, FORMATS, csv_cell, export, md_escape
+from mi_coach.coding.nlp import get_ner_pipeline
+from mi_coach.review.redact import Redactor, redact
+from mi_coach.review.review import NUMBER_KEYS, card_for
+from mi_coach.practice.scenarios import load_scenario_file
+from mi_coach.practice.session import Session, new_transcript
+from mi_coach.practice.transcript import Annotation, Transcript, Turn, now
 
 MINI_DIR = Path(__file__).parent / "data" / "scenarios"
 MINI = load_scenario_file(MINI_DIR / "mini.yml").scenario

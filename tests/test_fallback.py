@@ -7,9 +7,9 @@ import os
 import subprocess
 import sys
 
-from mi_coach.classify.engine import Classifier
-from mi_coach.classify.ruleset import load_ruleset
-from mi_coach.nlp import get_pipeline
+from mi_coach.coding.engine import Classifier
+from mi_coach.coding.ruleset import load_ruleset
+from mi_coach.coding.nlp import get_pipeline
 
 
 def test_default_pipeline_is_trained_and_loaded_once():

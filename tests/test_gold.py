@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mi_coach.evaluate import evaluate
-from mi_coach.inputs import read_labelled
+from mi_coach.coding.evaluate import evaluate
+from mi_coach.coding.inputs import read_labelled
 
 GOLD = Path(__file__).parent / "data" / "gold.jsonl"
 # Floors: a little under the figures measured when they were set, so noise does not fail CI but a

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from mi_coach.cli import app
+from mi_coach.cli.app import app
 
 BAD = Path(__file__).parent / "data" / "bad"
 MINI_DIR = str(Path(__file__).parent / "data" / "scenarios")
@@ -59,8 +59,8 @@ def test_huge_file(runner, tmp_path):
 
 
 def test_transcript_ids_cannot_leave_their_folder(tmp_path):
-    from mi_coach.errors import MiCoachError
-    from mi_coach.transcript import load
+    from mi_coach.base.errors import MiCoachError
+    from mi_coach.practice.transcript import load
 
     with pytest.raises(MiCoachError, match="id"):
         load(BAD / "hand-edited-transcript.json")  # its id is "../../etc/passwd"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from mi_coach.classify.engine import Classifier
-from mi_coach.classify.ruleset import load_ruleset
-from mi_coach.errors import MiCoachError
-from mi_coach.loading import load_yaml
-from mi_coach.nlp import get_pipeline
+from mi_coach.coding.engine import Classifier
+from mi_coach.coding.ruleset import load_ruleset
+from mi_coach.base.errors import MiCoachError
+from mi_coach.base.loading import load_yaml
+from mi_coach.coding.nlp import get_pipeline
 
 GOOD_RULE = """\
 rules:
@@ -99,5 +99,5 @@ def test_unreadable_files(tmp_path, content, words):
 
 def test_yes_and_on_stay_words():
     # YAML 1.1 would read these as booleans and break phrase lists.
-    from mi_coach.loading import parse_yaml
+    from mi_coach.base.loading import parse_yaml
     assert parse_yaml("[yes, no, on, off, true]", "x").data == ["yes", "no", "on", "off", True]

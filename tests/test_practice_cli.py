@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mi_coach.cli import app
+from mi_coach.cli.app import app
 
 MINI_DIR = str(Path(__file__).parent / "data" / "scenarios")
 GOOD_PATH = [

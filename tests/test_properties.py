@@ -6,10 +6,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mi_coach.classify.ruleset import load_codes
-from mi_coach.errors import MiCoachError
-from mi_coach.inputs import parse_items
-from mi_coach.loading import parse_yaml
+from mi_coach.coding.ruleset import load_codes
+from mi_coach.base.errors import MiCoachError
+from mi_coach.coding.inputs import parse_items
+from mi_coach.base.loading import parse_yaml
 
 CODES = set(load_codes().codes)
 WORDS = st.sampled_from(["you", "should", "what", "?", "so", "feel", "call", "never", "u", "ur",
@@ -62,7 +62,7 @@ _KEYS = st.sampled_from(["id", "title", "summary", "states", "criteria", "items"
 def test_validate_reports_problems_never_raises(tmp_path_factory, doc):
     import yaml
 
-    from mi_coach.validate import check
+    from mi_coach.authoring.validate import check
 
     f = tmp_path_factory.mktemp("v") / "x.yml"
     f.write_text(yaml.safe_dump(doc))
@@ -77,7 +77,7 @@ def test_validate_reports_problems_never_raises(tmp_path_factory, doc):
 def test_transcript_loader_raises_only_our_error(tmp_path_factory, data):
     import json
 
-    from mi_coach.transcript import load
+    from mi_coach.practice.transcript import load
 
     data.setdefault("schema", "mi-coach/transcript")
     data.setdefault("version", 1)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from mi_coach import regex_cache
-from mi_coach.classify.ruleset import load_ruleset
+from mi_coach.coding import regex_cache
+from mi_coach.coding.ruleset import load_ruleset
 
 DATA = Path(__file__).parent / "data"
 
@@ -30,7 +30,7 @@ def fresh(monkeypatch, tmp_path):
 
 
 def _rule_patterns() -> list[str]:
-    from mi_coach.classify.ruleset import expand_lexicons
+    from mi_coach.coding.ruleset import expand_lexicons
 
     rs = load_ruleset()
     out = []

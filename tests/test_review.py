@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from mi_coach.classify.ruleset import load_codes
-from mi_coach.cli import app
-from mi_coach.errors import MiCoachError
-from mi_coach.importer import parse
-from mi_coach.review import kappa
+from mi_coach.coding.ruleset import load_codes
+from mi_coach.cli.app import app
+from mi_coach.base.errors import MiCoachError
+from mi_coach.review.importer import parse
+from mi_coach.review.review import kappa
 
 SESSION = """Counselor: Hi Maria, thanks for coming in today.
 Client: I almost didn't come. My landlord called again this morning.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mi_coach.classify.ruleset import load_codes, load_ruleset
+from mi_coach.coding.ruleset import load_codes, load_ruleset
 
 RULESET = load_ruleset()
 CASES = [(rule.id, ex, True) for rule in RULESET.rules for ex in rule.examples.matches()] + \

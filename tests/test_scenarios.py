@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from mi_coach.errors import MiCoachError
-from mi_coach.loading import builtin_dir
-from mi_coach.scenarios import load_all, load_scenario_file
-from mi_coach.session import Session, check_examples, example_path, new_transcript
+from mi_coach.base.errors import MiCoachError
+from mi_coach.base.loading import builtin_dir
+from mi_coach.practice.scenarios import load_all, load_scenario_file
+from mi_coach.practice.session import Session, check_examples, example_path, new_transcript
 
 DATA = Path(__file__).parent / "data" / "scenarios"
 BUILTIN = sorted(builtin_dir("scenarios").glob("*.yml"))

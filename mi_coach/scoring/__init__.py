@@ -1,0 +1,2 @@
+"""Scoring: rubrics and the MITI-style scorecard computed from turn codes.
+May import: coding, base."""
