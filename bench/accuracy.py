@@ -25,26 +25,61 @@ DATA = ROOT / "tests" / "data"
 SETS = [
     ("gold set (tests/data/gold.jsonl)", DATA / "gold.jsonl", None),
     ("held-out check set (tests/data/holdout.jsonl)", DATA / "holdout.jsonl", "held-out check set"),
-    ("fresh check set, written blind to the rules (tests/data/fresh.jsonl)", DATA / "fresh.jsonl",
-     "fresh check set"),
-    ("second fresh check set, written blind to the rules before the shape rules "
-     "(tests/data/fresh2.jsonl)", DATA / "fresh2.jsonl", "second fresh check set"),
-    ("third fresh check set, written blind to the rules (tests/data/fresh3.jsonl)",
-     DATA / "fresh3.jsonl", "third fresh check set"),
-    ("probes written while developing the rules (tests/data/probes.jsonl)", DATA / "probes.jsonl",
-     None),
-    ("writer probes: responses scenario and drill writers saw misclassified, used to fix the rules "
-     "(tests/data/writer_probes.jsonl)", DATA / "writer_probes.jsonl", None),
-    ("near misses: adherent responses with non-adherent words in another voice, written while fixing "
-     "(tests/data/near_misses.jsonl)", DATA / "near_misses.jsonl", None),
-    ("AnnoMI dev (../shared/data/annomi_dev.csv)", ROOT.parent / "shared" / "data" / "annomi_dev.csv",
-     "AnnoMI dev"),
+    (
+        "fresh check set, written blind to the rules (tests/data/fresh.jsonl)",
+        DATA / "fresh.jsonl",
+        "fresh check set",
+    ),
+    (
+        "second fresh check set, written blind to the rules before the shape rules "
+        "(tests/data/fresh2.jsonl)",
+        DATA / "fresh2.jsonl",
+        "second fresh check set",
+    ),
+    (
+        "third fresh check set, written blind to the rules (tests/data/fresh3.jsonl)",
+        DATA / "fresh3.jsonl",
+        "third fresh check set",
+    ),
+    (
+        "probes written while developing the rules (tests/data/probes.jsonl)",
+        DATA / "probes.jsonl",
+        None,
+    ),
+    (
+        "writer probes: responses scenario and drill writers saw misclassified, used to fix the rules "
+        "(tests/data/writer_probes.jsonl)",
+        DATA / "writer_probes.jsonl",
+        None,
+    ),
+    (
+        "near misses: adherent responses with non-adherent words in another voice, written while fixing "
+        "(tests/data/near_misses.jsonl)",
+        DATA / "near_misses.jsonl",
+        None,
+    ),
+    (
+        "AnnoMI dev (../shared/data/annomi_dev.csv)",
+        ROOT.parent / "shared" / "data" / "annomi_dev.csv",
+        "AnnoMI dev",
+    ),
 ]
-KEYS = ["n", "accuracy", "macro_f1", "family_accuracy", "family_macro_f1", "non_adherent_missed",
-        "non_adherent_total", "non_adherent_missed_rate", "non_adherent_false_alarms",
-        "open_closed_accuracy",
-        "open_closed_accuracy_all_questions", "questions_also_called_questions", "questions",
-        "simple_complex_accuracy"]
+KEYS = [
+    "n",
+    "accuracy",
+    "macro_f1",
+    "family_accuracy",
+    "family_macro_f1",
+    "non_adherent_missed",
+    "non_adherent_total",
+    "non_adherent_missed_rate",
+    "non_adherent_false_alarms",
+    "open_closed_accuracy",
+    "open_closed_accuracy_all_questions",
+    "questions_also_called_questions",
+    "questions",
+    "simple_complex_accuracy",
+]
 
 
 # Check sets neither of whose halves was used to write rules (split only to compare with the others).
@@ -57,13 +92,21 @@ def halves(name: str, path: Path, folder: Path) -> list[tuple[str, Path]]:
     half was used)."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     out = []
-    labels = (("odd ids", 1), ("even ids, not used for rules either", 0)) if name in NEVER_USED \
+    labels = (
+        (("odd ids", 1), ("even ids, not used for rules either", 0))
+        if name in NEVER_USED
         else (("odd ids, used to find missed phrasings", 1), ("even ids, never looked at", 0))
+    )
     for label, parity in labels:
         part = folder / f"{path.stem}_{parity}.jsonl"
-        part.write_text("".join(json.dumps(r) + "\n" for r in rows
-                                if int(r["id"].lstrip(string.ascii_letters)) % 2 == parity),
-                        encoding="utf-8")
+        part.write_text(
+            "".join(
+                json.dumps(r) + "\n"
+                for r in rows
+                if int(r["id"].lstrip(string.ascii_letters)) % 2 == parity
+            ),
+            encoding="utf-8",
+        )
         out.append((f"{name}, {label}", part))
     return out
 
@@ -74,8 +117,10 @@ def annomi_parts(name: str, path: Path, folder: Path) -> list[tuple[str, Path]]:
         reader = csv.DictReader(fh)
         fields, rows = reader.fieldnames or [], list(reader)
     out = []
-    for label, check in (("sessions the rules were tuned on (transcript id % 8 != 4)", False),
-                        ("check sessions, rows never read (transcript id % 8 == 4)", True)):
+    for label, check in (
+        ("sessions the rules were tuned on (transcript id % 8 != 4)", False),
+        ("check sessions, rows never read (transcript id % 8 == 4)", True),
+    ):
         part = folder / f"annomi_{int(check)}.csv"
         with part.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=fields)
@@ -98,8 +143,11 @@ def main() -> int:
         if not path.exists():
             print("   skipped: file not found")
             continue
-        out = subprocess.run([sys.executable, "-m", "mi_coach", "eval", str(path), "--format", "json"],
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-m", "mi_coach", "eval", str(path), "--format", "json"],
+            capture_output=True,
+            text=True,
+        )
         if out.returncode != 0:
             print(f"   failed: {out.stderr.strip()}")
             return 1
@@ -107,8 +155,10 @@ def main() -> int:
         for key in KEYS:
             if key in report:
                 print(f"   {key:38s} {report[key]}")
-        print("   per label F1: " + ", ".join(f"{k} {v['f1']:.2f}"
-                                            for k, v in report["per_label"].items()))
+        print(
+            "   per label F1: "
+            + ", ".join(f"{k} {v['f1']:.2f}" for k, v in report["per_label"].items())
+        )
     return 0
 
 

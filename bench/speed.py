@@ -41,7 +41,9 @@ def timed(cmd: list[str], **kw) -> float:
 
 def texts(n: int) -> list[str]:
     gold = ROOT / "tests" / "data" / "gold.jsonl"
-    base = [json.loads(line)["text"] for line in gold.read_text(encoding="utf-8").splitlines() if line]
+    base = [
+        json.loads(line)["text"] for line in gold.read_text(encoding="utf-8").splitlines() if line
+    ]
     return [base[i % len(base)] for i in range(n)]
 
 
@@ -49,8 +51,11 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--batch", type=int, default=5000, help="texts in the batch test")
-    ap.add_argument("--review-sizes", default="100,1000,10000",
-                    help="numbers of transcripts to review, comma-separated")
+    ap.add_argument(
+        "--review-sizes",
+        default="100,1000,10000",
+        help="numbers of transcripts to review, comma-separated",
+    )
     args = ap.parse_args()
     from mi_coach.coding.nlp import get_pipeline
 
@@ -76,41 +81,55 @@ def main() -> int:
                 first.append(timed(classify, env=dict(os.environ, MI_COACH_CACHE=empty)))
             ours.append(timed(classify, env=env))
     b, o, f = (statistics.median(x) for x in (bare_load, ours, first))
-    print(f"cold start: mi-coach classify {o:.3f} s, bare spacy.load {b:.3f} s, "
-          f"ratio {o / b:.2f}x (target <= 1.3x)")
-    print(f"  first run with an empty cache (after installing or editing rules): {f:.3f} s, "
-          f"ratio {f / b:.2f}x")
+    print(
+        f"cold start: mi-coach classify {o:.3f} s, bare spacy.load {b:.3f} s, "
+        f"ratio {o / b:.2f}x (target <= 1.3x)"
+    )
+    print(
+        f"  first run with an empty cache (after installing or editing rules): {f:.3f} s, "
+        f"ratio {f / b:.2f}x"
+    )
 
     # Batch throughput.
     items = texts(args.batch)
     with tempfile.TemporaryDirectory() as tmp:
         f = Path(tmp) / "batch.txt"
         f.write_text("\n".join(items) + "\n", encoding="utf-8")
-        bare_script = (f"import spacy\nnlp = spacy.load({model!r})\n"
-                       f"texts = open({str(f)!r}, encoding='utf-8').read().splitlines()\n"
-                       "for doc in nlp.pipe(texts, batch_size=256):\n    pass\n")
-        same_script = bare_script.replace(f"spacy.load({model!r})",
-                                          f"spacy.load({model!r}, exclude=['ner'])")
+        bare_script = (
+            f"import spacy\nnlp = spacy.load({model!r})\n"
+            f"texts = open({str(f)!r}, encoding='utf-8').read().splitlines()\n"
+            "for doc in nlp.pipe(texts, batch_size=256):\n    pass\n"
+        )
+        same_script = bare_script.replace(
+            f"spacy.load({model!r})", f"spacy.load({model!r}, exclude=['ner'])"
+        )
         bare_pipe, same_pipe, ours_batch = [], [], []
         for _ in range(args.runs):
             bare_pipe.append(timed([py, "-c", bare_script]))
             same_pipe.append(timed([py, "-c", same_script]))
             ours_batch.append(timed([exe, "classify", "--input", str(f), "--format", "jsonl"]))
     bp, sp, ob = (statistics.median(x) for x in (bare_pipe, same_pipe, ours_batch))
-    print(f"batch of {len(items)}: mi-coach {len(items) / ob:.0f} texts/s ({ob:.2f} s), "
-          f"bare nlp.pipe {len(items) / bp:.0f} texts/s ({bp:.2f} s), "
-          f"throughput ratio {bp / ob:.2f}x (target >= 0.8x)")
-    print(f"  (mi-coach does not load the NER component; against bare nlp.pipe without NER, "
-          f"{len(items) / sp:.0f} texts/s ({sp:.2f} s), the ratio is {sp / ob:.2f}x)")
+    print(
+        f"batch of {len(items)}: mi-coach {len(items) / ob:.0f} texts/s ({ob:.2f} s), "
+        f"bare nlp.pipe {len(items) / bp:.0f} texts/s ({bp:.2f} s), "
+        f"throughput ratio {bp / ob:.2f}x (target >= 0.8x)"
+    )
+    print(
+        f"  (mi-coach does not load the NER component; against bare nlp.pipe without NER, "
+        f"{len(items) / sp:.0f} texts/s ({sp:.2f} s), the ratio is {sp / ob:.2f}x)"
+    )
 
     for cmd in (["--help"], ["scenarios"]):
         timed([exe, *cmd])  # the first run fills the scenario list's cache
         runs = [timed([exe, *cmd]) for _ in range(max(args.runs, 5))]
-        trace = subprocess.run([py, "-X", "importtime", "-m", "mi_coach", *cmd],
-                               capture_output=True, text=True).stderr
+        trace = subprocess.run(
+            [py, "-X", "importtime", "-m", "mi_coach", *cmd], capture_output=True, text=True
+        ).stderr
         spacy = "imports spaCy" if "| spacy" in trace else "no spaCy import"
-        print(f"mi-coach {' '.join(cmd)}: median {statistics.median(runs):.3f} s, "
-              f"max {max(runs):.3f} s, {spacy} (target <= 0.3 s)")
+        print(
+            f"mi-coach {' '.join(cmd)}: median {statistics.median(runs):.3f} s, "
+            f"max {max(runs):.3f} s, {spacy} (target <= 0.3 s)"
+        )
 
     turn_latency(items)
     for n in [int(x) for x in args.review_sizes.split(",") if x]:
@@ -133,8 +152,9 @@ def turn_latency(responses: list[str]) -> None:
         i = 0
         for loaded in load_all().values():
             for seed in range(1, 6):
-                t = new_transcript(loaded.scenario, trainee=None, feedback="turn", seed=seed,
-                                   source=loaded.path)
+                t = new_transcript(
+                    loaded.scenario, trainee=None, feedback="turn", seed=seed, source=loaded.path
+                )
                 session = Session(loaded.scenario, clf, t)
                 while not session.over:
                     start = time.perf_counter()
@@ -144,9 +164,11 @@ def turn_latency(responses: list[str]) -> None:
                     i += 1
     times.sort()
     p95 = times[int(0.95 * (len(times) - 1))]
-    print(f"per-turn feedback after load ({len(times)} turns on every built-in client): "
-          f"median {1000 * statistics.median(times):.1f} ms, p95 {1000 * p95:.1f} ms, "
-          f"max {1000 * times[-1]:.1f} ms (target p95 <= 50 ms)")
+    print(
+        f"per-turn feedback after load ({len(times)} turns on every built-in client): "
+        f"median {1000 * statistics.median(times):.1f} ms, p95 {1000 * p95:.1f} ms, "
+        f"max {1000 * times[-1]:.1f} ms (target p95 <= 50 ms)"
+    )
 
 
 def review_cost(exe: str, n: int) -> None:
@@ -156,8 +178,21 @@ def review_cost(exe: str, n: int) -> None:
         folder = Path(tmp)
         data = folder / "data"
         script = ROOT / "examples" / "first-session.txt"
-        subprocess.run([exe, "practice", "parent-kids", "--seed", "1", "--responses", str(script),
-                        "--data-dir", str(data)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                exe,
+                "practice",
+                "parent-kids",
+                "--seed",
+                "1",
+                "--responses",
+                str(script),
+                "--data-dir",
+                str(data),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         [source] = list((data / "transcripts").glob("*.json"))
         record = json.loads(source.read_text(encoding="utf-8"))
         files = []
@@ -170,18 +205,26 @@ def review_cost(exe: str, n: int) -> None:
         # A fresh parent whose only child is the review: its children's peak is the review's.
         listing = folder / "files.txt"
         listing.write_text("\n".join(files), encoding="utf-8")
-        probe = ("import resource, subprocess, sys, time\n"
-                 "files = open(sys.argv[2], encoding='utf-8').read().split('\\n')\n"
-                 "t = time.perf_counter()\n"
-                 "subprocess.run([sys.argv[1], 'review', *files, '--format', 'json'], check=True,"
-                 " stdout=subprocess.DEVNULL)\n"
-                 "print(time.perf_counter() - t, "
-                 "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
-        out = subprocess.run([sys.executable, "-c", probe, exe, str(listing)], check=True,
-                             capture_output=True, text=True).stdout.split()
+        probe = (
+            "import resource, subprocess, sys, time\n"
+            "files = open(sys.argv[2], encoding='utf-8').read().split('\\n')\n"
+            "t = time.perf_counter()\n"
+            "subprocess.run([sys.argv[1], 'review', *files, '--format', 'json'], check=True,"
+            " stdout=subprocess.DEVNULL)\n"
+            "print(time.perf_counter() - t, "
+            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", probe, exe, str(listing)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
         wall, peak_kb = float(out[0]), int(out[1])
-    print(f"review of {n:,} transcripts: {wall:.2f} s ({1000 * wall / n:.2f} ms each), "
-          f"peak memory {peak_kb / 1024:.0f} MB")
+    print(
+        f"review of {n:,} transcripts: {wall:.2f} s ({1000 * wall / n:.2f} ms each), "
+        f"peak memory {peak_kb / 1024:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

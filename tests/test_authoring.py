@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from mi_coach.authoring.templates import rules_markdown
 from mi_coach.cli.app import app
 from mi_coach.coding.ruleset import load_ruleset
-from mi_coach.authoring.templates import rules_markdown
 
 ROOT = Path(__file__).parent.parent
 MINI = Path(__file__).parent / "data" / "scenarios" / "mini.yml"
@@ -42,28 +42,33 @@ def test_validate_reports_every_problem_at_once(runner, tmp_path):
     f.write_text(text)
     r = runner.invoke(app, ["validate", str(f), "--no-examples"])
     assert r.exit_code == 1
-    lines = [l for l in r.output.splitlines() if l.startswith("✗")]
+    lines = [line for line in r.output.splitlines() if line.startswith("✗")]
     assert len(lines) == 3, r.output
-    assert any(":6: difficulty:" in l for l in lines)
-    assert any("persona.age:" in l for l in lines)
-    assert any("states.opening.lines.0.talk:" in l for l in lines)
+    assert any(":6: difficulty:" in line for line in lines)
+    assert any("persona.age:" in line for line in lines)
+    assert any("states.opening.lines.0.talk:" in line for line in lines)
 
 
 def test_validate_graph_problems(runner, tmp_path):
     text = MINI.read_text()
     # the plan state can no longer reach an ending; a transition goes nowhere; an unknown code
     text = text.replace("        to: next_step\n", "        to: plan\n")
-    text = text.replace("        to: walks_out\n        rapport: -3\n",
-                        "        to: walked_off\n        rapport: -3\n")
+    text = text.replace(
+        "        to: walks_out\n        rapport: -3\n",
+        "        to: walked_off\n        rapport: -3\n",
+    )
     text = text.replace("{family: [reflection, question]}", "{code: [reflecton]}")
     f = tmp_path / "g.yml"
     f.write_text(text)
     out = runner.invoke(app, ["validate", str(f), "--no-examples"]).output
     assert "no state 'walked_off'" in out and "unknown code 'reflecton'" in out
-    text = text.replace("to: walked_off", "to: walks_out").replace("{code: [reflecton]}",
-                                                                   "{family: [reflection]}")
-    text = text.replace('to: defensive\n        example: "You need to call today',
-                        'to: plan\n        example: "You need to call today')
+    text = text.replace("to: walked_off", "to: walks_out").replace(
+        "{code: [reflecton]}", "{family: [reflection]}"
+    )
+    text = text.replace(
+        'to: defensive\n        example: "You need to call today',
+        'to: plan\n        example: "You need to call today',
+    )
     f.write_text(text)
     out = runner.invoke(app, ["validate", str(f), "--no-examples"]).output
     assert "no way out" in out and "plan" in out
@@ -72,8 +77,12 @@ def test_validate_graph_problems(runner, tmp_path):
 
 def test_validate_runs_examples(runner, tmp_path):
     f = tmp_path / "e.yml"
-    f.write_text(MINI.read_text().replace('example: "You should have called them weeks ago."',
-                                          'example: "What would help this week?"'))
+    f.write_text(
+        MINI.read_text().replace(
+            'example: "You should have called them weeks ago."',
+            'example: "What would help this week?"',
+        )
+    )
     r = runner.invoke(app, ["validate", str(f)])
     assert r.exit_code == 1
     assert "states.opening.transitions.0.example" in r.output and "open_question" in r.output
@@ -90,8 +99,15 @@ def test_validate_other_kinds_and_unknown_files(runner, tmp_path):
 
 
 def test_builtin_content_validates(runner):
-    r = runner.invoke(app, ["validate", str(ROOT / "rubrics"), str(ROOT / "mi_coach" / "patterns"
-                                                                   / "rules"), "--no-examples"])
+    r = runner.invoke(
+        app,
+        [
+            "validate",
+            str(ROOT / "rubrics"),
+            str(ROOT / "mi_coach" / "patterns" / "rules"),
+            "--no-examples",
+        ],
+    )
     assert r.exit_code == 0, r.output
 
 
@@ -105,8 +121,9 @@ def test_schema(runner, kind):
 
 
 def test_docs_rules_md_is_in_sync():
-    assert (ROOT / "docs" / "rules.md").read_text() == rules_markdown(load_ruleset()), \
+    assert (ROOT / "docs" / "rules.md").read_text() == rules_markdown(load_ruleset()), (
         "regenerate: mi-coach rules --format md > docs/rules.md"
+    )
 
 
 def test_content_folder_beside_builtins(runner, tmp_path):

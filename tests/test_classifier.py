@@ -9,72 +9,92 @@ from mi_coach.coding.ruleset import load_codes
 CODES = load_codes()
 
 
-@pytest.mark.parametrize("text,code", [
-    # CODES.md's own examples
-    ("You've been waiting three weeks.", "simple_reflection"),
-    ("Being there for your kids matters more to you than anything, and the using gets in the way "
-     "of that.", "complex_reflection"),
-    ("On one hand it's your only break, on the other you see what it costs.", "complex_reflection"),
-    ("What would make tonight feel safer?", "open_question"),
-    ("How does your family usually decide big things?", "open_question"),
-    ("Did you call the clinic?", "closed_question"),
-    ("you still at your sister's", "closed_question"),
-    ("Six applications in your first week out — that's persistence.", "affirm"),
-    ("That decision belongs to you.", "emphasize_autonomy"),
-    ("You know your situation best.", "emphasize_autonomy"),
-    ("Would it be okay if I shared a couple of options?", "seek_collaboration"),
-    ("Let's work out together what's realistic.", "seek_collaboration"),
-    ("You have 30 days from the date on the letter to appeal.", "giving_information"),
-    ("Since you asked: some people start with the evening group. Take it or leave it.",
-     "persuade_with_permission"),
-    ("You should call them today.", "righting_reflex"),
-    ("Why don't you just go?", "righting_reflex"),
-    ("Have you tried AA?", "righting_reflex"),
-    ("If you don't fill this out you'll lose your bed.", "righting_reflex"),
-    ("You're just making excuses.", "judgment"),
-    ("People like you always say that.", "judgment"),
-    ("Don't you think your kids deserve better?", "judgment"),
-    ("Why would you do that?", "judgment"),
-    ("Mm-hmm.", "other"),
-    ("Thanks for waiting.", "other"),
-    ("Let me grab that form.", "other"),
-])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        # CODES.md's own examples
+        ("You've been waiting three weeks.", "simple_reflection"),
+        (
+            "Being there for your kids matters more to you than anything, and the using gets in the way "
+            "of that.",
+            "complex_reflection",
+        ),
+        (
+            "On one hand it's your only break, on the other you see what it costs.",
+            "complex_reflection",
+        ),
+        ("What would make tonight feel safer?", "open_question"),
+        ("How does your family usually decide big things?", "open_question"),
+        ("Did you call the clinic?", "closed_question"),
+        ("you still at your sister's", "closed_question"),
+        ("Six applications in your first week out — that's persistence.", "affirm"),
+        ("That decision belongs to you.", "emphasize_autonomy"),
+        ("You know your situation best.", "emphasize_autonomy"),
+        ("Would it be okay if I shared a couple of options?", "seek_collaboration"),
+        ("Let's work out together what's realistic.", "seek_collaboration"),
+        ("You have 30 days from the date on the letter to appeal.", "giving_information"),
+        (
+            "Since you asked: some people start with the evening group. Take it or leave it.",
+            "persuade_with_permission",
+        ),
+        ("You should call them today.", "righting_reflex"),
+        ("Why don't you just go?", "righting_reflex"),
+        ("Have you tried AA?", "righting_reflex"),
+        ("If you don't fill this out you'll lose your bed.", "righting_reflex"),
+        ("You're just making excuses.", "judgment"),
+        ("People like you always say that.", "judgment"),
+        ("Don't you think your kids deserve better?", "judgment"),
+        ("Why would you do that?", "judgment"),
+        ("Mm-hmm.", "other"),
+        ("Thanks for waiting.", "other"),
+        ("Let me grab that form.", "other"),
+    ],
+)
 def test_codes_md_examples(clf, text, code):
     assert clf.classify(text).code == code
 
 
-@pytest.mark.parametrize("text,code", [
-    ("Good job!", "other"),                         # generic praise is not an affirmation
-    ("I'm proud of you.", "other"),
-    ("I know it's really hard.", "other"),          # sympathy is not coded
-    ("You have no concerns at all about your drinking?", "judgment"),  # a confronting question
-])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("Good job!", "other"),  # generic praise is not an affirmation
+        ("I'm proud of you.", "other"),
+        ("I know it's really hard.", "other"),  # sympathy is not coded
+        ("You have no concerns at all about your drinking?", "judgment"),  # a confronting question
+    ],
+)
 def test_when_unsure_tie_breaks(clf, text, code):
     assert clf.classify(text).code == code
 
 
-@pytest.mark.parametrize("text,code", [
-    ("you should call them today", "righting_reflex"),          # lowercase, no punctuation
-    ("u need to call ur worker", "righting_reflex"),            # texting spellings
-    ("what happened after that", "open_question"),              # question with no question mark
-    ("have you tried calling the food bank", "righting_reflex"),
-    ("you shoud really go to the meeting", "righting_reflex"),  # a typo
-    ("wat would help right now", "open_question"),
-    ("do u have a ride tomorrow", "closed_question"),
-])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("you should call them today", "righting_reflex"),  # lowercase, no punctuation
+        ("u need to call ur worker", "righting_reflex"),  # texting spellings
+        ("what happened after that", "open_question"),  # question with no question mark
+        ("have you tried calling the food bank", "righting_reflex"),
+        ("you shoud really go to the meeting", "righting_reflex"),  # a typo
+        ("wat would help right now", "open_question"),
+        ("do u have a ride tomorrow", "closed_question"),
+    ],
+)
 def test_typed_reality(clf, text, code):
     assert clf.classify(text).code == code
 
 
-@pytest.mark.parametrize("text,norms", [
-    ("ur not even listening", "you are not even listening"),   # "ur" before "not": you are
-    ("ur gonna lose the room", "you are going to lose the room"),
-    ("ur so strong", "you are so strong"),                      # adjective, no noun after it
-    ("your the expert here", "you are the expert here"),       # the typo, before a determiner
-    ("ur new job sounds good", "your new job sounds good"),    # adjective + noun: possessive
-    ("bring ur lease", "bring your lease"),
-    ("it's on your to-do list", "it 's on your to - do list"),  # a compound stays possessive
-])
+@pytest.mark.parametrize(
+    "text,norms",
+    [
+        ("ur not even listening", "you are not even listening"),  # "ur" before "not": you are
+        ("ur gonna lose the room", "you are going to lose the room"),
+        ("ur so strong", "you are so strong"),  # adjective, no noun after it
+        ("your the expert here", "you are the expert here"),  # the typo, before a determiner
+        ("ur new job sounds good", "your new job sounds good"),  # adjective + noun: possessive
+        ("bring ur lease", "bring your lease"),
+        ("it's on your to-do list", "it 's on your to - do list"),  # a compound stays possessive
+    ],
+)
 def test_ur_reads_by_the_next_word(clf, text, norms):
     """normalize.yml `contextual`: typed "ur" means "your" or "you are" depending on what follows."""
     doc = clf.pipeline.nlp(text)
@@ -92,8 +112,10 @@ def test_non_adherent_is_never_hidden(clf):
 
 
 def test_several_behaviours_are_all_reported(clf):
-    r = clf.classify("It sounds like you're exhausted. What would help tonight?",
-                     client="I've been up since four.")
+    r = clf.classify(
+        "It sounds like you're exhausted. What would help tonight?",
+        client="I've been up since four.",
+    )
     assert r.codes == ("complex_reflection", "open_question")
     # The question is what the client answers, so it is the primary code (codes.yml precedence).
     assert r.code == "open_question"
@@ -107,10 +129,14 @@ def test_backchannel_is_dropped_when_there_is_a_behaviour(clf):
 
 def test_client_context_decides_simple_or_complex(clf):
     response = "You're scared they'll take the kids."
-    assert clf.classify(response, client="I'm scared they'll take the kids.").code \
+    assert (
+        clf.classify(response, client="I'm scared they'll take the kids.").code
         == "simple_reflection"
-    assert clf.classify(response, client="CPS called again about the kids.").code \
+    )
+    assert (
+        clf.classify(response, client="CPS called again about the kids.").code
         == "complex_reflection"
+    )
 
 
 def test_inner_state_is_a_reflection_without_a_cue_phrase(clf):
@@ -119,16 +145,20 @@ def test_inner_state_is_a_reflection_without_a_cue_phrase(clf):
 
 
 def test_echo_of_the_clients_words_is_a_simple_reflection(clf):
-    r = clf.classify("Three weeks and no call back.",
-                     client="It's been three weeks and nobody has called me back.")
+    r = clf.classify(
+        "Three weeks and no call back.",
+        client="It's been three weeks and nobody has called me back.",
+    )
     assert r.code == "simple_reflection"
 
 
 def test_permission_from_the_client_makes_advice_persuade_with_permission(clf):
     advice = "You could call the legal aid line first."
     assert clf.classify(advice).code == "righting_reflex"
-    assert clf.classify(advice, client="Any ideas? I'm out of them.").code == \
-        "persuade_with_permission"
+    assert (
+        clf.classify(advice, client="Any ideas? I'm out of them.").code
+        == "persuade_with_permission"
+    )
 
 
 def test_empty_and_blank_are_other(clf):
@@ -148,13 +178,17 @@ def test_evidence_offsets_point_at_the_words(clf):
     text = "Okay, so you should call them today."
     r = clf.classify(text)
     for tag in r.evidence:
-        assert text[tag.start:tag.end] == tag.match
+        assert text[tag.start : tag.end] == tag.match
     assert any("should" in t.match for t in r.evidence)
 
 
 def test_batch_equals_one_by_one(clf):
-    items = [("You should call them.", None), ("What happened?", None),
-             ("You're scared.", "I'm scared."), ("", None)]
+    items = [
+        ("You should call them.", None),
+        ("What happened?", None),
+        ("You're scared.", "I'm scared."),
+        ("", None),
+    ]
     batch = list(clf.classify_many(items))
     single = [clf.classify(t, c) for t, c in items]
     assert [b.wire() for b in batch] == [s.wire() for s in single]
@@ -172,30 +206,39 @@ def test_terminal_escapes_and_control_characters_do_not_glue_to_words(clf):
     r = clf.classify(text)
     assert r.code == "righting_reflex"
     for tag in r.evidence:
-        assert text[tag.start:tag.end] == tag.match
+        assert text[tag.start : tag.end] == tag.match
 
 
-@pytest.mark.parametrize("text,code", [
-    # a parenthetical "you know" does not make a statement about the client
-    ("So, you know, the shelter opens at six.", "giving_information"),
-    # hesitations and stutters do not hide an open question
-    ("Um, what-what would, uh, make tonight easier?", "open_question"),
-    ("W-what did the landlord say?", "open_question"),
-])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        # a parenthetical "you know" does not make a statement about the client
+        ("So, you know, the shelter opens at six.", "giving_information"),
+        # hesitations and stutters do not hide an open question
+        ("Um, what-what would, uh, make tonight easier?", "open_question"),
+        ("W-what did the landlord say?", "open_question"),
+    ],
+)
 def test_spoken_disfluency_is_read_past(clf, text, code):
     result = clf.classify(text)
     assert result.code == code, result.fired
     assert all(0 <= t.start < t.end <= len(text) for t in result.evidence)
 
 
-@pytest.mark.parametrize("text,code", [
-    # an inverted start makes the question closed, whatever comes later in it
-    ("Did you notice what happened to the rent?", "closed_question"),
-    ("Is that what happened?", "closed_question"),
-    # a statement that opens with a wh-word is not a question
-    ("What we talk about in here is between us.", "giving_information"),
-    ("When you come in on Monday, the front desk will give you a number.", "giving_information"),
-])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        # an inverted start makes the question closed, whatever comes later in it
+        ("Did you notice what happened to the rent?", "closed_question"),
+        ("Is that what happened?", "closed_question"),
+        # a statement that opens with a wh-word is not a question
+        ("What we talk about in here is between us.", "giving_information"),
+        (
+            "When you come in on Monday, the front desk will give you a number.",
+            "giving_information",
+        ),
+    ],
+)
 def test_question_shape_not_just_question_words(clf, text, code):
     assert clf.classify(text).code == code
 
@@ -207,19 +250,22 @@ def test_a_spoken_restart_ends_a_sentence(clf):
     assert len(result.sentences) == 2
 
 
-@pytest.mark.parametrize("text,non_adherent", [
-    ("you need a job", True),
-    ("your PO says you need a job", False),
-    ("I think you should leave him", True),
-    ("we feel you need to be in treatment", True),
-    ("your mom thinks you should leave him", False),
-    ("part of you feels you should call her", False),
-    ("Don't you think you're being ungrateful?", True),
-    ("man up", True),
-    ("being told to man up must hurt", False),
-    ("tell your PO you need more time", True),
-    ("you were told you have to move out by friday", False),
-])
+@pytest.mark.parametrize(
+    "text,non_adherent",
+    [
+        ("you need a job", True),
+        ("your PO says you need a job", False),
+        ("I think you should leave him", True),
+        ("we feel you need to be in treatment", True),
+        ("your mom thinks you should leave him", False),
+        ("part of you feels you should call her", False),
+        ("Don't you think you're being ungrateful?", True),
+        ("man up", True),
+        ("being told to man up must hurt", False),
+        ("tell your PO you need more time", True),
+        ("you were told you have to move out by friday", False),
+    ],
+)
 def test_reported_speech_is_not_the_speakers_advice(clf, text, non_adherent):
     """Advice or a put-down in another voice (a clause completing "says", "thinks", "being told")
     is a reflection of the pressure on the client, not the speaker's righting reflex; the

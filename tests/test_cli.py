@@ -9,9 +9,20 @@ import sys
 from mi_coach.cli.app import app
 
 WIRE_KEYS = {"text", "code", "family", "codes", "evidence"}
-TWELVE = {"simple_reflection", "complex_reflection", "open_question", "closed_question", "affirm",
-          "emphasize_autonomy", "seek_collaboration", "giving_information",
-          "persuade_with_permission", "righting_reflex", "judgment", "other"}
+TWELVE = {
+    "simple_reflection",
+    "complex_reflection",
+    "open_question",
+    "closed_question",
+    "affirm",
+    "emphasize_autonomy",
+    "seek_collaboration",
+    "giving_information",
+    "persuade_with_permission",
+    "righting_reflex",
+    "judgment",
+    "other",
+}
 
 
 def test_classify_panel_names_code_family_trigger_feedback_alternative(runner):
@@ -25,15 +36,19 @@ def test_classify_panel_names_code_family_trigger_feedback_alternative(runner):
 
 def test_classify_uses_the_client_statement(runner):
     args = ["classify", "You're scared they'll take the kids.", "--format", "json"]
-    same = json.loads(runner.invoke(app, args + ["--client", "I'm scared they'll take the kids."]).stdout)
+    same = json.loads(
+        runner.invoke(app, args + ["--client", "I'm scared they'll take the kids."]).stdout
+    )
     new = json.loads(runner.invoke(app, args + ["--client", "CPS called again."]).stdout)
     assert same["code"] == "simple_reflection"
     assert new["code"] == "complex_reflection"
 
 
 def test_explain_lists_every_rule_that_fired(runner):
-    result = runner.invoke(app, ["classify", "it sounds like ur exhausted", "--explain",
-                                 "--client", "I was up at four."])
+    result = runner.invoke(
+        app,
+        ["classify", "it sounds like ur exhausted", "--explain", "--client", "I was up at four."],
+    )
     assert result.exit_code == 0
     assert "Every rule that fired" in result.output
     assert "reflections.feeling_added" in result.output
@@ -41,8 +56,14 @@ def test_explain_lists_every_rule_that_fired(runner):
 
 
 def test_jsonl_is_one_object_per_input_line_in_order(runner, tmp_path):
-    lines = ["You should call them today.", "", '{"text": "You\'re scared.", "client": "I am scared."}',
-             "what happened after that", "{not json at all}", "Thanks for waiting."]
+    lines = [
+        "You should call them today.",
+        "",
+        '{"text": "You\'re scared.", "client": "I am scared."}',
+        "what happened after that",
+        "{not json at all}",
+        "Thanks for waiting.",
+    ]
     f = tmp_path / "in.txt"
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["classify", "--input", str(f), "--format", "jsonl"])
@@ -55,10 +76,15 @@ def test_jsonl_is_one_object_per_input_line_in_order(runner, tmp_path):
         assert rec["code"] in TWELVE and set(rec["codes"]) <= TWELVE
         for ev in rec["evidence"]:
             assert set(ev) == {"rule", "code", "start", "end", "match"}
-            assert rec["text"][ev["start"]:ev["end"]] == ev["match"]
-    assert [r["text"] for r in records] == ["You should call them today.", "", "You're scared.",
-                                            "what happened after that", "{not json at all}",
-                                            "Thanks for waiting."]
+            assert rec["text"][ev["start"] : ev["end"]] == ev["match"]
+    assert [r["text"] for r in records] == [
+        "You should call them today.",
+        "",
+        "You're scared.",
+        "what happened after that",
+        "{not json at all}",
+        "Thanks for waiting.",
+    ]
     assert records[0]["code"] == "righting_reflex"
     assert records[1]["code"] == "other" and records[1]["codes"] == ["other"]
     assert records[2]["code"] == "simple_reflection"  # the client said "scared" first
@@ -66,8 +92,11 @@ def test_jsonl_is_one_object_per_input_line_in_order(runner, tmp_path):
 
 
 def test_input_from_stdin(runner):
-    result = runner.invoke(app, ["classify", "--input", "-", "--format", "jsonl"],
-                           input="Have you tried AA?\nWhat matters most to you?\n")
+    result = runner.invoke(
+        app,
+        ["classify", "--input", "-", "--format", "jsonl"],
+        input="Have you tried AA?\nWhat matters most to you?\n",
+    )
     assert result.exit_code == 0
     codes = [json.loads(line)["code"] for line in result.stdout.splitlines()]
     assert codes == ["righting_reflex", "open_question"]
@@ -104,10 +133,12 @@ def test_text_and_input_together_is_an_error(runner, tmp_path):
 
 
 def test_eval_jsonl_and_csv(runner, tmp_path):
-    data = [{"text": "You should call them.", "client": "I missed it.", "label": "righting_reflex"},
-            {"text": "What happened?", "client": "", "label": "open_question"},
-            {"text": "Did you call?", "client": "", "label": "closed_question"},
-            {"text": "Mm-hmm.", "client": "", "label": "affirm"}]
+    data = [
+        {"text": "You should call them.", "client": "I missed it.", "label": "righting_reflex"},
+        {"text": "What happened?", "client": "", "label": "open_question"},
+        {"text": "Did you call?", "client": "", "label": "closed_question"},
+        {"text": "Mm-hmm.", "client": "", "label": "affirm"},
+    ]
     f = tmp_path / "gold.jsonl"
     f.write_text("\n".join(json.dumps(d) for d in data) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["eval", str(f), "--format", "json"])
@@ -118,8 +149,11 @@ def test_eval_jsonl_and_csv(runner, tmp_path):
     assert report["confusion"]["affirm"]["other"] == 1
     assert report["per_label"]["righting_reflex"]["precision"] == 1.0
     csv_file = tmp_path / "gold.csv"
-    csv_file.write_text("text,client,label\nYou should call them.,,righting_reflex\n"
-                        "\"What happened, then?\",,open_question\n", encoding="utf-8")
+    csv_file.write_text(
+        "text,client,label\nYou should call them.,,righting_reflex\n"
+        '"What happened, then?",,open_question\n',
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["eval", str(csv_file)])
     assert result.exit_code == 0, result.output
     assert "accuracy" in result.output and "1.000" in result.output
@@ -127,11 +161,14 @@ def test_eval_jsonl_and_csv(runner, tmp_path):
 
 def test_eval_annomi_format_scores_families(runner, tmp_path):
     f = tmp_path / "annomi.csv"
-    f.write_text("id,transcript_id,mi_quality,topic,client,text,main,sub,also\n"
-                 "a_0,0,high,t,,What brings you in?,question,open,\n"
-                 "a_1,0,high,t,I drink a lot.,You drink a lot.,reflection,simple,\n"
-                 "a_2,0,high,t,,Did you drink today?,question,closed,\n"
-                 "a_3,0,high,t,,Mm-hmm.,other,,\n", encoding="utf-8")
+    f.write_text(
+        "id,transcript_id,mi_quality,topic,client,text,main,sub,also\n"
+        "a_0,0,high,t,,What brings you in?,question,open,\n"
+        "a_1,0,high,t,I drink a lot.,You drink a lot.,reflection,simple,\n"
+        "a_2,0,high,t,,Did you drink today?,question,closed,\n"
+        "a_3,0,high,t,,Mm-hmm.,other,,\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["eval", str(f), "--format", "json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -157,21 +194,35 @@ def test_eval_bad_json_names_the_line(runner, tmp_path):
 
 
 def test_help_and_version_never_import_spacy():
-    code = ("import sys\n"
-            "from typer.testing import CliRunner\n"
-            "from mi_coach.cli.app import app\n"
-            "r = CliRunner().invoke(app, ['--help'])\n"
-            "assert r.exit_code == 0 and 'classify' in r.output, r.output\n"
-            "r = CliRunner().invoke(app, ['classify', '--help'])\n"
-            "assert r.exit_code == 0\n"
-            "r = CliRunner().invoke(app, ['--version'])\n"
-            "assert r.exit_code == 0 and 'mi-coach' in r.output\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc', 'rich')))\n")
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from mi_coach.cli.app import app\n"
+        "r = CliRunner().invoke(app, ['--help'])\n"
+        "assert r.exit_code == 0 and 'classify' in r.output, r.output\n"
+        "r = CliRunner().invoke(app, ['classify', '--help'])\n"
+        "assert r.exit_code == 0\n"
+        "r = CliRunner().invoke(app, ['--version'])\n"
+        "assert r.exit_code == 0 and 'mi-coach' in r.output\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc', 'rich')))\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 def test_python_dash_m_works():
-    out = subprocess.run([sys.executable, "-m", "mi_coach", "classify", "Did you call the clinic?",
-                          "--format", "jsonl"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mi_coach",
+            "classify",
+            "Did you call the clinic?",
+            "--format",
+            "jsonl",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(out.stdout)["code"] == "closed_question"

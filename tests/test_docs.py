@@ -43,10 +43,12 @@ def test_scenarios_listing_is_answered_without_the_parser_or_spacy():
     import subprocess
     import sys
 
-    code = ("import sys; sys.argv = ['mi-coach', 'scenarios']\n"
-            "from mi_coach.cli.entry import main\nmain()\n"
-            "print('typer' in sys.modules, 'spacy' in sys.modules, 'yaml' in sys.modules, "
-            "file=sys.stderr)")
+    code = (
+        "import sys; sys.argv = ['mi-coach', 'scenarios']\n"
+        "from mi_coach.cli.entry import main\nmain()\n"
+        "print('typer' in sys.modules, 'spacy' in sys.modules, 'yaml' in sys.modules, "
+        "file=sys.stderr)"
+    )
     env = {**__import__("os").environ, "COLUMNS": "200"}
     first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert first.returncode == 0, first.stderr

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from mi_coach.cli.app import app
-from mi_coach.practice.drills import load_bank_file, load_items, judge, load_skills
 from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import builtin_dir
+from mi_coach.cli.app import app
+from mi_coach.practice.drills import judge, load_bank_file, load_items, load_skills
 
 CONTENT = Path(__file__).parent / "data" / "content"
 MINI_DIR = str(Path(__file__).parent / "data" / "scenarios")
@@ -60,11 +60,30 @@ def test_bank_errors_name_file_and_line(tmp_path):
 
 def test_drill_command_saves_results(runner, tmp_path):
     answers = tmp_path / "answers.txt"
-    answers.write_text("What do the kids notice?\nWould it be okay if I explained how the list "
-                       "works?\nYou should call them.\n")
-    r = runner.invoke(app, ["--content", str(CONTENT), "drill", "--bank", "mini-drills", "--count", "3", "--seed", "1",
-                            "--trainee", "Ana", "--out", str(tmp_path / "out"),
-                            "--answers", str(answers)])
+    answers.write_text(
+        "What do the kids notice?\nWould it be okay if I explained how the list "
+        "works?\nYou should call them.\n"
+    )
+    r = runner.invoke(
+        app,
+        [
+            "--content",
+            str(CONTENT),
+            "drill",
+            "--bank",
+            "mini-drills",
+            "--count",
+            "3",
+            "--seed",
+            "1",
+            "--trainee",
+            "Ana",
+            "--out",
+            str(tmp_path / "out"),
+            "--answers",
+            str(answers),
+        ],
+    )
     assert r.exit_code == 0, r.output
     [f] = list((tmp_path / "out").glob("*.json"))
     assert stat.S_IMODE(f.stat().st_mode) == 0o600
@@ -82,16 +101,49 @@ def test_unknown_skill(runner):
 
 def test_workshop_report(runner, tmp_path):
     room = tmp_path / "room"
-    for name, text in (("Ana", "What do the kids notice?\nWould it be okay if I explained how "
-                                "the list works?\nYou've been waiting six weeks and rent's due "
-                                "Friday.\n"),
-                       ("Ben", "Do the kids notice?\nYou should call.\nOkay.\n")):
-        r = runner.invoke(app, ["--content", str(CONTENT), "drill", "--bank", "mini-drills", "--count", "3", "--seed", "1",
-                                "--trainee", name, "--out", str(room / name)], input=text)
+    for name, text in (
+        (
+            "Ana",
+            "What do the kids notice?\nWould it be okay if I explained how "
+            "the list works?\nYou've been waiting six weeks and rent's due "
+            "Friday.\n",
+        ),
+        ("Ben", "Do the kids notice?\nYou should call.\nOkay.\n"),
+    ):
+        r = runner.invoke(
+            app,
+            [
+                "--content",
+                str(CONTENT),
+                "drill",
+                "--bank",
+                "mini-drills",
+                "--count",
+                "3",
+                "--seed",
+                "1",
+                "--trainee",
+                name,
+                "--out",
+                str(room / name),
+            ],
+            input=text,
+        )
         assert r.exit_code == 0, r.output
-    r = runner.invoke(app, ["practice", "mini-benefits", "--scenarios", MINI_DIR, "--data-dir",
-                            str(room / "sessions"), "--trainee", "Ben"],
-                      input="You should have called them weeks ago.\n")
+    r = runner.invoke(
+        app,
+        [
+            "practice",
+            "mini-benefits",
+            "--scenarios",
+            MINI_DIR,
+            "--data-dir",
+            str(room / "sessions"),
+            "--trainee",
+            "Ben",
+        ],
+        input="You should have called them weeks ago.\n",
+    )
     (room / "junk.json").write_text("[1, 2]")
     r = runner.invoke(app, ["workshop", "report", str(room)])
     assert r.exit_code == 1  # a file could not be read
@@ -99,10 +151,11 @@ def test_workshop_report(runner, tmp_path):
     assert "Ana" in r.output and "Ben" in r.output and "t-kids-oq" in r.output
     r = runner.invoke(app, ["workshop", "report", str(room), "--to", "csv"])
     lines = r.output.splitlines()
-    ana = next(l for l in lines if l.startswith("trainees,Ana"))
-    ben = next(l for l in lines if l.startswith("trainees,Ben"))
+    ana = next(line for line in lines if line.startswith("trainees,Ana"))
+    ben = next(line for line in lines if line.startswith("trainees,Ben"))
     assert "100%" in ana and ben.split(",")[-1] == "1"  # Ben: one non-adherent response
-    r = runner.invoke(app, ["workshop", "report", str(room), "--to", "html", "-o",
-                            str(tmp_path / "w.html")])
+    r = runner.invoke(
+        app, ["workshop", "report", str(room), "--to", "html", "-o", str(tmp_path / "w.html")]
+    )
     html = (tmp_path / "w.html").read_text()
     assert "<table>" in html and "Ana" in html and "http" not in html

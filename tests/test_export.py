@@ -18,16 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from mi_coach.coding.ruleset import load_codes
-from mi_coach.cli.app import app
 from mi_coach.base.errors import MiCoachError
-from mi_coach.review.export import CSV_COLUMNS, FORMATS, csv_cell, export, md_escape
+from mi_coach.cli.app import app
 from mi_coach.coding.nlp import get_ner_pipeline
-from mi_coach.review.redact import Redactor, redact
-from mi_coach.review.review import NUMBER_KEYS, card_for
+from mi_coach.coding.ruleset import load_codes
 from mi_coach.practice.scenarios import load_scenario_file
 from mi_coach.practice.session import Session, new_transcript
 from mi_coach.practice.transcript import Annotation, Transcript, Turn, now
+from mi_coach.review.export import CSV_COLUMNS, FORMATS, csv_cell, export, md_escape
+from mi_coach.review.redact import Redactor, redact
+from mi_coach.review.review import NUMBER_KEYS, card_for
 
 MINI_DIR = Path(__file__).parent / "data" / "scenarios"
 MINI = load_scenario_file(MINI_DIR / "mini.yml").scenario
@@ -41,16 +41,35 @@ GOOD_PATH = [
 PII_RESPONSES = [
     "You should have called Maria Lopez weeks ago, ring 555-867-5309.",
     "You're sick of being told what to do.",
-    "You're worried the rent will come before the money does, so write to "
-    "maria.lopez@example.org.",
+    "You're worried the rent will come before the money does, so write to maria.lopez@example.org.",
     "Part of you is ready to call them, even though the hold music drives you mad.",
     "Calling before your shift is a plan that fits your day, from 1200 W 5th Ave Apt 3.",
 ]
-PII_CLIENT = {2: "My landlord Tom Baker lives at 42 Elm Street and calls me on (415) 555-0134.",
-              4: "Email me at sam.jones@mailbox.net instead."}
-TRACES = ["Maria", "Lopez", "555-867", "867-5309", "maria.lopez", "example.org", "Tom Baker",
-          "Baker", "Elm Street", "42 Elm", "415", "555-0134", "sam.jones", "mailbox.net",
-          "5th Ave", "1200 W", "Okafor", "Priya", "Patel"]
+PII_CLIENT = {
+    2: "My landlord Tom Baker lives at 42 Elm Street and calls me on (415) 555-0134.",
+    4: "Email me at sam.jones@mailbox.net instead.",
+}
+TRACES = [
+    "Maria",
+    "Lopez",
+    "555-867",
+    "867-5309",
+    "maria.lopez",
+    "example.org",
+    "Tom Baker",
+    "Baker",
+    "Elm Street",
+    "42 Elm",
+    "415",
+    "555-0134",
+    "sam.jones",
+    "mailbox.net",
+    "5th Ave",
+    "1200 W",
+    "Okafor",
+    "Priya",
+    "Patel",
+]
 
 # Markup payloads; `javascript:` URLs and links are only dangerous inside an attribute, and the
 # exports have no attribute holding user text.
@@ -61,7 +80,7 @@ XSS = [
     "javascript:alert(document.cookie)",
     "</style><script>alert(2)</script>",
     "'><iframe src=javascript:alert(3)></iframe>",
-    "<a href=\"http://evil.example/x\">click</a>",
+    '<a href="http://evil.example/x">click</a>',
 ]
 # Payloads a browser would act on if they were ever parsed as markup.
 PWN_IMG = "<img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">"
@@ -69,8 +88,13 @@ PWN_SCRIPT = "<script>document.title='pwned'</script>"
 
 
 def run_session(clf, responses, trainee="Ana Okafor", seed=2) -> Transcript:
-    s = Session(MINI, clf, new_transcript(MINI, trainee=trainee, feedback="turn", seed=seed,
-                                          source=str(MINI_DIR / "mini.yml")))
+    s = Session(
+        MINI,
+        clf,
+        new_transcript(
+            MINI, trainee=trainee, feedback="turn", seed=seed, source=str(MINI_DIR / "mini.yml")
+        ),
+    )
     for text in responses:
         assert not s.over, "the session ended before every response was given"
         s.respond(text)
@@ -88,14 +112,26 @@ def edit_turn(t: Transcript, n: int, **update) -> None:
 
 def pointing_attributes(page: str) -> list[str]:
     """Attributes in the page's tags that fetch, link or run something (src, href, action, on*)."""
-    return [a for tag in re.findall(r"<[a-zA-Z][^>]*>", page) for a in re.findall(
-        r"\s(src|href|xlink:href|srcset|action|formaction|poster|on[a-z]+)\s*=", tag.lower())]
+    return [
+        a
+        for tag in re.findall(r"<[a-zA-Z][^>]*>", page)
+        for a in re.findall(
+            r"\s(src|href|xlink:href|srcset|action|formaction|poster|on[a-z]+)\s*=", tag.lower()
+        )
+    ]
 
 
 def shown(piece: str, fmt: str) -> str:
     """How a piece of user text appears in a format."""
-    return md_escape(piece) if fmt == "md" else html.escape(piece, quote=True) if fmt == "html" \
-        else json.dumps(piece, ensure_ascii=False)[1:-1] if fmt == "json" else piece
+    return (
+        md_escape(piece)
+        if fmt == "md"
+        else html.escape(piece, quote=True)
+        if fmt == "html"
+        else json.dumps(piece, ensure_ascii=False)[1:-1]
+        if fmt == "json"
+        else piece
+    )
 
 
 # The fixtures are function-scoped on purpose: a wider scope would build them before conftest's
@@ -109,11 +145,17 @@ def codes():
 def plain(clf):
     """A finished session: a righting reflex (with a better response), reflections, and a
     supervisor's override with a comment."""
-    t = run_session(clf, ["You should call them today.",
-                          "You're sick of being told what to do.", *GOOD_PATH])
+    t = run_session(
+        clf, ["You should call them today.", "You're sick of being told what to do.", *GOOD_PATH]
+    )
     assert t.status == "success" and len(t.turns) == 5
-    edit_turn(t, 2, annotation=Annotation(code="simple_reflection", comment="Close to simple.",
-                                          by="supervisor", at=now()))
+    edit_turn(
+        t,
+        2,
+        annotation=Annotation(
+            code="simple_reflection", comment="Close to simple.", by="supervisor", at=now()
+        ),
+    )
     return t
 
 
@@ -123,9 +165,15 @@ def pii(clf):
     assert len(t.turns) == 5
     for n, text in PII_CLIENT.items():
         edit_turn(t, n, client_text=text)
-    edit_turn(t, 3, annotation=Annotation(
-        comment="Ask Priya Patel (priya.patel@clinic.org, 020 7946 0958) to review this.",
-        by="Priya Patel", at=now()))
+    edit_turn(
+        t,
+        3,
+        annotation=Annotation(
+            comment="Ask Priya Patel (priya.patel@clinic.org, 020 7946 0958) to review this.",
+            by="Priya Patel",
+            at=now(),
+        ),
+    )
     t.scores = card_for(t, load_codes()).as_dict()  # as `practice` saves it: moments quoted
     assert "Maria Lopez" in json.dumps(t.scores)
     return t
@@ -134,21 +182,31 @@ def pii(clf):
 @pytest.fixture()
 def hostile(clf):
     """Every XSS payload in responses, client lines, thoughts, comments and the trainee name."""
-    responses = [f"You should have called them weeks ago. {XSS[0]} {XSS[1]}",
-                 f"You're sick of being told what to do. {XSS[2]} {PWN_IMG}",
-                 f"{GOOD_PATH[0]} {PWN_SCRIPT}", f"{GOOD_PATH[1]} {XSS[3]}",
-                 f"{GOOD_PATH[2]} {XSS[4]}"]
+    responses = [
+        f"You should have called them weeks ago. {XSS[0]} {XSS[1]}",
+        f"You're sick of being told what to do. {XSS[2]} {PWN_IMG}",
+        f"{GOOD_PATH[0]} {PWN_SCRIPT}",
+        f"{GOOD_PATH[1]} {XSS[3]}",
+        f"{GOOD_PATH[2]} {XSS[4]}",
+    ]
     t = run_session(clf, responses, trainee=f"Ana {XSS[2]}")
     assert len(t.turns) == 5
     for turn in t.turns:
-        edit_turn(t, turn.n, client=turn.client.model_copy(update={
-            "text": f"{turn.client.text} {XSS[5]}", "thought": f"hmm {XSS[6]}"}))
-    edit_turn(t, 2, annotation=Annotation(code="judgment", comment=" ".join(XSS), by=XSS[4],
-                                          at=now()))
+        edit_turn(
+            t,
+            turn.n,
+            client=turn.client.model_copy(
+                update={"text": f"{turn.client.text} {XSS[5]}", "thought": f"hmm {XSS[6]}"}
+            ),
+        )
+    edit_turn(
+        t, 2, annotation=Annotation(code="judgment", comment=" ".join(XSS), by=XSS[4], at=now())
+    )
     return t
 
 
 # -- every format -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_holds_every_turn_and_the_summary(plain, codes, fmt):
@@ -187,19 +245,26 @@ def test_csv_is_one_row_per_turn_with_the_effective_code(plain, codes):
     assert rows[1]["comment"] == "Close to simple."
     assert rows[0]["rapport_before"] == "4" and rows[-1]["rapport_after"] == str(plain.rapport)
     assert rows[2]["client"] == plain.turns[2].client.text
-    assert rows[2]["trigger_words"] == "; ".join(dict.fromkeys(
-        e["match"] for e in plain.turns[2].evidence))
+    assert rows[2]["trigger_words"] == "; ".join(
+        dict.fromkeys(e["match"] for e in plain.turns[2].evidence)
+    )
     assert all(r["codes"] for r in rows)
 
 
 def test_csv_cells_cannot_become_formulas(clf, codes):
-    t = run_session(clf, ["=HYPERLINK(\"http://x.example\",\"hi\")", "+cmd|' /C calc'!A0",
-                          "You're sick of being told what to do."])
+    t = run_session(
+        clf,
+        [
+            '=HYPERLINK("http://x.example","hi")',
+            "+cmd|' /C calc'!A0",
+            "You're sick of being told what to do.",
+        ],
+    )
     edit_turn(t, 1, client_text="-2+3")
     edit_turn(t, 2, annotation=Annotation(comment="@SUM(A1:A9)", at=now()))
     edit_turn(t, 3, client_text="\t=1+1")
     rows = list(csv.DictReader(io.StringIO(export(t, codes, "csv").text)))
-    assert rows[0]["response"] == "'=HYPERLINK(\"http://x.example\",\"hi\")"
+    assert rows[0]["response"] == '\'=HYPERLINK("http://x.example","hi")'
     assert rows[1]["response"] == "'+cmd|' /C calc'!A0"
     assert rows[0]["client"] == "'-2+3" and rows[1]["comment"] == "'@SUM(A1:A9)"
     assert rows[2]["client"] == "'\t=1+1"
@@ -224,6 +289,7 @@ def test_json_round_trips_and_carries_the_summary(plain, codes):
 
 # -- redaction ----------------------------------------------------------------------------------
 
+
 def test_ner_pipeline_is_cached_and_finds_people():
     ner = get_ner_pipeline()
     assert ner is not None, "a trained English pipeline is installed in the dev environment"
@@ -235,11 +301,14 @@ def test_ner_pipeline_is_cached_and_finds_people():
 
 
 def test_patterns_work_without_a_pipeline():
-    texts = ["Call me on (555) 123-4567 or 555.867.5309 or +44 20 7946 0958.",
-             "Mail jo.smith+x@example.co.uk today.",
-             "I live at 42 Elm Street; she moved to 1200 W 5th Ave Apt 3, then PO Box 17.",
-             "Ana said 3 kids on the way, 2 jobs, 1999-2004, 2024-01-15, 40 hours.",
-             "Maria Lopez was here.", ""]
+    texts = [
+        "Call me on (555) 123-4567 or 555.867.5309 or +44 20 7946 0958.",
+        "Mail jo.smith+x@example.co.uk today.",
+        "I live at 42 Elm Street; she moved to 1200 W 5th Ave Apt 3, then PO Box 17.",
+        "Ana said 3 kids on the way, 2 jobs, 1999-2004, 2024-01-15, 40 hours.",
+        "Maria Lopez was here.",
+        "",
+    ]
     out, counts = redact(texts, None, names=["Ana"])
     assert out[0] == "Call me on [PHONE] or [PHONE] or [PHONE]."
     assert out[1] == "Mail [EMAIL] today."
@@ -252,8 +321,9 @@ def test_patterns_work_without_a_pipeline():
 
 def test_names_found_by_the_pipeline_are_replaced_everywhere():
     ner = get_ner_pipeline()
-    out, counts = redact(["I told Maria Lopez to call.", "maria? No, Maria said Lopez's line."],
-                         ner)
+    out, counts = redact(
+        ["I told Maria Lopez to call.", "maria? No, Maria said Lopez's line."], ner
+    )
     assert out[0] == "I told [NAME] to call."
     assert "Maria" not in out[1] and "Lopez" not in out[1]
     assert counts["name"] == 3
@@ -281,8 +351,16 @@ def test_redaction_leaves_no_trace_in_any_format(pii, codes):
             assert "Redacted:" in out.text
     # The unredacted export still has them (the test data really holds the details).
     raw = export(pii, codes, "json").text
-    assert all(x in raw for x in ("Maria Lopez", "555-867-5309", "42 Elm Street",
-                                  "maria.lopez@example.org", "1200 W 5th Ave Apt 3"))
+    assert all(
+        x in raw
+        for x in (
+            "Maria Lopez",
+            "555-867-5309",
+            "42 Elm Street",
+            "maria.lopez@example.org",
+            "1200 W 5th Ave Apt 3",
+        )
+    )
 
 
 def test_redacted_json_keeps_evidence_pointing_into_the_response(pii, codes):
@@ -291,18 +369,28 @@ def test_redacted_json_keeps_evidence_pointing_into_the_response(pii, codes):
     assert data["turns"][0]["response"] == "You should have called [NAME] weeks ago, ring [PHONE]."
     for turn in data["turns"]:
         for ev in turn["evidence"]:
-            assert turn["response"][ev["start"]:ev["end"]] == ev["match"]
+            assert turn["response"][ev["start"] : ev["end"]] == ev["match"]
     Transcript.model_validate({k: v for k, v in data.items() if k != "summary"})
 
 
 def test_redaction_without_a_pipeline_still_removes_patterns_and_known_names(pii, codes):
     out = export(pii, codes, "html", redact=True, ner=None, names=["Maria Lopez", "Tom Baker"])
-    for trace in ("Maria", "Lopez", "Tom Baker", "555-867-5309", "sam.jones", "42 Elm Street",
-                  "1200 W 5th Ave", "Okafor", "Priya Patel"):
+    for trace in (
+        "Maria",
+        "Lopez",
+        "Tom Baker",
+        "555-867-5309",
+        "sam.jones",
+        "42 Elm Street",
+        "1200 W 5th Ave",
+        "Okafor",
+        "Priya Patel",
+    ):
         assert trace not in out.text, trace
 
 
 # -- markup injection ---------------------------------------------------------------------------
+
 
 def test_html_escapes_everything_users_wrote(hostile, codes):
     text = re.sub(r"</?mark>", "", export(hostile, codes, "html").text)
@@ -324,8 +412,10 @@ def test_markdown_cannot_inject_html(hostile, codes):
             assert payload not in text
     assert "<" not in text and ">" not in text  # no tag can open
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
-    assert md_escape("[x](javascript:alert(1)) *b* `c`") == \
-        "\\[x\\](javascript:alert(1)) \\*b\\* \\`c\\`"
+    assert (
+        md_escape("[x](javascript:alert(1)) *b* `c`")
+        == "\\[x\\](javascript:alert(1)) \\*b\\* \\`c\\`"
+    )
 
 
 def test_html_is_self_contained(plain, hostile, codes):
@@ -344,24 +434,50 @@ def test_html_is_self_contained(plain, hostile, codes):
 def test_rapport_chart_only_when_rapport_exists(plain, codes):
     with_rapport = export(plain, codes, "html").text
     assert 'class="chart rapport-chart"' in with_rapport and "polyline" in with_rapport
-    imported = plain.model_copy(update={
-        "kind": "imported", "status": "imported", "rapport": None, "state": None,
-        "turns": [t.model_copy(update={"rapport_before": None, "rapport_after": None,
-                                       "state": None, "next_state": None})
-                  for t in plain.turns]})
+    imported = plain.model_copy(
+        update={
+            "kind": "imported",
+            "status": "imported",
+            "rapport": None,
+            "state": None,
+            "turns": [
+                t.model_copy(
+                    update={
+                        "rapport_before": None,
+                        "rapport_after": None,
+                        "state": None,
+                        "next_state": None,
+                    }
+                )
+                for t in plain.turns
+            ],
+        }
+    )
     text = export(imported, codes, "html").text
     assert 'class="chart summary-chart"' in text and "rapport-chart" not in text
     assert text.lower().count("<svg") == 1
 
 
 def test_empty_and_imported_sessions_export(codes):
-    t = Transcript.new(scenario_id="imported", scenario_title="maria-lopez-2026.txt",
-                       scenario_source="/home/worker/maria-lopez-2026.txt", trainee=None,
-                       kind="imported")
+    t = Transcript.new(
+        scenario_id="imported",
+        scenario_title="maria-lopez-2026.txt",
+        scenario_source="/home/worker/maria-lopez-2026.txt",
+        trainee=None,
+        kind="imported",
+    )
     for fmt in FORMATS:  # no turns yet: every format still works
         assert export(t, codes, fmt).text
-    t.turns.append(Turn(n=1, response="What brings you in, Maria?", code="open_question",
-                        family="question", codes=["open_question"], evidence=[]))
+    t.turns.append(
+        Turn(
+            n=1,
+            response="What brings you in, Maria?",
+            code="open_question",
+            family="question",
+            codes=["open_question"],
+            evidence=[],
+        )
+    )
     t.status = "imported"
     rows = list(csv.DictReader(io.StringIO(export(t, codes, "csv").text)))
     assert len(rows) == 1 and rows[0]["client"] == "" and rows[0]["rapport_before"] == ""
@@ -374,6 +490,7 @@ def test_empty_and_imported_sessions_export(codes):
 
 
 # -- the command --------------------------------------------------------------------------------
+
 
 def test_export_command_writes_a_redacted_file(runner, pii, tmp_path):
     src = tmp_path / "t.json"
@@ -388,6 +505,7 @@ def test_export_command_writes_a_redacted_file(runner, pii, tmp_path):
 
 # -- a real browser -----------------------------------------------------------------------------
 
+
 def _chromium() -> str | None:
     for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
         found = shutil.which(name)
@@ -397,9 +515,18 @@ def _chromium() -> str | None:
 
 
 def dump_dom(browser: str, page: Path, profile: Path) -> str:
-    cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu",
-           "--disable-background-networking", "--disable-component-update", "--no-first-run",
-           f"--user-data-dir={profile}", "--dump-dom", page.as_uri()]
+    cmd = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        "--dump-dom",
+        page.as_uri(),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
@@ -408,14 +535,18 @@ def dump_dom(browser: str, page: Path, profile: Path) -> str:
 def test_chromium_renders_the_page_and_payloads_stay_text(hostile, codes, tmp_path):
     browser = _chromium()
     if browser is None:
-        pytest.skip("no Chromium/Chrome found (looked for chromium, chromium-browser, "
-                    "google-chrome); install it with `apt-get install -y chromium`")
+        pytest.skip(
+            "no Chromium/Chrome found (looked for chromium, chromium-browser, "
+            "google-chrome); install it with `apt-get install -y chromium`"
+        )
     # Control: this browser, run this way, does execute inline script, so a missing effect below
     # means the payload stayed inert, not that scripts never run here.
     control = tmp_path / "control.html"
-    control.write_text("<!DOCTYPE html><html><head><title>control</title></head><body><p>x</p>"
-                       "<script>document.body.setAttribute('data-pwned','1');"
-                       "document.title='ran'</script></body></html>")
+    control.write_text(
+        "<!DOCTYPE html><html><head><title>control</title></head><body><p>x</p>"
+        "<script>document.body.setAttribute('data-pwned','1');"
+        "document.title='ran'</script></body></html>"
+    )
     dom = dump_dom(browser, control, tmp_path / "profile-control")
     assert 'data-pwned="1"' in dom and "<title>ran</title>" in dom
 

@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 from mi_coach.coding.engine import Classifier
-from mi_coach.coding.ruleset import load_ruleset
 from mi_coach.coding.nlp import get_pipeline
+from mi_coach.coding.ruleset import load_ruleset
 
 
 def test_default_pipeline_is_trained_and_loaded_once():
@@ -48,11 +48,17 @@ def test_blank_pipeline_still_classifies():
 
 def test_cli_with_missing_model_warns_once_and_still_answers():
     env = {**os.environ, "MI_COACH_SPACY_MODEL": "no_such_pipeline_xyz"}
-    out = subprocess.run([sys.executable, "-m", "mi_coach", "classify", "--input", "-",
-                          "--format", "jsonl"], input="You should go.\nWhat happened?\n",
-                         capture_output=True, text=True, env=env)
+    out = subprocess.run(
+        [sys.executable, "-m", "mi_coach", "classify", "--input", "-", "--format", "jsonl"],
+        input="You should go.\nWhat happened?\n",
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert out.returncode == 0, out.stderr
-    assert [json.loads(x)["code"] for x in out.stdout.splitlines()] == ["righting_reflex",
-                                                                       "open_question"]
+    assert [json.loads(x)["code"] for x in out.stdout.splitlines()] == [
+        "righting_reflex",
+        "open_question",
+    ]
     warnings = [line for line in out.stderr.splitlines() if line.strip()]
     assert len(warnings) == 1 and "blank English pipeline" in warnings[0]

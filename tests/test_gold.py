@@ -57,15 +57,22 @@ DATA = Path(__file__).parent / "data"
 #   (no row of it was studied to write them), 0.867 with the directing/judging shape rules merged
 #   and four false alarms its writer reported afterwards mended. Same writer as the rule author's own probes, so it is
 #   a friendlier check than the even halves of fresh and holdout.
-FLOORS = [("gold.jsonl", ACCURACY_FLOOR, None), ("holdout.jsonl", 0.87, 240),
-          ("probes.jsonl", 0.93, None), ("writer_probes.jsonl", 0.93, 161),
-          ("fresh.jsonl", 0.87, 240), ("fresh2.jsonl", 0.77, 180), ("fresh3.jsonl", 0.85, 180)]
+FLOORS = [
+    ("gold.jsonl", ACCURACY_FLOOR, None),
+    ("holdout.jsonl", 0.87, 240),
+    ("probes.jsonl", 0.93, None),
+    ("writer_probes.jsonl", 0.93, 161),
+    ("fresh.jsonl", 0.87, 240),
+    ("fresh2.jsonl", 0.77, 180),
+    ("fresh3.jsonl", 0.85, 180),
+]
 
 
 def _report(clf, path: Path):
     kind, rows = read_labelled(str(path))
-    return evaluate(kind, rows, clf.classify_many((r.text, r.client) for r in rows),
-                    clf.codes, str(path))
+    return evaluate(
+        kind, rows, clf.classify_many((r.text, r.client) for r in rows), clf.codes, str(path)
+    )
 
 
 @pytest.mark.parametrize("name,floor,size", FLOORS, ids=[f[0] for f in FLOORS])
@@ -95,11 +102,16 @@ def test_near_misses_are_not_called_non_adherent(clf):
     ("have you thought about what you might do?"). Calling them righting reflex or judgment tells a
     trainee that good practice was harmful. Written while building the reported-speech condition
     (`skip_reported`); 12 of 40 were called non-adherent before it."""
-    rows = [json.loads(line) for line in (DATA / "near_misses.jsonl").read_text(
-        encoding="utf-8").splitlines() if line]
+    rows = [
+        json.loads(line)
+        for line in (DATA / "near_misses.jsonl").read_text(encoding="utf-8").splitlines()
+        if line
+    ]
     assert len(rows) == 40 and len({r["id"] for r in rows}) == 40
-    flagged = [(r["text"], got.code) for r, got in
-               zip(rows, clf.classify_many((r["text"], r["client"]) for r in rows))
-               if got.code in ("judgment", "righting_reflex")]
+    flagged = [
+        (r["text"], got.code)
+        for r, got in zip(rows, clf.classify_many((r["text"], r["client"]) for r in rows))
+        if got.code in ("judgment", "righting_reflex")
+    ]
     assert not any(r["label"] in ("judgment", "righting_reflex") for r in rows)
     assert flagged == []

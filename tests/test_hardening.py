@@ -6,9 +6,9 @@ turn and resumes; two sessions in one data folder never clobber each other."""
 from __future__ import annotations
 
 import json
-import re
 import os
 import random
+import re
 import signal
 import socket
 import sys
@@ -43,8 +43,11 @@ def test_hostile_yaml_files(runner, path):
 
 @pytest.mark.parametrize("name", ["hand-edited-transcript.json", "foreign.json", "binary.yml"])
 def test_hostile_transcripts(runner, name):
-    for args in (["review"], ["export", "--to", "html"], ["annotate", "--turn", "1", "--code",
-                                                         "affirm"]):
+    for args in (
+        ["review"],
+        ["export", "--to", "html"],
+        ["annotate", "--turn", "1", "--code", "affirm"],
+    ):
         cmd = [args[0], str(BAD / name), *args[1:]]
         r = runner.invoke(app, cmd)
         assert r.exit_code in (1, 2), (cmd, r.output)
@@ -82,8 +85,20 @@ HOSTILE = [
 
 
 def test_hostile_typing_never_reaches_the_terminal_or_exports_raw(runner, tmp_path):
-    r = runner.invoke(app, ["practice", "mini-benefits", "--scenarios", MINI_DIR, "--data-dir",
-                            str(tmp_path), "--seed", "1"], input="\n".join(HOSTILE) + "\n")
+    r = runner.invoke(
+        app,
+        [
+            "practice",
+            "mini-benefits",
+            "--scenarios",
+            MINI_DIR,
+            "--data-dir",
+            str(tmp_path),
+            "--seed",
+            "1",
+        ],
+        input="\n".join(HOSTILE) + "\n",
+    )
     assert r.exit_code == 0, r.output[-2000:]
     assert "\x1b" not in r.output and "\x07" not in r.output and "\x08" not in r.output
     assert "\x9b" not in r.output and "\x85" not in r.output
@@ -128,8 +143,11 @@ def test_no_network_connection_is_attempted(runner, tmp_path, monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     r = runner.invoke(app, ["classify", "You should call them today."])
     assert r.exit_code == 0
-    r = runner.invoke(app, ["practice", "mini-benefits", "--scenarios", MINI_DIR, "--data-dir",
-                            str(tmp_path)], input="\n".join(GOOD_PATH) + "\n")
+    r = runner.invoke(
+        app,
+        ["practice", "mini-benefits", "--scenarios", MINI_DIR, "--data-dir", str(tmp_path)],
+        input="\n".join(GOOD_PATH) + "\n",
+    )
     assert r.exit_code == 0
     [path] = list((tmp_path / "transcripts").glob("*.json"))
     assert runner.invoke(app, ["review", str(path)]).exit_code == 0
@@ -141,9 +159,13 @@ def test_no_network_connection_is_attempted(runner, tmp_path, monkeypatch):
 def _spawn(data, *args):
     pexpect = pytest.importorskip("pexpect")
     env = dict(os.environ, COLUMNS="160", NO_COLOR="1", TERM="dumb")
-    return pexpect.spawn(sys.executable, ["-m", "mi_coach", "practice", "--scenarios", MINI_DIR,
-                                          "--data-dir", str(data), *args],
-                         env=env, encoding="utf-8", timeout=90)
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "mi_coach", "practice", "--scenarios", MINI_DIR, "--data-dir", str(data), *args],
+        env=env,
+        encoding="utf-8",
+        timeout=90,
+    )
 
 
 def test_kill_9_at_random_moments_loses_no_completed_turn(tmp_path):
@@ -193,8 +215,10 @@ def test_two_sessions_in_one_folder_do_not_clobber(tmp_path):
         child.sendline("/quit")
         child.expect("Paused")
         child.close()
-    saved = {json.loads(p.read_text())["trainee"]: json.loads(p.read_text())
-             for p in (tmp_path / "transcripts").glob("*.json")}
+    saved = {
+        json.loads(p.read_text())["trainee"]: json.loads(p.read_text())
+        for p in (tmp_path / "transcripts").glob("*.json")
+    }
     assert set(saved) == {"A", "B"}
     assert [t["response"] for t in saved["A"]["turns"]] == GOOD_PATH[:2]
     assert [t["response"] for t in saved["B"]["turns"]] == ["Okay.", "Okay."]

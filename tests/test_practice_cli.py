@@ -17,8 +17,11 @@ GOOD_PATH = [
 
 
 def practice(runner, tmp_path, *args, input=None):
-    return runner.invoke(app, ["practice", "--scenarios", MINI_DIR, "--data-dir", str(tmp_path),
-                               "--seed", "2", *args], input=input)
+    return runner.invoke(
+        app,
+        ["practice", "--scenarios", MINI_DIR, "--data-dir", str(tmp_path), "--seed", "2", *args],
+        input=input,
+    )
 
 
 def transcripts(tmp_path):
@@ -43,9 +46,15 @@ def test_whole_session_from_a_file(runner, tmp_path):
 
 
 def test_piped_standard_input_and_assessment_mode(runner, tmp_path):
-    r = practice(runner, tmp_path, "mini-benefits", "--feedback", "end",
-                 input="/hint\nYou should have called them weeks ago.\n"
-                       "You're sick of being told what to do.\n" + "\n".join(GOOD_PATH))
+    r = practice(
+        runner,
+        tmp_path,
+        "mini-benefits",
+        "--feedback",
+        "end",
+        input="/hint\nYou should have called them weeks ago.\n"
+        "You're sick of being told what to do.\n" + "\n".join(GOOD_PATH),
+    )
     assert r.exit_code == 0, r.output
     assert "Hints are off in assessment mode" in r.output
     assert "Try instead" not in r.output.split("Scorecard")[0]  # no per-turn feedback
@@ -58,8 +67,11 @@ def test_quit_then_resume(runner, tmp_path):
     assert "Paused" in r.output and "mi-coach practice --resume" in r.output
     [t] = transcripts(tmp_path)
     assert t["status"] == "in_progress" and len(t["turns"]) == 1
-    r = runner.invoke(app, ["practice", "--resume", "--data-dir", str(tmp_path),
-                            "--scenarios", MINI_DIR], input="\n".join(GOOD_PATH[1:]) + "\n")
+    r = runner.invoke(
+        app,
+        ["practice", "--resume", "--data-dir", str(tmp_path), "--scenarios", MINI_DIR],
+        input="\n".join(GOOD_PATH[1:]) + "\n",
+    )
     assert r.exit_code == 0, r.output
     assert "Resuming" in r.output and "turn 2/8" in r.output
     [t] = transcripts(tmp_path)  # the same transcript, finished
@@ -71,8 +83,11 @@ def test_resume_keeps_writing_to_a_renamed_transcript(runner, tmp_path):
     [old] = (tmp_path / "transcripts").glob("*.json")
     renamed = old.with_name("tuesday-practice.json")
     old.rename(renamed)
-    r = runner.invoke(app, ["practice", "--resume", "--data-dir", str(tmp_path),
-                            "--scenarios", MINI_DIR], input="\n".join(GOOD_PATH[1:]) + "\n")
+    r = runner.invoke(
+        app,
+        ["practice", "--resume", "--data-dir", str(tmp_path), "--scenarios", MINI_DIR],
+        input="\n".join(GOOD_PATH[1:]) + "\n",
+    )
     assert r.exit_code == 0, r.output
     assert [p.name for p in (tmp_path / "transcripts").glob("*.json")] == [renamed.name]
     t = json.loads(renamed.read_text())
@@ -88,8 +103,12 @@ def test_end_of_input_keeps_the_session_resumable(runner, tmp_path):
 
 
 def test_undo_in_a_script(runner, tmp_path):
-    r = practice(runner, tmp_path, "mini-benefits",
-                 input="You should have called them weeks ago.\n/undo\n/undo\n" + GOOD_PATH[0] + "\n")
+    r = practice(
+        runner,
+        tmp_path,
+        "mini-benefits",
+        input="You should have called them weeks ago.\n/undo\n/undo\n" + GOOD_PATH[0] + "\n",
+    )
     assert "Took back turn 1" in r.output and "Nothing to undo yet." in r.output
     [t] = transcripts(tmp_path)
     assert [x["response"] for x in t["turns"]] == [GOOD_PATH[0]]
@@ -100,7 +119,9 @@ def test_errors_are_one_line(runner, tmp_path):
     assert r.exit_code == 2 and "no scenario 'no-such-client'" in r.output
     r = practice(runner, tmp_path, input="")
     assert r.exit_code == 2 and "name a scenario" in r.output
-    r = runner.invoke(app, ["practice", "--resume", "--data-dir", str(tmp_path / "empty")], input="")
+    r = runner.invoke(
+        app, ["practice", "--resume", "--data-dir", str(tmp_path / "empty")], input=""
+    )
     assert r.exit_code == 2 and "no unfinished session" in r.output
     r = practice(runner, tmp_path, "mini-benefits", "--responses", str(tmp_path / "missing.txt"))
     assert r.exit_code == 2 and "no such file" in r.output

@@ -6,26 +6,55 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mi_coach.coding.ruleset import load_codes
 from mi_coach.base.errors import MiCoachError
-from mi_coach.coding.inputs import parse_items
 from mi_coach.base.loading import parse_yaml
+from mi_coach.coding.inputs import parse_items
+from mi_coach.coding.ruleset import load_codes
 
 CODES = set(load_codes().codes)
-WORDS = st.sampled_from(["you", "should", "what", "?", "so", "feel", "call", "never", "u", "ur",
-                         "okay", "mm-hmm", ".", ",", "why", "don't", "together", "your", "choice",
-                         "\x1b[31m", "🙂", "שלום", "\n", "  "])
+WORDS = st.sampled_from(
+    [
+        "you",
+        "should",
+        "what",
+        "?",
+        "so",
+        "feel",
+        "call",
+        "never",
+        "u",
+        "ur",
+        "okay",
+        "mm-hmm",
+        ".",
+        ",",
+        "why",
+        "don't",
+        "together",
+        "your",
+        "choice",
+        "\x1b[31m",
+        "🙂",
+        "שלום",
+        "\n",
+        "  ",
+    ]
+)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.one_of(st.text(max_size=300), st.lists(WORDS, max_size=30).map(" ".join)),
-       client=st.one_of(st.none(), st.text(max_size=120), st.lists(WORDS, max_size=12).map(" ".join)))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.one_of(st.text(max_size=300), st.lists(WORDS, max_size=30).map(" ".join)),
+    client=st.one_of(st.none(), st.text(max_size=120), st.lists(WORDS, max_size=12).map(" ".join)),
+)
 def test_any_text_gets_one_of_the_twelve_codes(clf, text, client):
     r = clf.classify(text, client)
     assert r.code in CODES
     assert set(r.codes) <= CODES and r.code in r.codes
     for tag in r.evidence:
-        assert r.text[tag.start:tag.end] == tag.match
+        assert r.text[tag.start : tag.end] == tag.match
 
 
 @settings(max_examples=200, deadline=None)
@@ -49,12 +78,39 @@ def test_every_input_line_gives_exactly_one_item(text):
 
 # Structured junk: YAML documents shaped like content files, with random values where fields go.
 _SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 200), st.text(max_size=20))
-_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
-    max_leaves=12)
-_KEYS = st.sampled_from(["id", "title", "summary", "states", "criteria", "items", "rules", "start",
-                         "persona", "rupture", "lines", "transitions", "kind", "skill", "client",
-                         "exemplars", "when", "to", "example", "fair", "good", "patterns"])
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+_KEYS = st.sampled_from(
+    [
+        "id",
+        "title",
+        "summary",
+        "states",
+        "criteria",
+        "items",
+        "rules",
+        "start",
+        "persona",
+        "rupture",
+        "lines",
+        "transitions",
+        "kind",
+        "skill",
+        "client",
+        "exemplars",
+        "when",
+        "to",
+        "example",
+        "fair",
+        "good",
+        "patterns",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -71,9 +127,26 @@ def test_validate_reports_problems_never_raises(tmp_path_factory, doc):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.dictionaries(st.sampled_from(["schema", "version", "id", "turns", "scenario", "started",
-                                        "updated", "kind", "status", "rapport"]),
-                       _VALUES, max_size=8))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "schema",
+                "version",
+                "id",
+                "turns",
+                "scenario",
+                "started",
+                "updated",
+                "kind",
+                "status",
+                "rapport",
+            ]
+        ),
+        _VALUES,
+        max_size=8,
+    )
+)
 def test_transcript_loader_raises_only_our_error(tmp_path_factory, data):
     import json
 

@@ -18,8 +18,9 @@ MINI_DIR = str(Path(__file__).parent / "data" / "scenarios")
 def _mi(*args, data):
     """`mi-coach ARGS` in a real pseudo-terminal, its data folder in `data`."""
     env = dict(os.environ, COLUMNS="160", NO_COLOR="1", TERM="dumb", MI_COACH_DATA=str(data))
-    return pexpect.spawn(sys.executable, ["-m", "mi_coach", *args], env=env, encoding="utf-8",
-                         timeout=90)
+    return pexpect.spawn(
+        sys.executable, ["-m", "mi_coach", *args], env=env, encoding="utf-8", timeout=90
+    )
 
 
 def spawn(*args, data):
@@ -99,8 +100,20 @@ def test_ctrl_c_at_the_menu(tmp_path):
 
 def test_ctrl_c_in_a_drill_keeps_the_answers(tmp_path):
     content = str(Path(__file__).parent / "data" / "content")
-    child = _mi("--content", content, "drill", "--bank", "mini-drills", "--count", "3", "--seed",
-                "1", "--out", str(tmp_path), data=tmp_path)
+    child = _mi(
+        "--content",
+        content,
+        "drill",
+        "--bank",
+        "mini-drills",
+        "--count",
+        "3",
+        "--seed",
+        "1",
+        "--out",
+        str(tmp_path),
+        data=tmp_path,
+    )
     child.expect("answer> ")
     child.sendline("What do the kids notice?")
     child.expect("hit|miss")
@@ -116,8 +129,10 @@ def test_ctrl_c_in_a_drill_keeps_the_answers(tmp_path):
 
 def test_interactive_annotation_and_ctrl_c(tmp_path):
     session = tmp_path / "s.txt"
-    session.write_text("Client: I missed the bus again.\nCounselor: You should get up earlier.\n"
-                       "Client: I work nights.\nCounselor: Nights make mornings hard.\n")
+    session.write_text(
+        "Client: I missed the bus again.\nCounselor: You should get up earlier.\n"
+        "Client: I work nights.\nCounselor: Nights make mornings hard.\n"
+    )
     out = tmp_path / "s.json"
     child = _mi("import", str(session), "-o", str(out), data=tmp_path)
     child.expect(pexpect.EOF)

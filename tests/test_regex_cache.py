@@ -61,8 +61,12 @@ def test_cached_patterns_behave_exactly_as_re_compile(fresh):
     texts = _texts()
     for p in patterns:
         got, want = regex_cache.compile(p), re.compile(p)
-        assert (got.pattern, got.flags, got.groups, got.groupindex) == \
-            (want.pattern, want.flags, want.groups, want.groupindex)
+        assert (got.pattern, got.flags, got.groups, got.groupindex) == (
+            want.pattern,
+            want.flags,
+            want.groups,
+            want.groupindex,
+        )
         for t in texts:
             a, b = got.search(t), want.search(t)
             assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (p, t)
@@ -90,10 +94,15 @@ def test_cache_file_and_new_folder_are_private(fresh, monkeypatch, tmp_path):
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
-@pytest.mark.parametrize("content", [
-    b"", b"\x00garbage\xff" * 100, marshal.dumps(("another", "shape")),
-    marshal.dumps(((0, "python 1.0", "x", 0), {"a+b": (0, [1, 2, 3], 0, {}, (None,))})),
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\x00garbage\xff" * 100,
+        marshal.dumps(("another", "shape")),
+        marshal.dumps(((0, "python 1.0", "x", 0), {"a+b": (0, [1, 2, 3], 0, {}, (None,))})),
+    ],
+)
 def test_damaged_or_foreign_cache_is_ignored(fresh, content):
     fresh.write_bytes(content)
     rx = regex_cache.compile("a+b")
@@ -121,8 +130,15 @@ def test_unwritable_cache_folder_is_not_an_error(fresh, monkeypatch, tmp_path):
 
 def test_classify_writes_then_uses_the_cache(tmp_path):
     env = {"MI_COACH_CACHE": str(tmp_path), "PATH": "", "HOME": str(tmp_path)}
-    cmd = [sys.executable, "-m", "mi_coach", "classify", "You should call them today.",
-           "--format", "json"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "mi_coach",
+        "classify",
+        "You should call them today.",
+        "--format",
+        "json",
+    ]
     first = subprocess.run(cmd, capture_output=True, text=True, env=env)
     assert first.returncode == 0, first.stderr
     assert (tmp_path / regex_cache._FILE).exists()

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mi_coach.coding.ruleset import load_codes
-from mi_coach.cli.app import app
 from mi_coach.base.errors import MiCoachError
+from mi_coach.cli.app import app
 from mi_coach.review.importer import parse
 from mi_coach.review.review import kappa
 
@@ -58,12 +57,15 @@ def test_parse_errors_name_file_and_line(tmp_path):
 
 def test_csv_import(tmp_path):
     f = tmp_path / "s.csv"
-    f.write_text('speaker,text\nClient,"I missed the bus, again."\nInterviewer,'
-                 '"Getting here is a real struggle for you."\n')
+    f.write_text(
+        'speaker,text\nClient,"I missed the bus, again."\nInterviewer,'
+        '"Getting here is a real struggle for you."\n'
+    )
     u = parse(f)
     assert [(x.speaker, x.text) for x in u] == [
         ("client", "I missed the bus, again."),
-        ("counsellor", "Getting here is a real struggle for you.")]
+        ("counsellor", "Getting here is a real struggle for you."),
+    ]
 
 
 def test_import_command_classifies_with_client_context(runner, session_txt):
@@ -88,9 +90,17 @@ def test_review_one_and_json_keys(runner, session_txt):
     r = runner.invoke(app, ["review", str(session_txt), "--format", "json"])
     data = json.loads(r.output)
     [t] = data["transcripts"]
-    for key in ("reflections", "questions", "reflection_to_question_ratio",
-                "percent_complex_reflections", "percent_open_questions", "mi_adherent",
-                "mi_non_adherent", "counts", "rubrics"):
+    for key in (
+        "reflections",
+        "questions",
+        "reflection_to_question_ratio",
+        "percent_complex_reflections",
+        "percent_open_questions",
+        "mi_adherent",
+        "mi_non_adherent",
+        "counts",
+        "rubrics",
+    ):
         assert key in t
     assert t["mi_non_adherent"] == 1 and t["questions"] == 1
     assert t["counts"]["righting_reflex"] == 1 and set(t["rubrics"]) >= {"mi", "trauma_informed"}
@@ -99,8 +109,21 @@ def test_review_one_and_json_keys(runner, session_txt):
 def test_annotate_override_is_used_and_machine_code_kept(runner, session_txt):
     runner.invoke(app, ["import", str(session_txt)])
     f = str(session_txt.with_suffix(".json"))
-    r = runner.invoke(app, ["annotate", f, "--turn", "3", "--code", "persuade_with_permission",
-                            "--comment", "She had asked for ideas earlier", "--by", "Jo"])
+    r = runner.invoke(
+        app,
+        [
+            "annotate",
+            f,
+            "--turn",
+            "3",
+            "--code",
+            "persuade_with_permission",
+            "--comment",
+            "She had asked for ideas earlier",
+            "--by",
+            "Jo",
+        ],
+    )
     assert r.exit_code == 0, r.output
     t = json.loads(Path(f).read_text())
     assert t["turns"][2]["code"] == "righting_reflex"  # the machine's code is kept
@@ -123,7 +146,8 @@ def test_kappa():
     assert kappa([("a", "b"), ("b", "a")]) == -1.0
     # 3 of 4 agree; p_e = .5*.5 + .5*.5 = .5 -> (0.75 - 0.5) / 0.5
     assert kappa([("a", "a"), ("a", "a"), ("b", "b"), ("b", "a")]) == pytest.approx(
-        (0.75 - (0.5 * 0.75 + 0.5 * 0.25)) / (1 - (0.5 * 0.75 + 0.5 * 0.25)))
+        (0.75 - (0.5 * 0.75 + 0.5 * 0.25)) / (1 - (0.5 * 0.75 + 0.5 * 0.25))
+    )
     assert kappa([]) is None
 
 
@@ -131,22 +155,39 @@ def test_several_files_damaged_one_skipped(runner, session_txt, tmp_path):
     runner.invoke(app, ["import", str(session_txt)])
     bad = tmp_path / "bad.json"
     bad.write_text('{"schema": "mi-coach/transcript", "version": 1, "turns": "oops"}')
-    r = runner.invoke(app, ["review", str(session_txt.with_suffix(".json")), str(session_txt),
-                            str(bad), "--recode"])
+    r = runner.invoke(
+        app,
+        ["review", str(session_txt.with_suffix(".json")), str(session_txt), str(bad), "--recode"],
+    )
     assert r.exit_code == 1
     assert "2 sessions" in r.output and "skipped" in r.output and "bad.json" in r.output
     assert "Re-coded with the current rules" in r.output
 
 
 def test_progress(runner, tmp_path):
-    good = "\n".join([
-        "You're worried the rent will come before the money does.",
-        "Part of you is ready to call them, even though the hold music drives you mad.",
-        "Calling before your shift is a plan that fits your day."])
+    good = "\n".join(
+        [
+            "You're worried the rent will come before the money does.",
+            "Part of you is ready to call them, even though the hold music drives you mad.",
+            "Calling before your shift is a plan that fits your day.",
+        ]
+    )
     poor = "You should have called them weeks ago.\nYou need to listen.\nOkay.\n"
     for text in (poor, poor, good, good):
-        r = runner.invoke(app, ["practice", "mini-benefits", "--scenarios", MINI_DIR,
-                                "--data-dir", str(tmp_path), "--trainee", "Ana"], input=text)
+        r = runner.invoke(
+            app,
+            [
+                "practice",
+                "mini-benefits",
+                "--scenarios",
+                MINI_DIR,
+                "--data-dir",
+                str(tmp_path),
+                "--trainee",
+                "Ana",
+            ],
+            input=text,
+        )
         assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["progress", "--data-dir", str(tmp_path), "--trainee", "ana"])
     assert r.exit_code == 0, r.output

@@ -7,19 +7,23 @@ import pytest
 from mi_coach.coding.ruleset import load_codes, load_ruleset
 
 RULESET = load_ruleset()
-CASES = [(rule.id, ex, True) for rule in RULESET.rules for ex in rule.examples.matches()] + \
-        [(rule.id, ex, False) for rule in RULESET.rules for ex in rule.examples.non_matches()]
+CASES = [(rule.id, ex, True) for rule in RULESET.rules for ex in rule.examples.matches()] + [
+    (rule.id, ex, False) for rule in RULESET.rules for ex in rule.examples.non_matches()
+]
 
 
-@pytest.mark.parametrize("rule_id,example,should_fire", CASES,
-                         ids=[f"{c[0]}:{'match' if c[2] else 'no_match'}:{c[1].text[:40]}"
-                              for c in CASES])
+@pytest.mark.parametrize(
+    "rule_id,example,should_fire",
+    CASES,
+    ids=[f"{c[0]}:{'match' if c[2] else 'no_match'}:{c[1].text[:40]}" for c in CASES],
+)
 def test_rule_example(clf, rule_id, example, should_fire):
     result = clf.classify(example.text, example.client)
     fired = {t.rule for t in result.fired}
     assert (rule_id in fired) == should_fire, (
         f"{rule_id} {'did not fire' if should_fire else 'fired'} on {example.text!r} "
-        f"(client {example.client!r}); fired: {sorted(fired)}")
+        f"(client {example.client!r}); fired: {sorted(fired)}"
+    )
 
 
 def test_every_rule_has_examples_both_ways():
@@ -40,9 +44,19 @@ def test_rule_ids_unique_and_named_by_file():
 def test_codes_table_is_the_twelve_wire_names():
     codes = load_codes()
     assert set(codes.codes) == {
-        "simple_reflection", "complex_reflection", "open_question", "closed_question", "affirm",
-        "emphasize_autonomy", "seek_collaboration", "giving_information",
-        "persuade_with_permission", "righting_reflex", "judgment", "other"}
+        "simple_reflection",
+        "complex_reflection",
+        "open_question",
+        "closed_question",
+        "affirm",
+        "emphasize_autonomy",
+        "seek_collaboration",
+        "giving_information",
+        "persuade_with_permission",
+        "righting_reflex",
+        "judgment",
+        "other",
+    }
     # MI-non-adherent codes come first, so they are never hidden behind another code.
     top = [c for tier in codes.tiers()[:2] for c in tier]
     assert {codes.family(c) for c in top} == {"mi_non_adherent"}

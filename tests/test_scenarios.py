@@ -50,8 +50,9 @@ def test_every_state_is_reached_by_a_scripted_path(path, clf):
     for target in s.states:
         path_ = example_path(s, target)
         assert path_ is not None, target
-        session = Session(s, clf, new_transcript(s, trainee=None, feedback="turn", seed=7,
-                                                 source=str(path)))
+        session = Session(
+            s, clf, new_transcript(s, trainee=None, feedback="turn", seed=7, source=str(path))
+        )
         for response in path_:
             session.respond(response)
         assert session.state_id == target, (target, path_)
@@ -63,21 +64,35 @@ def test_every_state_is_reached_by_a_scripted_path(path, clf):
 
 def write(tmp_path, text, name="s.yml"):
     f = tmp_path / name
-    f.write_text((DATA / "mini.yml").read_text().replace(*text) if isinstance(text, tuple) else text)
+    f.write_text(
+        (DATA / "mini.yml").read_text().replace(*text) if isinstance(text, tuple) else text
+    )
     return f
 
 
-@pytest.mark.parametrize("change,where", [
-    (("        to: plan\n", "        to: nowhere\n"), "states.opening_up.transitions.0.to: no state 'nowhere'"),
-    (("{family: [mi_non_adherent]}\n        to: defensive\n        example: \"You should",
-      "{family: [mi_nonadherent]}\n        to: defensive\n        example: \"You should"),
-     "states.opening.transitions.0.when.family.0: unknown family 'mi_nonadherent'"),
-    (("talk: sustain", "talk: grumpy"), "states.opening.lines.0.talk:"),
-    (("difficulty: beginner", "difficulty: easy"), "difficulty:"),
-    (("rupture: walks_out", "rupture: next_step"), "rupture: 'next_step' must name"),
-    (("      - to: opening\n        example: \"Okay.\"\n", ""),
-     "states.opening: the last transition must have no `when`"),
-])
+@pytest.mark.parametrize(
+    "change,where",
+    [
+        (
+            ("        to: plan\n", "        to: nowhere\n"),
+            "states.opening_up.transitions.0.to: no state 'nowhere'",
+        ),
+        (
+            (
+                '{family: [mi_non_adherent]}\n        to: defensive\n        example: "You should',
+                '{family: [mi_nonadherent]}\n        to: defensive\n        example: "You should',
+            ),
+            "states.opening.transitions.0.when.family.0: unknown family 'mi_nonadherent'",
+        ),
+        (("talk: sustain", "talk: grumpy"), "states.opening.lines.0.talk:"),
+        (("difficulty: beginner", "difficulty: easy"), "difficulty:"),
+        (("rupture: walks_out", "rupture: next_step"), "rupture: 'next_step' must name"),
+        (
+            ('      - to: opening\n        example: "Okay."\n', ""),
+            "states.opening: the last transition must have no `when`",
+        ),
+    ],
+)
 def test_bad_scenario_names_file_line_field(tmp_path, change, where):
     f = write(tmp_path, change)
     with pytest.raises(MiCoachError) as e:

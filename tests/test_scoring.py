@@ -6,30 +6,70 @@ from __future__ import annotations
 
 import pytest
 
-from mi_coach.coding.ruleset import load_codes
 from mi_coach.base.errors import MiCoachError
-from mi_coach.scoring.scorecard import Criterion, Rubric, load_rubric_file, load_rubrics, scorecard, \
-    score_rubric
+from mi_coach.coding.ruleset import load_codes
 from mi_coach.practice.transcript import ClientTurn, Turn
+from mi_coach.scoring.scorecard import (
+    Criterion,
+    Rubric,
+    load_rubric_file,
+    load_rubrics,
+    score_rubric,
+    scorecard,
+)
 
 CODES = load_codes()
 FAMILY = {c: i.family for c, i in CODES.codes.items()}
 
 
-def turn(n, code, codes=None, response="...", talk="neutral", before=4, after=4, better=None,
-         missed=False, thought="hm"):
-    return Turn(n=n, state="s", client=ClientTurn(text=f"client {n}", talk=talk, thought=thought),
-                response=response, code=code, family=FAMILY[code], codes=codes or [code],
-                evidence=[], rapport_before=before, rapport_after=after, next_state="s",
-                missed_chance=missed, better=better)
+def turn(
+    n,
+    code,
+    codes=None,
+    response="...",
+    talk="neutral",
+    before=4,
+    after=4,
+    better=None,
+    missed=False,
+    thought="hm",
+):
+    return Turn(
+        n=n,
+        state="s",
+        client=ClientTurn(text=f"client {n}", talk=talk, thought=thought),
+        response=response,
+        code=code,
+        family=FAMILY[code],
+        codes=codes or [code],
+        evidence=[],
+        rapport_before=before,
+        rapport_after=after,
+        next_state="s",
+        missed_chance=missed,
+        better=better,
+    )
 
 
 def rubric(**criteria):
-    return Rubric(id="t", title="T", description="d", source="s", criteria={
-        k: Criterion.model_validate({
-            "label": k, "weight": 1, "practise": f"practise {k}",
-            "feedback": {"good": "g", "fair": "f", "below": "b"}, **v})
-        for k, v in criteria.items()})
+    return Rubric(
+        id="t",
+        title="T",
+        description="d",
+        source="s",
+        criteria={
+            k: Criterion.model_validate(
+                {
+                    "label": k,
+                    "weight": 1,
+                    "practise": f"practise {k}",
+                    "feedback": {"good": "g", "fair": "f", "below": "b"},
+                    **v,
+                }
+            )
+            for k, v in criteria.items()
+        },
+    )
 
 
 def crit(score, name):
@@ -37,18 +77,43 @@ def crit(score, name):
 
 
 def test_ratio_share_count_on_hand_built_turns():
-    turns = [turn(1, "simple_reflection"), turn(2, "complex_reflection"),
-             turn(3, "open_question", codes=["complex_reflection", "open_question"]),
-             turn(4, "closed_question"), turn(5, "righting_reflex"), turn(6, "affirm")]
+    turns = [
+        turn(1, "simple_reflection"),
+        turn(2, "complex_reflection"),
+        turn(3, "open_question", codes=["complex_reflection", "open_question"]),
+        turn(4, "closed_question"),
+        turn(5, "righting_reflex"),
+        turn(6, "affirm"),
+    ]
     r = rubric(
-        rq={"kind": "ratio", "numerator": {"family": ["reflection"]},
-            "denominator": {"family": ["question"]}, "fair": 1, "good": 2},
-        cr={"kind": "share", "of": {"code": ["complex_reflection"]},
-            "within": {"family": ["reflection"]}, "fair": 0.4, "good": 0.5},
-        oq={"kind": "share", "of": {"code": ["open_question"]}, "within": {"family": ["question"]},
-            "fair": 0.5, "good": 0.7},
-        na={"kind": "count", "behaviours": {"family": ["mi_non_adherent"]}, "direction": "lower",
-            "fair": 1, "good": 0},
+        rq={
+            "kind": "ratio",
+            "numerator": {"family": ["reflection"]},
+            "denominator": {"family": ["question"]},
+            "fair": 1,
+            "good": 2,
+        },
+        cr={
+            "kind": "share",
+            "of": {"code": ["complex_reflection"]},
+            "within": {"family": ["reflection"]},
+            "fair": 0.4,
+            "good": 0.5,
+        },
+        oq={
+            "kind": "share",
+            "of": {"code": ["open_question"]},
+            "within": {"family": ["question"]},
+            "fair": 0.5,
+            "good": 0.7,
+        },
+        na={
+            "kind": "count",
+            "behaviours": {"family": ["mi_non_adherent"]},
+            "direction": "lower",
+            "fair": 1,
+            "good": 0,
+        },
     )
     s = score_rubric(r, turns, FAMILY)
     # 3 reflections (one inside turn 3) / 2 questions = 1.5: fair
@@ -63,10 +128,20 @@ def test_ratio_share_count_on_hand_built_turns():
 
 def test_nothing_to_count_is_na_and_left_out_of_the_score():
     r = rubric(
-        rq={"kind": "ratio", "numerator": {"family": ["reflection"]},
-            "denominator": {"family": ["question"]}, "fair": 1, "good": 2},
-        cct={"kind": "talk_response", "talk": ["change"],
-             "answered_well": {"family": ["reflection"]}, "fair": 3, "good": 4},
+        rq={
+            "kind": "ratio",
+            "numerator": {"family": ["reflection"]},
+            "denominator": {"family": ["question"]},
+            "fair": 1,
+            "good": 2,
+        },
+        cct={
+            "kind": "talk_response",
+            "talk": ["change"],
+            "answered_well": {"family": ["reflection"]},
+            "fair": 3,
+            "good": 4,
+        },
     )
     s = score_rubric(r, [turn(1, "other")], FAMILY)
     assert [c.status for c in s.criteria] == ["n/a", "n/a"]
@@ -78,12 +153,23 @@ def test_nothing_to_count_is_na_and_left_out_of_the_score():
 
 
 def test_talk_response_estimate():
-    r = rubric(cct={"kind": "talk_response", "talk": ["change"],
-                    "answered_well": {"family": ["reflection"], "code": ["open_question"]},
-                    "answered_poorly": {"family": ["mi_non_adherent"]}, "fair": 3, "good": 4})
-    turns = [turn(1, "complex_reflection", talk="change"), turn(2, "righting_reflex", talk="change"),
-             turn(3, "closed_question", talk="change"), turn(4, "open_question", talk="change"),
-             turn(5, "judgment", talk="sustain")]  # not change talk: ignored
+    r = rubric(
+        cct={
+            "kind": "talk_response",
+            "talk": ["change"],
+            "answered_well": {"family": ["reflection"], "code": ["open_question"]},
+            "answered_poorly": {"family": ["mi_non_adherent"]},
+            "fair": 3,
+            "good": 4,
+        }
+    )
+    turns = [
+        turn(1, "complex_reflection", talk="change"),
+        turn(2, "righting_reflex", talk="change"),
+        turn(3, "closed_question", talk="change"),
+        turn(4, "open_question", talk="change"),
+        turn(5, "judgment", talk="sustain"),
+    ]  # not change talk: ignored
     c = crit(score_rubric(r, turns, FAMILY), "cct")
     assert c.value == pytest.approx(1 + 4 * 2 / 4 - 4 * 1 / 4)  # 2.0
     assert c.status == "below" and c.turns == (2,)
@@ -91,13 +177,27 @@ def test_talk_response_estimate():
 
 def test_cue_present_and_absent():
     r = rubric(
-        choice={"kind": "cue", "patterns": [r"\bup to you\b"], "fair": 1, "good": 2,
-                "examples": {"match": ["It's up to you."], "no_match": ["Do it."]}},
-        threat={"kind": "cue", "patterns": [r"\byou must\b"], "direction": "lower", "fair": 0,
-                "good": 0, "examples": {"match": ["You must go."], "no_match": ["You may go."]}},
+        choice={
+            "kind": "cue",
+            "patterns": [r"\bup to you\b"],
+            "fair": 1,
+            "good": 2,
+            "examples": {"match": ["It's up to you."], "no_match": ["Do it."]},
+        },
+        threat={
+            "kind": "cue",
+            "patterns": [r"\byou must\b"],
+            "direction": "lower",
+            "fair": 0,
+            "good": 0,
+            "examples": {"match": ["You must go."], "no_match": ["You may go."]},
+        },
     )
-    turns = [turn(1, "emphasize_autonomy", response="It's UP TO YOU."),
-             turn(2, "righting_reflex", response="You must sign it."), turn(3, "other")]
+    turns = [
+        turn(1, "emphasize_autonomy", response="It's UP TO YOU."),
+        turn(2, "righting_reflex", response="You must sign it."),
+        turn(3, "other"),
+    ]
     s = score_rubric(r, turns, FAMILY)
     assert crit(s, "choice").value == 1 and crit(s, "choice").status == "fair"
     assert crit(s, "threat").status == "below" and crit(s, "threat").turns == (2,)
@@ -116,8 +216,15 @@ def test_scorecard_best_missed_and_practise():
     turns = [
         turn(1, "righting_reflex", before=4, after=3, better="Reflect first.", talk="sustain"),
         turn(2, "complex_reflection", before=3, after=5, talk="discord", thought="finally"),
-        turn(3, "closed_question", before=5, after=5, talk="change", missed=True,
-             better="You could call them."),
+        turn(
+            3,
+            "closed_question",
+            before=5,
+            after=5,
+            talk="change",
+            missed=True,
+            better="You could call them.",
+        ),
         turn(4, "simple_reflection", before=5, after=6, talk="change"),
     ]
     card = scorecard(turns, ["strengths_based"], CODES)
@@ -136,8 +243,9 @@ def test_unknown_rubric_is_a_clear_error():
 
 
 BUILTIN = load_rubrics()
-CUES = [(rid, cid, c) for rid, r in BUILTIN.items() for cid, c in r.criteria.items()
-        if c.kind == "cue"]
+CUES = [
+    (rid, cid, c) for rid, r in BUILTIN.items() for cid, c in r.criteria.items() if c.kind == "cue"
+]
 
 
 def test_the_four_rubrics_ship():
@@ -179,10 +287,12 @@ criteria:
 
 def test_bad_rubric_field_names_file_line_field(tmp_path):
     f = tmp_path / "r.yml"
-    f.write_text("id: r\ntitle: R\ndescription: d\nsource: s\ncriteria:\n  c:\n    kind: ratio\n"
-                 "    label: L\n    numerator: {family: [reflection]}\n"
-                 "    denominator: {family: [questions]}\n    fair: 1\n    good: 2\n"
-                 "    feedback: {good: g, fair: f, below: b}\n    practise: p\n")
+    f.write_text(
+        "id: r\ntitle: R\ndescription: d\nsource: s\ncriteria:\n  c:\n    kind: ratio\n"
+        "    label: L\n    numerator: {family: [reflection]}\n"
+        "    denominator: {family: [questions]}\n    fair: 1\n    good: 2\n"
+        "    feedback: {good: g, fair: f, below: b}\n    practise: p\n"
+    )
     with pytest.raises(MiCoachError) as e:
         load_rubric_file(f)
     assert str(e.value).startswith(f"{f}:10: criteria.c.denominator.family.0: unknown family")

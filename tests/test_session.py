@@ -14,8 +14,11 @@ MINI = load_scenario_file(Path(__file__).parent / "data" / "scenarios" / "mini.y
 
 
 def session(clf, seed=1, scenario=MINI, feedback="turn"):
-    return Session(scenario, clf, new_transcript(scenario, trainee="T", feedback=feedback,
-                                                 seed=seed, source="mini"))
+    return Session(
+        scenario,
+        clf,
+        new_transcript(scenario, trainee="T", feedback=feedback, seed=seed, source="mini"),
+    )
 
 
 def test_reflection_opens_the_client_up(clf):

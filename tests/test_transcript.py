@@ -9,13 +9,29 @@ import stat
 import pytest
 
 from mi_coach.base.errors import MiCoachError
-from mi_coach.practice.transcript import SCHEMA, Transcript, data_dir, last_unfinished, load, save, \
-    transcripts_dir
+from mi_coach.practice.transcript import (
+    SCHEMA,
+    Transcript,
+    data_dir,
+    last_unfinished,
+    load,
+    save,
+    transcripts_dir,
+)
 
 
 def make(**kw):
-    return Transcript.new(scenario_id="mini-benefits", scenario_title="Sam", scenario_source="x",
-                          trainee=None, feedback="turn", seed=1, state="opening", rapport=4, **kw)
+    return Transcript.new(
+        scenario_id="mini-benefits",
+        scenario_title="Sam",
+        scenario_source="x",
+        trainee=None,
+        feedback="turn",
+        seed=1,
+        state="opening",
+        rapport=4,
+        **kw,
+    )
 
 
 def test_data_dir_precedence(tmp_path, monkeypatch):

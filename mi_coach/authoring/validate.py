@@ -8,9 +8,10 @@ scenario transition's example must take its transition, every drill exemplar mus
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import YamlDoc, load_yaml, problems
@@ -21,7 +22,7 @@ KINDS = {"states": "scenario", "criteria": "rubric", "items": "drill bank", "rul
 @dataclass
 class Checked:
     path: str
-    kind: Optional[str]
+    kind: str | None
     problems: list[str] = field(default_factory=list)
 
 
@@ -30,14 +31,17 @@ def files_in(paths: list[str]) -> list[Path]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            out += sorted(x for x in path.rglob("*") if x.suffix in (".yml", ".yaml")
-                          and not x.name.startswith("_"))
+            out += sorted(
+                x
+                for x in path.rglob("*")
+                if x.suffix in (".yml", ".yaml") and not x.name.startswith("_")
+            )
         else:
             out.append(path)
     return out
 
 
-def kind_of(doc: YamlDoc) -> Optional[str]:
+def kind_of(doc: YamlDoc) -> str | None:
     if isinstance(doc.data, dict):
         for key, kind in KINDS.items():
             if key in doc.data:
@@ -52,9 +56,18 @@ def check(path: Path, classifier: Callable[[], Any] | None = None) -> Checked:
         return Checked(str(path), None, [str(exc)])
     kind = kind_of(doc)
     if kind is None:
-        return Checked(str(path), None, [str(doc.error(
-            "cannot tell what this file is: expected a scenario (states:), a rubric (criteria:), "
-            "a drill bank (items:) or a classifier rule file (rules:)"))])
+        return Checked(
+            str(path),
+            None,
+            [
+                str(
+                    doc.error(
+                        "cannot tell what this file is: expected a scenario (states:), a rubric (criteria:), "
+                        "a drill bank (items:) or a classifier rule file (rules:)"
+                    )
+                )
+            ],
+        )
     found = [str(e) for e in _check(kind, doc, classifier)]
     return Checked(str(path), kind, found)
 
@@ -84,8 +97,9 @@ def _check(kind: str, doc: YamlDoc, classifier: Callable[[], Any] | None) -> lis
         from mi_coach.practice.drills import Bank, bank_problems
 
         found = problems(doc, Bank)
-        return found or bank_problems(Bank.model_validate(doc.data), doc,
-                                      classifier() if classifier else None)
+        return found or bank_problems(
+            Bank.model_validate(doc.data), doc, classifier() if classifier else None
+        )
     from mi_coach.coding.ruleset import rule_file_problems
 
     return rule_file_problems(doc, Path(doc.path).stem, codes)

@@ -9,13 +9,13 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
-from mi_coach.practice.drills import RESULTS_SCHEMA, Results, load_results
 from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import read_text
-from mi_coach.review.review import numbers
+from mi_coach.practice.drills import RESULTS_SCHEMA, Results, load_results
 from mi_coach.practice.transcript import SCHEMA, Transcript, load
+from mi_coach.review.review import numbers
 
 
 @dataclass
@@ -28,11 +28,11 @@ class TraineeRow:
     non_adherent: int = 0
 
     @property
-    def rq(self) -> Optional[float]:
+    def rq(self) -> float | None:
         return self.reflections / self.questions if self.questions else None
 
     @property
-    def hit_rate(self) -> Optional[float]:
+    def hit_rate(self) -> float | None:
         h = sum(x for x, _ in self.skills.values())
         n = sum(y for _, y in self.skills.values())
         return h / n if n else None
@@ -62,8 +62,9 @@ class Report:
     failed: list[str]
 
 
-def read_folder(folder: str | Path, step: Any = None) -> tuple[list[Results], list[Transcript],
-                                                               list[str]]:
+def read_folder(
+    folder: str | Path, step: Any = None
+) -> tuple[list[Results], list[Transcript], list[str]]:
     root = Path(folder)
     if not root.is_dir():
         raise MiCoachError("not a folder", path=str(folder))
@@ -89,13 +90,14 @@ def read_folder(folder: str | Path, step: Any = None) -> tuple[list[Results], li
     return drills, transcripts, failed
 
 
-def aggregate(folder: str, drills: list[Results], transcripts: list[Transcript], codes: Any,
-              failed: list[str]) -> Report:
+def aggregate(
+    folder: str, drills: list[Results], transcripts: list[Transcript], codes: Any, failed: list[str]
+) -> Report:
     people: dict[str, TraineeRow] = {}
     items: dict[str, ItemRow] = {}
     skills: dict[str, tuple[int, int]] = {}
 
-    def person(name: Optional[str]) -> TraineeRow:
+    def person(name: str | None) -> TraineeRow:
         key = (name or "(no name)").strip() or "(no name)"
         return people.setdefault(key.lower(), TraineeRow(key))
 
@@ -120,34 +122,57 @@ def aggregate(folder: str, drills: list[Results], transcripts: list[Transcript],
         p.non_adherent += nums["mi_non_adherent"]
     trainees = sorted(people.values(), key=lambda p: p.trainee.lower())
     ranked = sorted(items.values(), key=lambda i: (i.rate, -i.answers, i.item))
-    return Report(folder, trainees, ranked, skills, sum(p.sessions for p in trainees),
-                  len(drills), failed)
+    return Report(
+        folder, trainees, ranked, skills, sum(p.sessions for p in trainees), len(drills), failed
+    )
 
 
 def _pct(h: int, n: int) -> str:
     return f"{100 * h / n:.0f}% ({h}/{n})" if n else "–"
 
 
-def rows(report: Report, skill_labels: dict[str, str], short: dict[str, str] | None = None
-         ) -> dict[str, list[list[str]]]:
+def rows(
+    report: Report, skill_labels: dict[str, str], short: dict[str, str] | None = None
+) -> dict[str, list[list[str]]]:
     """The report as plain tables (header row first): group, trainees, items."""
     skills = [s for s in skill_labels if s in report.skills] or list(skill_labels)
     short = short or skill_labels
-    trainees = [["trainee", *[short[s] for s in skills], "drill hit rate", "sessions",
-                 "R:Q", "non-adherent"]]
+    trainees = [
+        [
+            "trainee",
+            *[short[s] for s in skills],
+            "drill hit rate",
+            "sessions",
+            "R:Q",
+            "non-adherent",
+        ]
+    ]
     for p in report.trainees:
-        trainees.append([p.trainee, *[_frac(*p.skills.get(s, (0, 0))) for s in skills],
-                         "–" if p.hit_rate is None else f"{100 * p.hit_rate:.0f}%",
-                         str(p.sessions), "–" if p.rq is None else f"{p.rq:.2f}",
-                         str(p.non_adherent)])
+        trainees.append(
+            [
+                p.trainee,
+                *[_frac(*p.skills.get(s, (0, 0))) for s in skills],
+                "–" if p.hit_rate is None else f"{100 * p.hit_rate:.0f}%",
+                str(p.sessions),
+                "–" if p.rq is None else f"{p.rq:.2f}",
+                str(p.non_adherent),
+            ]
+        )
     items = [["item", "skill", "client", "hit rate"]]
     for i in report.items:
-        items.append([i.item, skill_labels.get(i.skill, i.skill), i.client, _pct(i.hits, i.answers)])
+        items.append(
+            [i.item, skill_labels.get(i.skill, i.skill), i.client, _pct(i.hits, i.answers)]
+        )
     h = sum(x for x, _ in report.skills.values())
     n = sum(y for _, y in report.skills.values())
-    group = [["measure", "value"], ["trainees", str(len(report.trainees))],
-             ["drill result files", str(report.drills)], ["drill answers", str(n)],
-             ["drill hit rate", _pct(h, n)], ["practice sessions", str(report.sessions)]]
+    group = [
+        ["measure", "value"],
+        ["trainees", str(len(report.trainees))],
+        ["drill result files", str(report.drills)],
+        ["drill answers", str(n)],
+        ["drill hit rate", _pct(h, n)],
+        ["practice sessions", str(report.sessions)],
+    ]
     group += [[f"hit rate: {skill_labels.get(s, s)}", _pct(*v)] for s, v in report.skills.items()]
     return {"group": group, "trainees": trainees, "items": items}
 
@@ -159,7 +184,9 @@ def _frac(h: int, n: int) -> str:
 def to_csv(tables: dict[str, list[list[str]]]) -> str:
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(["table", *["col%d" % i for i in range(1, 1 + max(len(t[0]) for t in tables.values()))]])
+    w.writerow(
+        ["table", *[f"col{i}" for i in range(1, 1 + max(len(t[0]) for t in tables.values()))]]
+    )
     for name, table in tables.items():
         for row in table:
             w.writerow([name, *[_cell(c) for c in row]])
@@ -176,8 +203,12 @@ def to_md(tables: dict[str, list[list[str]]], title: str) -> str:
 
     out = [f"# {esc(title)}", ""]
     for name, table in tables.items():
-        out += [f"## {name.capitalize()}", "", "| " + " | ".join(esc(c) for c in table[0]) + " |",
-                "|" + "---|" * len(table[0])]
+        out += [
+            f"## {name.capitalize()}",
+            "",
+            "| " + " | ".join(esc(c) for c in table[0]) + " |",
+            "|" + "---|" * len(table[0]),
+        ]
         out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in table[1:]]
         out.append("")
     return "\n".join(out)
@@ -185,14 +216,20 @@ def to_md(tables: dict[str, list[list[str]]], title: str) -> str:
 
 def to_html(tables: dict[str, list[list[str]]], title: str) -> str:
     e = html.escape
-    parts = [f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{e(title)}"
-             "</title><style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}"
-             "table{border-collapse:collapse;margin-bottom:2rem}th,td{border:1px solid #bbb;"
-             "padding:.3rem .6rem;text-align:left}th{background:#eee}"
-             "@media print{body{margin:0}}</style></head><body>", f"<h1>{e(title)}</h1>"]
+    parts = [
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{e(title)}'
+        "</title><style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}"
+        "table{border-collapse:collapse;margin-bottom:2rem}th,td{border:1px solid #bbb;"
+        "padding:.3rem .6rem;text-align:left}th{background:#eee}"
+        "@media print{body{margin:0}}</style></head><body>",
+        f"<h1>{e(title)}</h1>",
+    ]
     for name, table in tables.items():
-        parts.append(f"<h2>{e(name.capitalize())}</h2><table><thead><tr>"
-                     + "".join(f"<th>{e(c)}</th>" for c in table[0]) + "</tr></thead><tbody>")
+        parts.append(
+            f"<h2>{e(name.capitalize())}</h2><table><thead><tr>"
+            + "".join(f"<th>{e(c)}</th>" for c in table[0])
+            + "</tr></thead><tbody>"
+        )
         parts += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in table[1:]]
         parts.append("</tbody></table>")
     parts.append("</body></html>")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from mi_coach.base.paths import write_private
 
+
 def cache_dir() -> Path:
     env = os.environ.get("MI_COACH_CACHE")
     if env:
@@ -17,6 +18,7 @@ def cache_dir() -> Path:
         return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "mi-coach" / "cache"
     xdg = os.environ.get("XDG_CACHE_HOME")
     return (Path(xdg) if xdg else Path.home() / ".cache") / "mi-coach"
+
 
 def write_cache(name: str, content: str | bytes) -> bool:
     """Write a file of the cache folder (0600, in a 0700 folder, atomically). A cache that cannot

@@ -11,8 +11,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-_ESCAPE = {c: f"\\u{c:04x}" for c in [0x7F, *range(0x80, 0xA0), 0x2028, 0x2029,
-                                       *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+_ESCAPE = {
+    c: f"\\u{c:04x}"
+    for c in [
+        0x7F,
+        *range(0x80, 0xA0),
+        0x2028,
+        0x2029,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
+}
 
 
 def dumps(obj: Any, indent: int | None = None) -> str:

@@ -6,8 +6,8 @@ in a mapping are an error (YAML would otherwise keep the last one silently).
 
 from __future__ import annotations
 
-from pathlib import Path
 import re
+from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
@@ -41,10 +41,15 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
             hash(key)
         except TypeError:
             raise yaml.constructor.ConstructorError(
-                None, None, "a mapping key must be a plain value", key_node.start_mark) from None
+                None, None, "a mapping key must be a plain value", key_node.start_mark
+            ) from None
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first at line {seen[key]})", key_node.start_mark)
+                None,
+                None,
+                f"duplicate key {key!r} (first at line {seen[key]})",
+                key_node.start_mark,
+            )
         seen[key] = key_node.start_mark.line + 1
     return loader.construct_mapping(node, deep=deep)
 
@@ -57,8 +62,11 @@ for _cls in (_Loader, _FastLoader):
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
-    _cls.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(
-        r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    _cls.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
 
 
 class YamlDoc:
@@ -75,7 +83,7 @@ class YamlDoc:
         """The node tree, composed only when a line number is wanted (an error, a rule's source)."""
         if self._root is None:
             try:  # the same parser that loaded the data (libyaml when present)
-                self._root = yaml.compose(self._text, Loader=_FastLoader)  # noqa: S506
+                self._root = yaml.compose(self._text, Loader=_FastLoader)
             except yaml.YAMLError:
                 return None
         return self._root
@@ -92,17 +100,26 @@ class YamlDoc:
                         break
                 else:
                     return line
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
-                    and part < len(node.value):
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(part, int)
+                and part < len(node.value)
+            ):
                 node = node.value[part]
                 line = node.start_mark.line + 1
             else:
                 return line
         return line
 
-    def error(self, message: str, loc: tuple[Any, ...] = (), field: str | None = None) -> MiCoachError:
-        return MiCoachError(message, path=self.path, line=self.line_of(loc),
-                            field=field or (".".join(str(p) for p in loc) or None))
+    def error(
+        self, message: str, loc: tuple[Any, ...] = (), field: str | None = None
+    ) -> MiCoachError:
+        return MiCoachError(
+            message,
+            path=self.path,
+            line=self.line_of(loc),
+            field=field or (".".join(str(p) for p in loc) or None),
+        )
 
 
 def read_text(path: str | Path, *, max_bytes: int = MAX_DATA_FILE_BYTES) -> str:
@@ -111,8 +128,9 @@ def read_text(path: str | Path, *, max_bytes: int = MAX_DATA_FILE_BYTES) -> str:
     try:
         size = p.stat().st_size
         if size > max_bytes:
-            raise MiCoachError(f"file is too large ({size:,} bytes; the limit is {max_bytes:,})",
-                               path=str(path))
+            raise MiCoachError(
+                f"file is too large ({size:,} bytes; the limit is {max_bytes:,})", path=str(path)
+            )
         raw = p.read_bytes()
     except MiCoachError:
         raise
@@ -132,8 +150,11 @@ def decode_utf8(raw: bytes, name: str) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise MiCoachError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-                           path=name, line=line) from None
+        raise MiCoachError(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+            path=name,
+            line=line,
+        ) from None
     if "\x00" in text:
         raise MiCoachError("looks like a binary file (it holds NUL bytes)", path=name)
     return text
@@ -141,7 +162,7 @@ def decode_utf8(raw: bytes, name: str) -> str:
 
 def parse_yaml(text: str, path: str) -> YamlDoc:
     try:
-        data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a SafeLoader
+        data = yaml.load(text, Loader=_FastLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -168,8 +189,9 @@ def validate(doc: YamlDoc, model: type[M], data: Any = None, loc: tuple[Any, ...
         raise doc.error(_describe(err) + more, full) from None
 
 
-def problems(doc: YamlDoc, model: type[BaseModel], data: Any = None,
-             loc: tuple[Any, ...] = ()) -> list[MiCoachError]:
+def problems(
+    doc: YamlDoc, model: type[BaseModel], data: Any = None, loc: tuple[Any, ...] = ()
+) -> list[MiCoachError]:
     """Every problem pydantic finds (not only the first), each naming file, line and field."""
     value = doc.data if data is None else data
     try:

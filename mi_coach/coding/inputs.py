@@ -96,8 +96,11 @@ def _jsonl(text: str, source: str) -> list[Labelled]:
             if not isinstance(obj.get(key), str):
                 raise MiCoachError("missing or not a string", path=source, line=n, field=key)
         client = obj.get("client")
-        rows.append(Labelled(obj["text"], client if isinstance(client, str) and client else None,
-                             obj["label"]))
+        rows.append(
+            Labelled(
+                obj["text"], client if isinstance(client, str) and client else None, obj["label"]
+            )
+        )
     if not rows:
         raise MiCoachError("no labelled rows", path=source)
     return rows
@@ -112,15 +115,25 @@ def _csv(text: str, source: str) -> tuple[str, list[Labelled]]:
         elif {"text", "label"} <= fields:
             kind = "codes"
         else:
-            raise MiCoachError("a CSV needs columns text and label (or AnnoMI's text and main); "
-                               f"found {', '.join(sorted(fields)) or 'none'}", path=source, line=1)
+            raise MiCoachError(
+                "a CSV needs columns text and label (or AnnoMI's text and main); "
+                f"found {', '.join(sorted(fields)) or 'none'}",
+                path=source,
+                line=1,
+            )
         rows: list[Labelled] = []
         for row in reader:
             client = (row.get("client") or "").strip() or None
             text_ = row.get("text") or ""
             if kind == "annomi":
-                rows.append(Labelled(text_, client, (row.get("main") or "").strip(),
-                                     (row.get("sub") or "").strip() or None))
+                rows.append(
+                    Labelled(
+                        text_,
+                        client,
+                        (row.get("main") or "").strip(),
+                        (row.get("sub") or "").strip() or None,
+                    )
+                )
             else:
                 rows.append(Labelled(text_, client, (row.get("label") or "").strip()))
     except csv.Error as exc:

@@ -6,7 +6,7 @@ Results (Tag, Classification) are small immutable records; renderers and exporte
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -15,7 +15,7 @@ from mi_coach.coding import regex_cache
 RuleKind = Literal["phrase", "token", "dependency", "regex"]
 
 
-def regex(pattern: str) -> "re.Pattern[str]":
+def regex(pattern: str) -> re.Pattern[str]:
     """Compile once per process, and from the code cached by earlier runs when there is one: the
     load-time check and the engine share the compiled pattern (compiling the rules' regular
     expressions was most of the classifier's start-up; see regex_cache)."""
@@ -47,11 +47,11 @@ class CodeTable(_Strict):
     """The twelve codes, their families, and how a turn's primary code is chosen."""
 
     default: str
-    precedence: list[Union[str, list[str]]]
+    precedence: list[str | list[str]]
     codes: dict[str, CodeInfo]
 
     @model_validator(mode="after")
-    def _consistent(self) -> "CodeTable":
+    def _consistent(self) -> CodeTable:
         names = set(self.codes)
         if self.default not in names:
             raise ValueError(f"default code {self.default!r} is not one of the codes")
@@ -59,8 +59,10 @@ class CodeTable(_Strict):
         if sorted(listed) != sorted(names):
             missing = names - set(listed)
             extra = set(listed) - names
-            raise ValueError(f"precedence must list every code once (missing {sorted(missing)}, "
-                             f"unknown {sorted(extra)})")
+            raise ValueError(
+                f"precedence must list every code once (missing {sorted(missing)}, "
+                f"unknown {sorted(extra)})"
+            )
         return self
 
     def tiers(self) -> list[list[str]]:
@@ -83,7 +85,7 @@ class Example(_Strict):
     client: str | None = None
 
 
-ExampleIn = Union[str, Example]
+ExampleIn = str | Example
 
 
 class Examples(_Strict):
@@ -137,8 +139,11 @@ class Rule(_Strict):
         kind = info.data.get("kind")
         if kind == "phrase":
             items = [p] if isinstance(p, str) else p
-            if not (isinstance(items, list) and items
-                    and all(isinstance(x, str) and x.strip() for x in items)):
+            if not (
+                isinstance(items, list)
+                and items
+                and all(isinstance(x, str) and x.strip() for x in items)
+            ):
                 raise ValueError("a phrase rule's pattern is a phrase or a list of phrases")
         elif kind == "regex":
             items = p if isinstance(p, list) else [p]
@@ -148,14 +153,20 @@ class Rule(_Strict):
                 _check_regex(item)
         elif kind == "token":
             alts = p if isinstance(p, list) and p and isinstance(p[0], list) else [p]
-            if not all(isinstance(a, list) and a and all(isinstance(t, dict) for t in a)
-                       for a in alts):
-                raise ValueError("a token rule's pattern is a list of token specs such as "
-                                 "{LOWER: you} (or a list of such lists)")
-        elif kind == "dependency":
-            if not (isinstance(p, list) and p and all(isinstance(t, dict) for t in p)):
-                raise ValueError("a dependency rule's pattern is a list of node specs "
-                                 "(RIGHT_ID, RIGHT_ATTRS, LEFT_ID, REL_OP)")
+            if not all(
+                isinstance(a, list) and a and all(isinstance(t, dict) for t in a) for a in alts
+            ):
+                raise ValueError(
+                    "a token rule's pattern is a list of token specs such as "
+                    "{LOWER: you} (or a list of such lists)"
+                )
+        elif kind == "dependency" and not (
+            isinstance(p, list) and p and all(isinstance(t, dict) for t in p)
+        ):
+            raise ValueError(
+                "a dependency rule's pattern is a list of node specs "
+                "(RIGHT_ID, RIGHT_ATTRS, LEFT_ID, REL_OP)"
+            )
         return p
 
     def patterns(self) -> list[Any]:

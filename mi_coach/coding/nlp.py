@@ -53,8 +53,11 @@ def _build(name: str | None) -> Pipeline:
         try:
             nlp = spacy.load(candidate, exclude=list(NOT_NEEDED_FOR_CLASSIFYING))
         except Exception as exc:  # any failure to load means: fall back, and say why
-            reason = "not installed" if "E050" in str(exc) else \
-                f"{type(exc).__name__}: {str(exc).splitlines()[0][:100]}"
+            reason = (
+                "not installed"
+                if "E050" in str(exc)
+                else f"{type(exc).__name__}: {str(exc).splitlines()[0][:100]}"
+            )
             tried.append(f"{candidate} ({reason})")
             continue
         _prepare(nlp)
@@ -63,9 +66,13 @@ def _build(name: str | None) -> Pipeline:
     nlp.add_pipe("sentencizer")
     _prepare(nlp)
     why = "could not load " + "; ".join(tried) if tried else "no trained English pipeline installed"
-    return Pipeline(nlp=nlp, name="blank:en", degraded=True,
-                    warning=f"warning: {why}; classifying with a blank English pipeline "
-                            f"(degraded: rules that need tags or a parse are skipped)")
+    return Pipeline(
+        nlp=nlp,
+        name="blank:en",
+        degraded=True,
+        warning=f"warning: {why}; classifying with a blank English pipeline "
+        f"(degraded: rules that need tags or a parse are skipped)",
+    )
 
 
 def _prepare(nlp: Any) -> None:
@@ -78,9 +85,12 @@ def _prepare(nlp: Any) -> None:
     for orth, norm in norms.spellings.items():
         pieces = [(orth, norm)] if isinstance(norm, str) else list(norm)
         for case in (str, str.capitalize, str.upper):
-            variant = [(case(pieces[0][0]) if case is str.capitalize else case(piece), n)
-                       if i == 0 else ((piece.upper() if case is str.upper else piece), n)
-                       for i, (piece, n) in enumerate(pieces)]
+            variant = [
+                (case(pieces[0][0]) if case is str.capitalize else case(piece), n)
+                if i == 0
+                else ((piece.upper() if case is str.upper else piece), n)
+                for i, (piece, n) in enumerate(pieces)
+            ]
             text = "".join(piece for piece, _ in variant)
             nlp.tokenizer.add_special_case(text, [{ORTH: piece, NORM: n} for piece, n in variant])
     if norms.contextual and nlp.has_pipe("tagger"):
@@ -111,8 +121,11 @@ def _register_contextual() -> None:
                     continue
                 if not nxt.whitespace_ and nxt.i + 1 < len(doc) and doc[nxt.i + 1].text == "-":
                     continue  # the first part of a compound: "your to-do list", "ur on-call shift"
-                hit = nxt.lower_ in spelling.next_words or nxt.norm_ in spelling.next_words \
+                hit = (
+                    nxt.lower_ in spelling.next_words
+                    or nxt.norm_ in spelling.next_words
                     or nxt.tag_ in spelling.next_tags
+                )
                 if not hit and nxt.tag_ in spelling.unless_noun_after:
                     after = doc[nxt.i + 1] if nxt.i + 1 < len(doc) else None
                     hit = after is None or after.tag_ not in spelling.noun_tags
@@ -128,7 +141,6 @@ def register_extensions() -> None:
     if not Token.has_extension("mi_lead"):
         # True on the first token of a sentence that is not a filler ("okay", "so", "um").
         Token.set_extension("mi_lead", default=False)
-
 
 
 _ner_cache: dict[str | None, Any] = {}
@@ -158,8 +170,11 @@ def _build_ner(name: str | None) -> Any:
             if not (path / "config.cfg").is_file():  # a package keeps its data one level down
                 meta = get_model_meta(path)
                 data = path / f"{meta['lang']}_{meta['name']}-{meta['version']}"
-                path = data if (data / "config.cfg").is_file() else \
-                    next(p.parent for p in sorted(path.glob("*/config.cfg")))
+                path = (
+                    data
+                    if (data / "config.cfg").is_file()
+                    else next(p.parent for p in sorted(path.glob("*/config.cfg")))
+                )
             config = load_config(path / "config.cfg")
             components = list(config["nlp"]["pipeline"])
             if "ner" not in components:
@@ -169,8 +184,12 @@ def _build_ner(name: str | None) -> Any:
             if "Listener" in str(upstream.get("@architectures", "")):
                 # A listener reads the shared tok2vec/transformer named by `upstream` ("*": any).
                 wanted = upstream.get("upstream", "*")
-                keep |= {c for c in components if c != "ner" and (
-                    c == wanted or (wanted == "*" and c in ("tok2vec", "transformer")))}
+                keep |= {
+                    c
+                    for c in components
+                    if c != "ner"
+                    and (c == wanted or (wanted == "*" and c in ("tok2vec", "transformer")))
+                }
             nlp = spacy.load(candidate, exclude=[c for c in components if c not in keep])
         except Exception:  # not installed, unreadable, or incompatible: try the next one
             continue

@@ -30,9 +30,11 @@ CACHE_VERSION = 1
 _FILE = "regex-code.marshal"
 _MAX = 4000
 
-_table: dict[str, tuple[Any, ...]] | None = None  # pattern -> (flags, code, groups, groupindex, indexgroup)
+_table: dict[str, tuple[Any, ...]] | None = (
+    None  # pattern -> (flags, code, groups, groupindex, indexgroup)
+)
 _new: dict[str, tuple[Any, ...]] = {}
-_compiled: dict[str, "re.Pattern[str]"] = {}
+_compiled: dict[str, re.Pattern[str]] = {}
 
 
 def _key() -> tuple[Any, ...]:
@@ -51,20 +53,24 @@ def _load_table() -> dict[str, tuple[Any, ...]]:
         _table = {}
         try:
             data = marshal.loads(_path().read_bytes())
-            if isinstance(data, tuple) and len(data) == 2 and data[0] == _key() \
-                    and isinstance(data[1], dict):
+            if (
+                isinstance(data, tuple)
+                and len(data) == 2
+                and data[0] == _key()
+                and isinstance(data[1], dict)
+            ):
                 _table = data[1]
         except (OSError, ValueError, EOFError, TypeError):
             pass
     return _table
 
 
-def _build(pattern: str, entry: tuple[Any, ...]) -> "re.Pattern[str]":
+def _build(pattern: str, entry: tuple[Any, ...]) -> re.Pattern[str]:
     flags, code, groups, groupindex, indexgroup = entry
     return _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
 
 
-def _compile_and_record(pattern: str) -> "re.Pattern[str]":
+def _compile_and_record(pattern: str) -> re.Pattern[str]:
     """What `re.compile(pattern)` does, keeping the code it produces (same steps as `re`'s own)."""
     try:
         parsed = _parser.parse(pattern, 0)
@@ -73,18 +79,23 @@ def _compile_and_record(pattern: str) -> "re.Pattern[str]":
         indexgroup = [None] * parsed.state.groups
         for name, index in groupindex.items():
             indexgroup[index] = name
-        entry = (int(parsed.state.flags), [int(c) for c in code], parsed.state.groups - 1, groupindex,
-                 tuple(indexgroup))
+        entry = (
+            int(parsed.state.flags),
+            [int(c) for c in code],
+            parsed.state.groups - 1,
+            groupindex,
+            tuple(indexgroup),
+        )
         compiled = _build(pattern, entry)
     except re.error:
         raise
-    except Exception:  # noqa: BLE001 - a `re` whose internals differ: plain compile, no caching
+    except Exception:
         return re.compile(pattern)
     _new[pattern] = entry
     return compiled
 
 
-def compile(pattern: str) -> "re.Pattern[str]":  # noqa: A001 - mirrors re.compile
+def compile(pattern: str) -> re.Pattern[str]:
     """`re.compile(pattern)`, from the cached code when there is one. Raises `re.error` as
     `re.compile` does for a bad pattern."""
     found = _compiled.get(pattern)
@@ -95,7 +106,7 @@ def compile(pattern: str) -> "re.Pattern[str]":  # noqa: A001 - mirrors re.compi
     if entry is not None:
         try:
             compiled = _build(pattern, entry)
-        except Exception:  # noqa: BLE001 - damaged entry: compile afresh
+        except Exception:
             compiled = None
     if compiled is None:
         compiled = _compile_and_record(pattern)

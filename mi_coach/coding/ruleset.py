@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ LEXICON_REF = re.compile(r"\{@([A-Za-z_][\w]*)\}")
 class ContextualSpelling(BaseModel):
     """A spelling whose norm depends on the next word, decided after tagging: typed "ur" is
     "your" before a noun and "you are" before "gonna", "not", "so" or "the"."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
     words: list[str]
     norm: str
@@ -86,20 +87,22 @@ def patterns_dir() -> Path:
     return builtin_dir("patterns")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_codes(path: str | None = None) -> CodeTable:
     doc = load_yaml(path or patterns_dir() / "codes.yml")
     return validate(doc, CodeTable)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_normalization(path: str | None = None) -> Normalization:
     doc = load_yaml(path or patterns_dir() / "normalize.yml")
     norm = validate(doc, Normalization)
     for orth, value in norm.spellings.items():
         if isinstance(value, list) and "".join(piece for piece, _ in value) != orth:
-            raise doc.error("the pieces of a split spelling must join to the spelling itself",
-                            ("spellings", orth))
+            raise doc.error(
+                "the pieces of a split spelling must join to the spelling itself",
+                ("spellings", orth),
+            )
     return norm
 
 
@@ -130,8 +133,11 @@ def load_ruleset(rule_dirs: tuple[Path, ...] | None = None) -> RuleSet:
             for rule, loc in _rules_in(doc, path.stem, codes, lexicons):
                 if rule.id in sources:
                     first_path, first_doc, first_loc = sources[rule.id]
-                    raise doc.error(f"rule id {rule.id!r} is also defined in "
-                                    f"{first_path}:{first_doc.line_of(first_loc)}", loc)
+                    raise doc.error(
+                        f"rule id {rule.id!r} is also defined in "
+                        f"{first_path}:{first_doc.line_of(first_loc)}",
+                        loc,
+                    )
                 sources[rule.id] = (str(path), doc, loc)
                 rules.append(rule)
     if not rules:
@@ -139,15 +145,17 @@ def load_ruleset(rule_dirs: tuple[Path, ...] | None = None) -> RuleSet:
     return RuleSet(codes=codes, rules=tuple(rules), lexicons=lexicons, sources=sources)
 
 
-def _rules_in(doc: YamlDoc, group: str, codes: CodeTable,
-              lexicons: dict[str, tuple[str, ...]]) -> list[tuple[Rule, tuple[Any, ...]]]:
+def _rules_in(
+    doc: YamlDoc, group: str, codes: CodeTable, lexicons: dict[str, tuple[str, ...]]
+) -> list[tuple[Rule, tuple[Any, ...]]]:
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("rules"), dict):
         raise doc.error("expected a top-level mapping `rules:` of rule names to rules")
     extra = set(data) - {"rules", "description"}
     if extra:
-        raise doc.error("unknown top-level field (expected `rules` and `description`)",
-                        (sorted(extra)[0],))
+        raise doc.error(
+            "unknown top-level field (expected `rules` and `description`)", (sorted(extra)[0],)
+        )
     out = []
     for name, body in data["rules"].items():
         loc = ("rules", name)
@@ -159,8 +167,10 @@ def _rules_in(doc: YamlDoc, group: str, codes: CodeTable,
         for code_field, value in [("code", [rule.code]), ("refines", rule.refines)]:
             for code in value:
                 if code not in codes.codes:
-                    raise doc.error(f"unknown code {code!r} (one of: {', '.join(codes.codes)})",
-                                    loc + (code_field,))
+                    raise doc.error(
+                        f"unknown code {code!r} (one of: {', '.join(codes.codes)})",
+                        loc + (code_field,),
+                    )
         for ref in _lexicon_refs([rule.pattern, rule.client or "", rule.unless or ""]):
             if ref not in lexicons:
                 raise doc.error(f"unknown lexicon @{ref}", loc + ("pattern",))
@@ -172,8 +182,9 @@ def _rules_in(doc: YamlDoc, group: str, codes: CodeTable,
             try:
                 regex(expand_lexicons(value, lexicons, regex=True))
             except re.error as exc:
-                raise doc.error(f"not a valid regular expression {value!r}: {exc}",
-                                loc + (where,)) from None
+                raise doc.error(
+                    f"not a valid regular expression {value!r}: {exc}", loc + (where,)
+                ) from None
         out.append((rule, loc))
     return out
 
@@ -191,7 +202,9 @@ def _lexicon_refs(value: Any) -> set[str]:
     return set()
 
 
-def expand_lexicons(value: Any, lexicons: dict[str, tuple[str, ...]], *, regex: bool = False) -> Any:
+def expand_lexicons(
+    value: Any, lexicons: dict[str, tuple[str, ...]], *, regex: bool = False
+) -> Any:
     """Replace "@name" (whole value) by the word list, and "{@name}" inside a regex by an
     alternation of the escaped words."""
     if isinstance(value, str):
@@ -199,9 +212,15 @@ def expand_lexicons(value: Any, lexicons: dict[str, tuple[str, ...]], *, regex: 
             return list(lexicons[value[1:]])
         if regex:
             return LEXICON_REF.sub(
-                lambda m: "(?:" + "|".join(re.escape(w) for w in
-                                           sorted(lexicons[m.group(1)], key=len, reverse=True)) + ")",
-                value)
+                lambda m: (
+                    "(?:"
+                    + "|".join(
+                        re.escape(w) for w in sorted(lexicons[m.group(1)], key=len, reverse=True)
+                    )
+                    + ")"
+                ),
+                value,
+            )
         return value
     if isinstance(value, list):
         out: list[Any] = []
@@ -226,11 +245,14 @@ def rule_file_problems(doc: YamlDoc, group: str, codes: CodeTable) -> list[MiCoa
     out: list[MiCoachError] = []
     extra = set(data) - {"rules", "description"}
     if extra:
-        out.append(doc.error("unknown top-level field (expected `rules` and `description`)",
-                             (sorted(extra)[0],)))
+        out.append(
+            doc.error(
+                "unknown top-level field (expected `rules` and `description`)", (sorted(extra)[0],)
+            )
+        )
     for name, body in data["rules"].items():
-        one = YamlDoc(doc.path, {"rules": {name: body}}, doc._text)  # noqa: SLF001
-        one._root = doc.root  # noqa: SLF001 - same text, same lines
+        one = YamlDoc(doc.path, {"rules": {name: body}}, doc._text)
+        one._root = doc.root
         try:
             _rules_in(one, group, codes, lexicons)
         except MiCoachError as exc:
@@ -238,7 +260,8 @@ def rule_file_problems(doc: YamlDoc, group: str, codes: CodeTable) -> list[MiCoa
             if isinstance(body, dict) and "id" not in body:
                 from mi_coach.base.loading import problems
 
-                found = problems(doc, Rule, {**body, "id": f"{group}.{name}"},
-                                 ("rules", name)) or found
+                found = (
+                    problems(doc, Rule, {**body, "id": f"{group}.{name}"}, ("rules", name)) or found
+                )
             out += found
     return out

@@ -9,9 +9,6 @@ This module imports nothing heavy; a cache that cannot be read or written is sim
 from __future__ import annotations
 
 import json
-import os
-import sys
-from pathlib import Path
 from typing import Any
 
 from mi_coach.base.cache import cache_dir, write_cache
@@ -19,13 +16,13 @@ from mi_coach.base.cache import cache_dir, write_cache
 CACHE_VERSION = 1
 
 
-
 def _key(extra: str | None) -> list[Any] | None:
     from mi_coach.base.paths import builtin_dir, folders
 
     key = []  # a missing content folder raises here, with the full loader's message
-    for folder, builtin in folders(builtin_dir("scenarios"), "MI_COACH_SCENARIOS", "scenarios",
-                                   extra):
+    for folder, builtin in folders(
+        builtin_dir("scenarios"), "MI_COACH_SCENARIOS", "scenarios", extra
+    ):
         if not folder.is_dir():
             return None  # let the full loader report it
         for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml")):
@@ -49,9 +46,18 @@ def rows(extra: str | None = None) -> list[dict[str, Any]]:
             pass
     from mi_coach.practice.scenarios import load_all
 
-    found = [{"id": s.scenario.id, "title": s.scenario.title, "setting": s.scenario.setting,
-              "difficulty": s.scenario.difficulty, "states": len(s.scenario.states),
-              "builtin": s.builtin, "path": s.path} for s in load_all(extra).values()]
+    found = [
+        {
+            "id": s.scenario.id,
+            "title": s.scenario.title,
+            "setting": s.scenario.setting,
+            "difficulty": s.scenario.difficulty,
+            "states": len(s.scenario.states),
+            "builtin": s.builtin,
+            "path": s.path,
+        }
+        for s in load_all(extra).values()
+    ]
     if key is not None:
         write_cache(cache.name, json.dumps({"version": CACHE_VERSION, "key": key, "rows": found}))
     return found

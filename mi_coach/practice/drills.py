@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -39,7 +39,7 @@ class Item(_Strict):
     setting: str = Field(min_length=1)
     client: str = Field(min_length=1)
     exemplars: list[str] = Field(min_length=1)
-    tip: Optional[str] = None
+    tip: str | None = None
 
 
 class Bank(_Strict):
@@ -49,7 +49,7 @@ class Bank(_Strict):
     items: list[Item] = Field(min_length=1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_skills() -> Skills:
     return validate(load_yaml(builtin_dir("patterns") / "skills.yml"), Skills)
 
@@ -72,20 +72,28 @@ def bank_problems(bank: Bank, doc: YamlDoc, classifier: Any = None) -> list[MiCo
     seen: dict[str, int] = {}
     for i, item in enumerate(bank.items):
         if item.skill not in skills:
-            out.append(doc.error(f"unknown skill {item.skill!r} (skills: {', '.join(skills)})",
-                                 ("items", i, "skill")))
+            out.append(
+                doc.error(
+                    f"unknown skill {item.skill!r} (skills: {', '.join(skills)})",
+                    ("items", i, "skill"),
+                )
+            )
             continue
         if item.id in seen:
-            out.append(doc.error(f"item id {item.id!r} is also item {seen[item.id]}",
-                                 ("items", i, "id")))
+            out.append(
+                doc.error(f"item id {item.id!r} is also item {seen[item.id]}", ("items", i, "id"))
+            )
         seen.setdefault(item.id, i)
         if classifier is not None:
             for j, ex in enumerate(item.exemplars):
                 verdict = judge(item, ex, classifier)
                 if not verdict.hit:
-                    out.append(doc.error(f"exemplar {ex!r} is not a hit for "
-                                         f"{item.skill}: {verdict.reason}",
-                                         ("items", i, "exemplars", j)))
+                    out.append(
+                        doc.error(
+                            f"exemplar {ex!r} is not a hit for {item.skill}: {verdict.reason}",
+                            ("items", i, "exemplars", j),
+                        )
+                    )
     return out
 
 
@@ -109,8 +117,10 @@ def load_items(extra: str | None = None, bank_id: str | None = None) -> list[tup
             banks.append(bank.id)
             for i, item in enumerate(bank.items):
                 if item.id in where:
-                    raise doc.error(f"drill item id {item.id!r} is also used in {where[item.id]}",
-                                    ("items", i, "id"))
+                    raise doc.error(
+                        f"drill item id {item.id!r} is also used in {where[item.id]}",
+                        ("items", i, "id"),
+                    )
                 where[item.id] = str(path)
                 if bank_id is None or bank.id == bank_id:
                     out.append((item, str(path)))
@@ -143,12 +153,14 @@ def judge(item: Item, answer: str, classifier: Any) -> Judged:
     return Judged(bool(shows) and not bad, result.code, tuple(result.codes), reason)
 
 
-def pick(items: list[tuple[Item, str]], skill: str | None, count: int, seed: int | None
-         ) -> list[Item]:
+def pick(
+    items: list[tuple[Item, str]], skill: str | None, count: int, seed: int | None
+) -> list[Item]:
     pool = [i for i, _ in items if skill is None or i.skill == skill]
     if not pool:
-        raise MiCoachError(f"no drill items for skill {skill!r} (skills: "
-                           f"{', '.join(load_skills().skills)})")
+        raise MiCoachError(
+            f"no drill items for skill {skill!r} (skills: {', '.join(load_skills().skills)})"
+        )
     rng = random.Random(seed)
     rng.shuffle(pool)
     return pool[:count]
@@ -178,11 +190,11 @@ class Results(BaseModel):
     schema_: str = Field(RESULTS_SCHEMA, alias="schema")
     version: int = 1
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
-    trainee: Optional[str] = None
-    skill: Optional[str] = None
-    time_limit: Optional[float] = None
+    trainee: str | None = None
+    skill: str | None = None
+    time_limit: float | None = None
     started: str
-    finished: Optional[str] = None
+    finished: str | None = None
     answers: list[Answer] = Field(default_factory=list)
 
     @property
@@ -200,9 +212,11 @@ class Results(BaseModel):
         from mi_coach.base import jsontext
 
         data = self.model_dump(by_alias=True)
-        data["score"] = {"hits": self.hits, "total": len(self.answers),
-                         "by_skill": {k: {"hits": h, "total": n}
-                                      for k, (h, n) in self.by_skill().items()}}
+        data["score"] = {
+            "hits": self.hits,
+            "total": len(self.answers),
+            "by_skill": {k: {"hits": h, "total": n} for k, (h, n) in self.by_skill().items()},
+        }
         return jsontext.dumps(data, indent=2) + "\n"
 
 
@@ -214,5 +228,6 @@ def load_results(data: dict[str, Any], path: str) -> Results:
         return Results.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise MiCoachError(err["msg"], path=path,
-                           field=".".join(str(p) for p in err["loc"])) from None
+        raise MiCoachError(
+            err["msg"], path=path, field=".".join(str(p) for p in err["loc"])
+        ) from None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -57,18 +57,21 @@ class Condition(_Strict):
     code: list[str] = Field(default_factory=list)
     family: list[str] = Field(default_factory=list)
     mentions: list[str] = Field(default_factory=list)
-    rapport_below: Optional[int] = None
-    rapport_at_least: Optional[int] = None
-    words_at_most: Optional[int] = Field(None, ge=1)
-    words_at_least: Optional[int] = Field(None, ge=1)
+    rapport_below: int | None = None
+    rapport_at_least: int | None = None
+    words_at_most: int | None = Field(None, ge=1)
+    words_at_least: int | None = Field(None, ge=1)
 
     @model_validator(mode="after")
-    def _not_empty(self) -> "Condition":
+    def _not_empty(self) -> Condition:
         if not self.model_fields_set - {"code", "family", "mentions"} and not (
-                self.code or self.family or self.mentions):
-            raise ValueError("a condition needs at least one of code, family, mentions, "
-                             "rapport_below, rapport_at_least, words_at_most, words_at_least "
-                             "(leave `when` out for the otherwise branch)")
+            self.code or self.family or self.mentions
+        ):
+            raise ValueError(
+                "a condition needs at least one of code, family, mentions, "
+                "rapport_below, rapport_at_least, words_at_most, words_at_least "
+                "(leave `when` out for the otherwise branch)"
+            )
         return self
 
     def mention_pattern(self) -> re.Pattern[str] | None:
@@ -79,22 +82,23 @@ class Condition(_Strict):
 
 
 class Transition(_Strict):
-    when: Optional[Condition] = None
+    when: Condition | None = None
     to: str
-    rapport: Optional[int] = Field(None, ge=-5, le=5,
-                                   description="rapport change; default from reactions by code")
+    rapport: int | None = Field(
+        None, ge=-5, le=5, description="rapport change; default from reactions by code"
+    )
     example: str = Field(min_length=1, description="a response that takes this transition")
 
 
 class State(_Strict):
-    end: Optional[Ending] = None
+    end: Ending | None = None
     lines: list[Line] = Field(min_length=1)
     hints: list[str] = Field(default_factory=list)
     exemplars: list[str] = Field(default_factory=list)
     transitions: list[Transition] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _shape(self) -> "State":
+    def _shape(self) -> State:
         if self.end:
             if self.transitions:
                 raise ValueError("an ending state has no transitions")
@@ -133,8 +137,11 @@ class Scenario(_Strict):
     max_turns: int = Field(14, ge=1, le=100)
     rapport: Rapport = Rapport()
     rupture: str = Field(description="the ending state a broken rapport leads to")
-    turn_limit: str = Field("We're out of time for today.", min_length=1,
-                            description="what the client says when the turn limit is reached")
+    turn_limit: str = Field(
+        "We're out of time for today.",
+        min_length=1,
+        description="what the client says when the turn limit is reached",
+    )
     states: dict[str, State] = Field(min_length=2)
 
     @field_validator("states")
@@ -205,35 +212,50 @@ def graph_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoach
         out.append(doc.error("the start state cannot be an ending", ("start",)))
     rupture = states.get(scenario.rupture)
     if rupture is None or rupture.end != "rupture":
-        out.append(doc.error(f"{scenario.rupture!r} must name a state with `end: rupture`",
-                             ("rupture",)))
+        out.append(
+            doc.error(f"{scenario.rupture!r} must name a state with `end: rupture`", ("rupture",))
+        )
     if scenario.rapport.rupture_at >= scenario.rapport.start:
-        out.append(doc.error("rapport.start must be above rapport.rupture_at", ("rapport", "start")))
+        out.append(
+            doc.error("rapport.start must be above rapport.rupture_at", ("rapport", "start"))
+        )
     families = {info.family for info in codes.codes.values()}
     for sid, state in states.items():
         for i, t in enumerate(state.transitions):
             where = ("states", sid, "transitions", i)
             if t.to not in states:
-                out.append(doc.error(f"no state {t.to!r} (states: {', '.join(states)})",
-                                     where + ("to",)))
+                out.append(
+                    doc.error(f"no state {t.to!r} (states: {', '.join(states)})", where + ("to",))
+                )
             if t.when is None:
                 continue
             for j, code in enumerate(t.when.code):
                 if code not in codes.codes:
-                    out.append(doc.error(f"unknown code {code!r} (codes: {', '.join(codes.codes)})",
-                                         where + ("when", "code", j)))
+                    out.append(
+                        doc.error(
+                            f"unknown code {code!r} (codes: {', '.join(codes.codes)})",
+                            where + ("when", "code", j),
+                        )
+                    )
             for j, fam in enumerate(t.when.family):
                 if fam not in families:
-                    out.append(doc.error(f"unknown family {fam!r} (families: "
-                                         f"{', '.join(sorted(families))})",
-                                         where + ("when", "family", j)))
+                    out.append(
+                        doc.error(
+                            f"unknown family {fam!r} (families: {', '.join(sorted(families))})",
+                            where + ("when", "family", j),
+                        )
+                    )
     if out:
         return out
     reachable = set(scenario.reachable())
     unreachable = [sid for sid in states if sid not in reachable]
     if unreachable:
-        out.append(doc.error(f"no transition leads to state(s) {', '.join(unreachable)}",
-                             ("states", unreachable[0])))
+        out.append(
+            doc.error(
+                f"no transition leads to state(s) {', '.join(unreachable)}",
+                ("states", unreachable[0]),
+            )
+        )
     # a way out: from every state some ending can be reached
     can_end = {sid for sid, st in states.items() if st.end}
     changed = True
@@ -245,9 +267,13 @@ def graph_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoach
                 changed = True
     stuck = [sid for sid in states if sid not in can_end]
     if stuck:
-        out.append(doc.error(f"no way out: no ending can be reached from state(s) "
-                             f"{', '.join(stuck)} (only the turn limit ends them)",
-                             ("states", stuck[0])))
+        out.append(
+            doc.error(
+                f"no way out: no ending can be reached from state(s) "
+                f"{', '.join(stuck)} (only the turn limit ends them)",
+                ("states", stuck[0]),
+            )
+        )
     return out
 
 
@@ -266,8 +292,9 @@ def load_all(extra_dir: str | None = None) -> dict[str, Loaded]:
             loaded = load_scenario_file(path, codes, builtin)
             sid = loaded.scenario.id
             if sid in found:
-                raise loaded.doc.error(f"scenario id {sid!r} is already used by {found[sid].path}",
-                                       ("id",))
+                raise loaded.doc.error(
+                    f"scenario id {sid!r} is already used by {found[sid].path}", ("id",)
+                )
             found[sid] = loaded
     return found
 
@@ -283,5 +310,7 @@ def find(scenario_id_or_path: str, extra_dir: str | None = None) -> Loaded:
     close = [s for s in every if scenario_id_or_path.lower() in s.lower()]
     if len(close) == 1:
         return every[close[0]]
-    raise MiCoachError(f"no scenario {scenario_id_or_path!r}; `mi-coach scenarios` lists them "
-                       f"({', '.join(sorted(every))})")
+    raise MiCoachError(
+        f"no scenario {scenario_id_or_path!r}; `mi-coach scenarios` lists them "
+        f"({', '.join(sorted(every))})"
+    )

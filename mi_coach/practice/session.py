@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Literal, Optional
+from functools import cache
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -32,7 +32,7 @@ class MissedChance(_Strict):
     feedback: dict[str, str] = Field(default_factory=dict)  # by talk: what the trainee is told
 
     @model_validator(mode="after")
-    def _every_talk_has_feedback(self) -> "MissedChance":
+    def _every_talk_has_feedback(self) -> MissedChance:
         missing = [t for t in self.after_talk if t not in self.feedback]
         if missing:
             raise ValueError(f"missed_chance.feedback needs a message for {', '.join(missing)}")
@@ -45,7 +45,7 @@ class Reactions(_Strict):
     show_better_after_family: list[str] = Field(default_factory=list)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_reactions() -> Reactions:
     doc = load_yaml(builtin_dir("patterns") / "reactions.yml")
     return validate(doc, Reactions)
@@ -81,13 +81,18 @@ class Outcome:
     """What one response did: the recorded turn and, when the session ended, how."""
 
     turn: Turn
-    ended: Optional[str]
-    closing_line: Optional[str]
+    ended: str | None
+    closing_line: str | None
 
 
 class Session:
-    def __init__(self, scenario: Scenario, classifier: Any, transcript: Transcript,
-                 reactions: Reactions | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        classifier: Any,
+        transcript: Transcript,
+        reactions: Reactions | None = None,
+    ) -> None:
         self.scenario = scenario
         self.classifier = classifier
         self.transcript = transcript
@@ -122,7 +127,7 @@ class Session:
     def current_line(self) -> Line:
         return self.state.lines[self.line_index(self.state_id, self.turn_number)]
 
-    def closing_line(self) -> Optional[str]:
+    def closing_line(self) -> str | None:
         """What the client says as the session ends (an ending state's line, or the turn limit)."""
         status = self.transcript.status
         if status in ("success", "rupture"):
@@ -147,8 +152,11 @@ class Session:
         rules = self.classifier.ruleset
         code, family = result.code, result.family
         _, transition = choose(self.state, code, family, text, self.rapport)
-        delta = transition.rapport if transition.rapport is not None \
+        delta = (
+            transition.rapport
+            if transition.rapport is not None
             else self.reactions.rapport.get(code, 0)
+        )
         before = self.rapport
         after = max(0, min(10, before + delta))
         missed = self._missed(line, code, family)
@@ -156,21 +164,31 @@ class Session:
         better = None
         if missed or family in self.reactions.show_better_after_family:
             exemplars = self.state.exemplars
-            better = exemplars[random.Random(f"{self.transcript.seed}|better|{self.turn_number}")
-                               .randrange(len(exemplars))]
+            better = exemplars[
+                random.Random(f"{self.transcript.seed}|better|{self.turn_number}").randrange(
+                    len(exemplars)
+                )
+            ]
             if not better and rule is not None:
                 better = rule.alternative
         to = transition.to
         if after <= self.scenario.rapport.rupture_at and not self.scenario.states[to].end:
             to = self.scenario.rupture
         turn = Turn(
-            n=self.turn_number, state=self.state_id,
+            n=self.turn_number,
+            state=self.state_id,
             client=ClientTurn(text=line.text, talk=line.talk, thought=line.thought),
-            response=text, code=code, family=family, codes=list(result.codes),
+            response=text,
+            code=code,
+            family=family,
+            codes=list(result.codes),
             evidence=result.wire()["evidence"],
             feedback=rule.feedback if rule is not None else None,
-            rapport_before=before, rapport_after=after, next_state=to,
-            missed_chance=missed, better=better,
+            rapport_before=before,
+            rapport_after=after,
+            next_state=to,
+            missed_chance=missed,
+            better=better,
             missed_note=self.reactions.missed_chance.feedback.get(line.talk) if missed else None,
         )
         t = self.transcript
@@ -191,7 +209,7 @@ class Session:
             return False
         return not (family in m.answered_by_family or code in m.answered_by_code)
 
-    def undo(self) -> Optional[Turn]:
+    def undo(self) -> Turn | None:
         """Take back the last turn: the client says the same line again."""
         t = self.transcript
         if not t.turns:
@@ -205,11 +223,24 @@ class Session:
         return last
 
 
-def new_transcript(scenario: Scenario, *, trainee: str | None, feedback: Literal["turn", "end"],
-                   seed: int, source: str) -> Transcript:
-    return Transcript.new(scenario_id=scenario.id, scenario_title=scenario.title,
-                          scenario_source=source, trainee=trainee, feedback=feedback, seed=seed,
-                          state=scenario.start, rapport=scenario.rapport.start)
+def new_transcript(
+    scenario: Scenario,
+    *,
+    trainee: str | None,
+    feedback: Literal["turn", "end"],
+    seed: int,
+    source: str,
+) -> Transcript:
+    return Transcript.new(
+        scenario_id=scenario.id,
+        scenario_title=scenario.title,
+        scenario_source=source,
+        trainee=trainee,
+        feedback=feedback,
+        seed=seed,
+        state=scenario.start,
+        rapport=scenario.rapport.start,
+    )
 
 
 def check_examples(scenario: Scenario, classifier: Any, doc: Any = None) -> list[str]:
@@ -233,7 +264,8 @@ def check_examples(scenario: Scenario, classifier: Any, doc: Any = None) -> list
                     problems.append(
                         f"{where}states.{sid}.transitions.{i}.example: {t.example!r} is coded "
                         f"{result.code} after the client line {line.text!r} and takes transition "
-                        f"{got} (to {taken.to}), not this one (to {t.to})")
+                        f"{got} (to {taken.to}), not this one (to {t.to})"
+                    )
                     break
     return problems
 

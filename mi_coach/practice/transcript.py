@@ -17,7 +17,7 @@ import secrets
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -29,9 +29,13 @@ SCHEMA = "mi-coach/transcript"
 VERSION = 1
 Status = Literal["in_progress", "success", "rupture", "turn_limit", "imported"]
 # How a session ended, in words (scorecards and exports).
-OUTCOMES = {"success": "the client named a next step", "rupture": "the conversation broke down",
-            "turn_limit": "out of turns", "in_progress": "unfinished",
-            "imported": "imported from a real session"}
+OUTCOMES = {
+    "success": "the client named a next step",
+    "rupture": "the conversation broke down",
+    "turn_limit": "out of turns",
+    "in_progress": "unfinished",
+    "imported": "imported from a real session",
+}
 
 
 def now() -> str:
@@ -44,46 +48,51 @@ class _Record(BaseModel):
 
 class ClientTurn(_Record):
     text: str
-    talk: Optional[Literal["change", "sustain", "neutral", "discord"]] = None  # scripted only
-    thought: Optional[str] = None  # scripted clients only
+    talk: Literal["change", "sustain", "neutral", "discord"] | None = None  # scripted only
+    thought: str | None = None  # scripted clients only
 
 
 class Annotation(_Record):
     """A supervisor's view of a turn: an override of the code and/or a comment. The machine's code
     stays in the turn; summaries use the override."""
 
-    code: Optional[str] = None
-    comment: Optional[str] = None
-    by: Optional[str] = None
+    code: str | None = None
+    comment: str | None = None
+    by: str | None = None
     at: str
 
 
 class Turn(_Record):
     n: int = Field(ge=1)
-    state: Optional[str] = None  # scripted sessions: the client's state
-    client: Optional[ClientTurn] = None  # the client line this response answers
+    state: str | None = None  # scripted sessions: the client's state
+    client: ClientTurn | None = None  # the client line this response answers
     response: str
     code: str  # the machine's primary code
     family: str
     codes: list[str]  # every behaviour the machine found
     evidence: list[dict[str, Any]]
-    feedback: Optional[str] = None
-    rapport_before: Optional[int] = None
-    rapport_after: Optional[int] = None
-    next_state: Optional[str] = None
+    feedback: str | None = None
+    rapport_before: int | None = None
+    rapport_after: int | None = None
+    next_state: str | None = None
     missed_chance: bool = False
-    missed_note: Optional[str] = None  # what a missed chance was (patterns/reactions.yml)
-    better: Optional[str] = None
-    annotation: Optional[Annotation] = None
+    missed_note: str | None = None  # what a missed chance was (patterns/reactions.yml)
+    better: str | None = None
+    annotation: Annotation | None = None
 
-    def effective(self, family_of: dict[str, str]) -> "Turn":
+    def effective(self, family_of: dict[str, str]) -> Turn:
         """The turn as summaries count it: a supervisor's code replaces the machine's primary."""
         a = self.annotation
         if a is None or a.code is None or a.code == self.code:
             return self
         codes = [a.code if c == self.code else c for c in self.codes]
-        return self.model_copy(update={"code": a.code, "family": family_of.get(a.code, "other"),
-                                       "codes": list(dict.fromkeys(codes))})
+        return self.model_copy(
+            update={
+                "code": a.code,
+                "family": family_of.get(a.code, "other"),
+                "codes": list(dict.fromkeys(codes)),
+            }
+        )
 
 
 class Transcript(_Record):
@@ -94,32 +103,52 @@ class Transcript(_Record):
     scenario: str  # the scenario id; for an imported session, "imported"
     scenario_title: str
     scenario_source: str  # the scenario file, or the imported file
-    trainee: Optional[str] = None
+    trainee: str | None = None
     rubrics: list[str] = Field(default_factory=lambda: ["mi"])  # what the scorecard scores
     feedback: Literal["turn", "end"] = "turn"
-    seed: Optional[int] = None
+    seed: int | None = None
     started: str
     updated: str
-    finished: Optional[str] = None
+    finished: str | None = None
     status: Status = "in_progress"
-    state: Optional[str] = None
-    rapport: Optional[int] = None
+    state: str | None = None
+    rapport: int | None = None
     turns: list[Turn] = Field(default_factory=list)
-    scores: Optional[dict[str, Any]] = None
+    scores: dict[str, Any] | None = None
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     @classmethod
-    def new(cls, *, scenario_id: str, scenario_title: str, scenario_source: str,
-            trainee: str | None, feedback: Literal["turn", "end"] = "turn", seed: int | None = None,
-            state: str | None = None, rapport: int | None = None,
-            rubrics: list[str] | None = None, kind: str = "practice") -> "Transcript":
+    def new(
+        cls,
+        *,
+        scenario_id: str,
+        scenario_title: str,
+        scenario_source: str,
+        trainee: str | None,
+        feedback: Literal["turn", "end"] = "turn",
+        seed: int | None = None,
+        state: str | None = None,
+        rapport: int | None = None,
+        rubrics: list[str] | None = None,
+        kind: str = "practice",
+    ) -> Transcript:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-        return cls(id=f"{stamp}-{scenario_id}-{secrets.token_hex(2)}", kind=kind,
-                   scenario=scenario_id, scenario_title=scenario_title,
-                   scenario_source=scenario_source, trainee=trainee,
-                   rubrics=rubrics or ["mi"], feedback=feedback, seed=seed, started=now(),
-                   updated=now(), state=state, rapport=rapport)
+        return cls(
+            id=f"{stamp}-{scenario_id}-{secrets.token_hex(2)}",
+            kind=kind,
+            scenario=scenario_id,
+            scenario_title=scenario_title,
+            scenario_source=scenario_source,
+            trainee=trainee,
+            rubrics=rubrics or ["mi"],
+            feedback=feedback,
+            seed=seed,
+            started=now(),
+            updated=now(),
+            state=state,
+            rapport=rapport,
+        )
 
     def to_json(self) -> str:
         return jsontext.dumps(self.model_dump(by_alias=True), indent=2) + "\n"
@@ -147,8 +176,9 @@ def transcripts_dir(explicit: str | None = None, create: bool = True) -> Path:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(folder, 0o700)
         except OSError as exc:
-            raise MiCoachError(f"cannot create the data folder: {exc.strerror or exc}",
-                               path=str(folder)) from None
+            raise MiCoachError(
+                f"cannot create the data folder: {exc.strerror or exc}", path=str(folder)
+            ) from None
     return folder
 
 
@@ -170,8 +200,9 @@ def save(transcript: Transcript, folder: Path, path: Path | None = None) -> Path
     try:
         write_private(path, transcript.to_json())
     except OSError as exc:
-        raise MiCoachError(f"cannot save the transcript: {exc.strerror or exc}",
-                           path=str(path)) from None
+        raise MiCoachError(
+            f"cannot save the transcript: {exc.strerror or exc}", path=str(path)
+        ) from None
     return path
 
 
@@ -184,17 +215,20 @@ def load(path: str | Path) -> Transcript:
     except json.JSONDecodeError as exc:
         raise MiCoachError(f"not JSON: {exc.msg}", path=str(path), line=exc.lineno) from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise MiCoachError(f"not a mi-coach transcript (no \"schema\": \"{SCHEMA}\")",
-                           path=str(path))
+        raise MiCoachError(f'not a mi-coach transcript (no "schema": "{SCHEMA}")', path=str(path))
     if data.get("version") != VERSION:
-        raise MiCoachError(f"transcript version {data.get('version')!r} is not supported "
-                           f"(this mi-coach reads version {VERSION})", path=str(path))
+        raise MiCoachError(
+            f"transcript version {data.get('version')!r} is not supported "
+            f"(this mi-coach reads version {VERSION})",
+            path=str(path),
+        )
     try:
         return Transcript.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise MiCoachError(err["msg"], path=str(path),
-                           field=".".join(str(p) for p in err["loc"])) from None
+        raise MiCoachError(
+            err["msg"], path=str(path), field=".".join(str(p) for p in err["loc"])
+        ) from None
 
 
 def listing(folder: Path) -> list[tuple[Path, Transcript]]:

@@ -24,21 +24,37 @@ import html
 import io
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, Optional, Sequence
+from typing import Any, Literal
 
 from mi_coach.base import jsontext
 from mi_coach.base.errors import MiCoachError
+from mi_coach.practice.transcript import OUTCOMES, Transcript, Turn
 from mi_coach.review.redact import Found, Redactor
 from mi_coach.review.review import card_for, family_map, numbers
 from mi_coach.scoring.scorecard import Scorecard, format_threshold, format_value
-from mi_coach.practice.transcript import OUTCOMES, Transcript, Turn
 
 Format = Literal["md", "html", "csv", "json"]
 FORMATS: tuple[str, ...] = ("md", "html", "csv", "json")
-CSV_COLUMNS = ("n", "client", "response", "code", "machine_code", "family", "codes",
-               "trigger_words", "rapport_before", "rapport_after", "override", "comment",
-               "client_talk", "client_thought", "feedback", "better")
+CSV_COLUMNS = (
+    "n",
+    "client",
+    "response",
+    "code",
+    "machine_code",
+    "family",
+    "codes",
+    "trigger_words",
+    "rapport_before",
+    "rapport_after",
+    "override",
+    "comment",
+    "client_talk",
+    "client_thought",
+    "feedback",
+    "better",
+)
 
 
 @dataclass(frozen=True)
@@ -48,8 +64,14 @@ class Exported:
     format: str = ""
 
 
-def export(t: Transcript, codes: Any, fmt: Format, redact: bool = False, ner: Any = None,
-           names: Sequence[str] = ()) -> Exported:
+def export(
+    t: Transcript,
+    codes: Any,
+    fmt: Format,
+    redact: bool = False,
+    ner: Any = None,
+    names: Sequence[str] = (),
+) -> Exported:
     """The transcript as `fmt`. `redact`: replace personal details (names found by the `ner`
     pipeline when given, the trainee's name and `names` always, and phone/e-mail/address
     patterns)."""
@@ -60,23 +82,29 @@ def export(t: Transcript, codes: Any, fmt: Format, redact: bool = False, ner: An
         t, counts = redact_transcript(t, ner, names)
     card = card_for(t, codes)
     nums = numbers(t, codes, card)
-    writer: Callable[..., str] = {"md": to_markdown, "html": to_html, "csv": to_csv,
-                                  "json": to_json}[fmt]
+    writer: Callable[..., str] = {
+        "md": to_markdown,
+        "html": to_html,
+        "csv": to_csv,
+        "json": to_json,
+    }[fmt]
     text = writer(t, codes, card, nums, counts if redact else None)
     return Exported(text, counts, fmt)
 
 
 # -- redaction ----------------------------------------------------------------------------------
 
-def redact_transcript(t: Transcript, ner: Any = None, names: Sequence[str] = ()
-                      ) -> tuple[Transcript, Counter]:
+
+def redact_transcript(
+    t: Transcript, ner: Any = None, names: Sequence[str] = ()
+) -> tuple[Transcript, Counter]:
     """A copy of the transcript with personal details replaced in every text field, evidence
     offsets moved to match; and the replacements made, by kind (evidence is not counted again)."""
     data = t.model_dump(by_alias=True)
     slots: list[tuple[dict[str, Any], str]] = []  # (the record, its key): texts to redact
     known = [n for n in [t.trainee, *names] if n]
 
-    def slot(record: Optional[dict[str, Any]], key: str) -> None:
+    def slot(record: dict[str, Any] | None, key: str) -> None:
         if record is not None and isinstance(record.get(key), str) and record[key]:
             slots.append((record, key))
 
@@ -130,11 +158,16 @@ def redact_transcript(t: Transcript, ner: Any = None, names: Sequence[str] = ()
 
 def _aligned(ev: dict[str, Any], text: str) -> bool:
     start, end, match = ev.get("start"), ev.get("end"), ev.get("match")
-    return (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)
-            and text[start:end] == match)
+    return (
+        isinstance(start, int)
+        and isinstance(end, int)
+        and 0 <= start <= end <= len(text)
+        and text[start:end] == match
+    )
 
 
 # -- what every format shows --------------------------------------------------------------------
+
 
 def _label(codes: Any, code: str) -> str:
     info = codes.codes.get(code)
@@ -142,11 +175,14 @@ def _label(codes: Any, code: str) -> str:
 
 
 def _triggers(turn: Turn) -> list[str]:
-    return list(dict.fromkeys(str(ev.get("match")) for ev in turn.evidence
-                              if ev.get("match") not in (None, "")))
+    return list(
+        dict.fromkeys(
+            str(ev.get("match")) for ev in turn.evidence if ev.get("match") not in (None, "")
+        )
+    )
 
 
-def _override(turn: Turn) -> Optional[str]:
+def _override(turn: Turn) -> str | None:
     a = turn.annotation
     return a.code if a is not None and a.code is not None and a.code != turn.code else None
 
@@ -177,26 +213,34 @@ def _date(t: Transcript) -> str:
 
 def _redaction_note(counts: Counter) -> str:
     total = sum(counts.values())
-    detail = ", ".join(f"{k}: {counts[k]}" for k in ("name", "phone", "email", "address")
-                       if counts.get(k))
-    return (f"Redacted: names, phone numbers, e-mail and street addresses were replaced with "
-            f"placeholders ({total} replacement{'s' if total != 1 else ''}"
-            f"{'; ' + detail if detail else ''}).")
+    detail = ", ".join(
+        f"{k}: {counts[k]}" for k in ("name", "phone", "email", "address") if counts.get(k)
+    )
+    return (
+        f"Redacted: names, phone numbers, e-mail and street addresses were replaced with "
+        f"placeholders ({total} replacement{'s' if total != 1 else ''}"
+        f"{'; ' + detail if detail else ''})."
+    )
 
 
 def _summary_rows(nums: dict[str, Any]) -> list[tuple[str, str]]:
-    return [("Reflections", _num(nums["reflections"])), ("Questions", _num(nums["questions"])),
-            ("Reflection-to-question ratio", _num(nums["reflection_to_question_ratio"])),
-            ("Complex reflections", _num(nums["percent_complex_reflections"], pct=True)),
-            ("Open questions", _num(nums["percent_open_questions"], pct=True)),
-            ("MI-adherent behaviours", _num(nums["mi_adherent"])),
-            ("MI-non-adherent behaviours", _num(nums["mi_non_adherent"]))]
+    return [
+        ("Reflections", _num(nums["reflections"])),
+        ("Questions", _num(nums["questions"])),
+        ("Reflection-to-question ratio", _num(nums["reflection_to_question_ratio"])),
+        ("Complex reflections", _num(nums["percent_complex_reflections"], pct=True)),
+        ("Open questions", _num(nums["percent_open_questions"], pct=True)),
+        ("MI-adherent behaviours", _num(nums["mi_adherent"])),
+        ("MI-non-adherent behaviours", _num(nums["mi_non_adherent"])),
+    ]
 
 
 # -- JSON ---------------------------------------------------------------------------------------
 
-def to_json(t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any],
-            counts: Optional[Counter]) -> str:
+
+def to_json(
+    t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any], counts: Counter | None
+) -> str:
     data = t.model_dump(by_alias=True)
     data["summary"] = nums
     return jsontext.dumps(data, indent=2) + "\n"
@@ -208,8 +252,9 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # Control characters (terminal escape sequences start with ESC) never reach an export raw: each
 # becomes the replacement character, one for one, so offsets into the text stay valid.
-_CONTROLS = dict.fromkeys([c for c in range(32) if c not in (9, 10)] + list(range(127, 160)),
-                          "\ufffd")
+_CONTROLS = dict.fromkeys(
+    [c for c in range(32) if c not in (9, 10)] + list(range(127, 160)), "\ufffd"
+)
 
 
 def clean(text: str) -> str:
@@ -226,8 +271,9 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def to_csv(t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any],
-           counts: Optional[Counter]) -> str:
+def to_csv(
+    t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any], counts: Counter | None
+) -> str:
     fam = family_map(codes)
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
@@ -235,12 +281,24 @@ def to_csv(t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any],
     for turn in t.turns:
         eff = turn.effective(fam)
         a = turn.annotation
-        row = [turn.n, turn.client.text if turn.client else None, turn.response, eff.code,
-               turn.code, eff.family, ";".join(eff.codes), "; ".join(_triggers(turn)),
-               turn.rapport_before, turn.rapport_after, _override(turn),
-               a.comment if a is not None else None,
-               turn.client.talk if turn.client else None,
-               turn.client.thought if turn.client else None, turn.feedback, turn.better]
+        row = [
+            turn.n,
+            turn.client.text if turn.client else None,
+            turn.response,
+            eff.code,
+            turn.code,
+            eff.family,
+            ";".join(eff.codes),
+            "; ".join(_triggers(turn)),
+            turn.rapport_before,
+            turn.rapport_after,
+            _override(turn),
+            a.comment if a is not None else None,
+            turn.client.talk if turn.client else None,
+            turn.client.thought if turn.client else None,
+            turn.feedback,
+            turn.better,
+        ]
         w.writerow([csv_cell(v) for v in row])
     return out.getvalue()
 
@@ -260,24 +318,37 @@ def md_escape(text: Any) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def to_markdown(t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any],
-                counts: Optional[Counter]) -> str:
+def to_markdown(
+    t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any], counts: Counter | None
+) -> str:
     fam = family_map(codes)
     e = md_escape
     lines = [f"# MI practice session: {e(t.scenario_title)}", ""]
-    meta = [("Trainee", t.trainee or "not given"), ("Date", _date(t)),
-            ("Status", f"{t.status} ({OUTCOMES.get(t.status, t.status)})"),
-            ("Scenario", t.scenario), ("Turns", str(len(t.turns))), ("Transcript", t.id)]
+    meta = [
+        ("Trainee", t.trainee or "not given"),
+        ("Date", _date(t)),
+        ("Status", f"{t.status} ({OUTCOMES.get(t.status, t.status)})"),
+        ("Scenario", t.scenario),
+        ("Turns", str(len(t.turns))),
+        ("Transcript", t.id),
+    ]
     if t.rapport is not None:
         meta.append(("Final rapport", f"{t.rapport}/10"))
     lines += [f"- **{k}:** {e(v)}" for k, v in meta]
     if counts is not None:
         lines += ["", f"> {e(_redaction_note(counts))}"]
-    lines += ["", "## MITI summary", "", "| Measure | Value | Fair | Good | Status |",
-              "|---|---:|---:|---:|---|"]
+    lines += [
+        "",
+        "## MITI summary",
+        "",
+        "| Measure | Value | Fair | Good | Status |",
+        "|---|---:|---:|---:|---|",
+    ]
     for c in _mi_summary(card):
-        lines.append(f"| {e(c.label)} | {e(_value(c))} | {e(_threshold(c, c.fair))} "
-                     f"| {e(_threshold(c, c.good))} | {e(c.status)} |")
+        lines.append(
+            f"| {e(c.label)} | {e(_value(c))} | {e(_threshold(c, c.fair))} "
+            f"| {e(_threshold(c, c.good))} | {e(c.status)} |"
+        )
     lines += ["", "## Summary numbers", "", "| Number | Value |", "|---|---:|"]
     lines += [f"| {e(k)} | {e(v)} |" for k, v in _summary_rows(nums)]
     found = [(c, n) for c, n in nums["counts"].items() if n]
@@ -288,12 +359,18 @@ def to_markdown(t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any]
     lines += [f"| {e(r.title)} | {e(_num(r.score))} |" for r in card.rubrics]
     if card.best:
         b = card.best
-        lines += ["", f"**Best moment** (turn {b.n}): \u201c{e(b.response)}\u201d "
-                      f"({e(_label(codes, b.code))}; {e(b.note)})"]
+        lines += [
+            "",
+            f"**Best moment** (turn {b.n}): \u201c{e(b.response)}\u201d "
+            f"({e(_label(codes, b.code))}; {e(b.note)})",
+        ]
     if card.missed:
         m = card.missed
-        lines += ["", f"**Biggest missed chance** (turn {m.n}): \u201c{e(m.response)}\u201d "
-                      f"({e(_label(codes, m.code))}; {e(m.note)})"]
+        lines += [
+            "",
+            f"**Biggest missed chance** (turn {m.n}): \u201c{e(m.response)}\u201d "
+            f"({e(_label(codes, m.code))}; {e(m.note)})",
+        ]
         if m.better:
             lines.append(f"Try instead: \u201c{e(m.better)}\u201d")
     if card.practise:
@@ -330,6 +407,7 @@ def to_markdown(t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any]
 
 
 # -- HTML ---------------------------------------------------------------------------------------
+
 
 def h(text: Any) -> str:
     return html.escape(clean(str(text)), quote=True)
@@ -409,39 +487,54 @@ def summary_chart(criteria: Sequence[Any]) -> str:
         return ""
     row, left, width = 34, 230, 420
     height = 30 + row * len(criteria)
-    parts = [f'<svg class="chart summary-chart" role="img" viewBox="0 0 {left + width + 70} '
-             f'{height}" width="{left + width + 70}" height="{height}" '
-             f'aria-label="MITI summary scores against their fair and good thresholds">',
-             f'<title>MITI summary scores against their fair and good thresholds</title>']
+    parts = [
+        f'<svg class="chart summary-chart" role="img" viewBox="0 0 {left + width + 70} '
+        f'{height}" width="{left + width + 70}" height="{height}" '
+        f'aria-label="MITI summary scores against their fair and good thresholds">',
+        "<title>MITI summary scores against their fair and good thresholds</title>",
+    ]
     for i, c in enumerate(criteria):
         y = 10 + i * row
         top = _axis_max(c)
         scale = width / top
 
-        def x(v: float) -> float:
+        def x(v: float, top: float = top, scale: float = scale) -> float:
             return left + max(0.0, min(v, top)) * scale
+
         short = c.label.split(" (")[0]  # the full label is in the table and the tooltip
-        parts.append(f'<text class="label" x="{left - 8}" y="{y + 17}" text-anchor="end">'
-                     f'{h(short)}<title>{h(c.label)}</title></text>')
-        parts.append(f'<line class="axis" x1="{left}" y1="{y + 24}" x2="{left + width}" '
-                     f'y2="{y + 24}"/>')
+        parts.append(
+            f'<text class="label" x="{left - 8}" y="{y + 17}" text-anchor="end">'
+            f"{h(short)}<title>{h(c.label)}</title></text>"
+        )
+        parts.append(
+            f'<line class="axis" x1="{left}" y1="{y + 24}" x2="{left + width}" y2="{y + 24}"/>'
+        )
         if c.value is not None:
             w = x(c.value) - left
-            parts.append(f'<rect class="bar-{_status_class(c.status)}" x="{left}" y="{y + 6}" '
-                         f'width="{w:.1f}" height="16" rx="2"><title>{h(c.label)}: '
-                         f'{h(_value(c))} ({h(c.status)})</title></rect>')
-        parts.append(f'<line class="fair" x1="{x(c.fair):.1f}" y1="{y + 1}" x2="{x(c.fair):.1f}" '
-                     f'y2="{y + 27}"><title>fair {h(_threshold(c, c.fair))}</title></line>')
-        parts.append(f'<line class="good" x1="{x(c.good):.1f}" y1="{y + 1}" x2="{x(c.good):.1f}" '
-                     f'y2="{y + 27}"><title>good {h(_threshold(c, c.good))}</title></line>')
-        parts.append(f'<text class="label" x="{left + width + 8}" y="{y + 17}">'
-                     f'{h(_value(c))}</text>')
+            parts.append(
+                f'<rect class="bar-{_status_class(c.status)}" x="{left}" y="{y + 6}" '
+                f'width="{w:.1f}" height="16" rx="2"><title>{h(c.label)}: '
+                f"{h(_value(c))} ({h(c.status)})</title></rect>"
+            )
+        parts.append(
+            f'<line class="fair" x1="{x(c.fair):.1f}" y1="{y + 1}" x2="{x(c.fair):.1f}" '
+            f'y2="{y + 27}"><title>fair {h(_threshold(c, c.fair))}</title></line>'
+        )
+        parts.append(
+            f'<line class="good" x1="{x(c.good):.1f}" y1="{y + 1}" x2="{x(c.good):.1f}" '
+            f'y2="{y + 27}"><title>good {h(_threshold(c, c.good))}</title></line>'
+        )
+        parts.append(
+            f'<text class="label" x="{left + width + 8}" y="{y + 17}">{h(_value(c))}</text>'
+        )
     legend_y = height - 8
-    parts.append(f'<line class="fair" x1="{left}" y1="{legend_y - 4}" x2="{left + 24}" '
-                 f'y2="{legend_y - 4}"/><text class="muted" x="{left + 30}" y="{legend_y}">fair'
-                 f'</text><line class="good" x1="{left + 80}" y1="{legend_y - 4}" '
-                 f'x2="{left + 104}" y2="{legend_y - 4}"/><text class="muted" x="{left + 110}" '
-                 f'y="{legend_y}">good</text>')
+    parts.append(
+        f'<line class="fair" x1="{left}" y1="{legend_y - 4}" x2="{left + 24}" '
+        f'y2="{legend_y - 4}"/><text class="muted" x="{left + 30}" y="{legend_y}">fair'
+        f'</text><line class="good" x1="{left + 80}" y1="{legend_y - 4}" '
+        f'x2="{left + 104}" y2="{legend_y - 4}"/><text class="muted" x="{left + 110}" '
+        f'y="{legend_y}">good</text>'
+    )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -473,24 +566,35 @@ def rapport_chart(t: Transcript) -> str:
 
     def y(v: int) -> float:
         return top + (1 - v / ymax) * (hgt - top - bottom)
-    parts = [f'<svg class="chart rapport-chart" role="img" viewBox="0 0 {w} {hgt}" width="{w}" '
-             f'height="{hgt}" aria-label="Rapport across the turns">',
-             "<title>Rapport across the turns</title>"]
+
+    parts = [
+        f'<svg class="chart rapport-chart" role="img" viewBox="0 0 {w} {hgt}" width="{w}" '
+        f'height="{hgt}" aria-label="Rapport across the turns">',
+        "<title>Rapport across the turns</title>",
+    ]
     for v in range(0, ymax + 1, 2):
-        parts.append(f'<line class="axis" x1="{left}" y1="{y(v):.1f}" x2="{w - right}" '
-                     f'y2="{y(v):.1f}"/><text class="muted" x="{left - 6}" y="{y(v) + 4:.1f}" '
-                     f'text-anchor="end">{v}</text>')
+        parts.append(
+            f'<line class="axis" x1="{left}" y1="{y(v):.1f}" x2="{w - right}" '
+            f'y2="{y(v):.1f}"/><text class="muted" x="{left - 6}" y="{y(v) + 4:.1f}" '
+            f'text-anchor="end">{v}</text>'
+        )
     step = max(1, span // 12)
     for n in range(lo, hi + 1, step):
-        parts.append(f'<text class="muted" x="{x(n):.1f}" y="{hgt - bottom + 16}" '
-                     f'text-anchor="middle">{n}</text>')
-    parts.append(f'<text class="muted" x="{(left + w - right) / 2:.1f}" y="{hgt - 4}" '
-                 f'text-anchor="middle">turn</text>')
+        parts.append(
+            f'<text class="muted" x="{x(n):.1f}" y="{hgt - bottom + 16}" '
+            f'text-anchor="middle">{n}</text>'
+        )
+    parts.append(
+        f'<text class="muted" x="{(left + w - right) / 2:.1f}" y="{hgt - 4}" '
+        f'text-anchor="middle">turn</text>'
+    )
     path = " ".join(f"{x(n):.1f},{y(v):.1f}" for n, v in pts)
     parts.append(f'<polyline class="curve" points="{path}"/>')
     for n, v in pts:
-        parts.append(f'<circle class="dot" cx="{x(n):.1f}" cy="{y(v):.1f}" r="3.5">'
-                     f'<title>after turn {n}: rapport {v}</title></circle>')
+        parts.append(
+            f'<circle class="dot" cx="{x(n):.1f}" cy="{y(v):.1f}" r="3.5">'
+            f"<title>after turn {n}: rapport {v}</title></circle>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -499,8 +603,11 @@ def _marked(turn: Turn) -> str:
     """The response, escaped, with its trigger words (evidence pointing into it) marked."""
     text = turn.response
     merged: list[list[int]] = []
-    for start, end in sorted((ev["start"], ev["end"]) for ev in turn.evidence
-                             if _aligned(ev, text) and ev["end"] > ev["start"]):
+    for start, end in sorted(
+        (ev["start"], ev["end"])
+        for ev in turn.evidence
+        if _aligned(ev, text) and ev["end"] > ev["start"]
+    ):
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
@@ -514,21 +621,36 @@ def _marked(turn: Turn) -> str:
     return "".join(out)
 
 
-def to_html(t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any],
-            counts: Optional[Counter]) -> str:
+def to_html(
+    t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any], counts: Counter | None
+) -> str:
     fam = family_map(codes)
     title = f"MI practice session: {t.scenario_title}"
     o: list[str] = [
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        'style-src \'unsafe-inline\'; img-src data:; form-action \'none\'; base-uri \'none\'">',
+        "style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'\">",
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{h(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
-        "<header>", f"<h1>{h(title)}</h1>", "<dl>"]
-    meta = [("Trainee", t.trainee or "not given"), ("Date", _date(t)),
-            ("Status", f"{t.status} ({OUTCOMES.get(t.status, t.status)})"),
-            ("Scenario", t.scenario), ("Turns", str(len(t.turns))), ("Transcript", t.id)]
+        f"<title>{h(title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f"<h1>{h(title)}</h1>",
+        "<dl>",
+    ]
+    meta = [
+        ("Trainee", t.trainee or "not given"),
+        ("Date", _date(t)),
+        ("Status", f"{t.status} ({OUTCOMES.get(t.status, t.status)})"),
+        ("Scenario", t.scenario),
+        ("Turns", str(len(t.turns))),
+        ("Transcript", t.id),
+    ]
     if t.rapport is not None:
         meta.append(("Final rapport", f"{t.rapport}/10"))
     o += [f"<dt>{h(k)}</dt><dd>{h(v)}</dd>" for k, v in meta]
@@ -540,44 +662,60 @@ def to_html(t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any],
     o += ['<section id="summary">', "<h2>MITI summary</h2>"]
     criteria = _mi_summary(card)
     if criteria:
-        o.append('<table><thead><tr><th>Measure</th><th class="num">Value</th>'
-                 '<th class="num">Fair</th><th class="num">Good</th><th>Status</th></tr>'
-                 "</thead><tbody>")
+        o.append(
+            '<table><thead><tr><th>Measure</th><th class="num">Value</th>'
+            '<th class="num">Fair</th><th class="num">Good</th><th>Status</th></tr>'
+            "</thead><tbody>"
+        )
         for c in criteria:
-            o.append(f'<tr><td>{h(c.label)}</td><td class="num">{h(_value(c))}</td>'
-                     f'<td class="num">{h(_threshold(c, c.fair))}</td>'
-                     f'<td class="num">{h(_threshold(c, c.good))}</td>'
-                     f'<td class="status s-{_status_class(c.status)}">{h(c.status)}</td></tr>')
+            o.append(
+                f'<tr><td>{h(c.label)}</td><td class="num">{h(_value(c))}</td>'
+                f'<td class="num">{h(_threshold(c, c.fair))}</td>'
+                f'<td class="num">{h(_threshold(c, c.good))}</td>'
+                f'<td class="status s-{_status_class(c.status)}">{h(c.status)}</td></tr>'
+            )
         o.append("</tbody></table>")
-        o.append(f"<figure>{summary_chart(criteria)}<figcaption>Bars: this session "
-                 "(each measure on its own scale). Dashed line: fair; solid line: good."
-                 "</figcaption></figure>")
+        o.append(
+            f"<figure>{summary_chart(criteria)}<figcaption>Bars: this session "
+            "(each measure on its own scale). Dashed line: fair; solid line: good."
+            "</figcaption></figure>"
+        )
     o.append('<table><thead><tr><th>Number</th><th class="num">Value</th></tr></thead><tbody>')
     o += [f'<tr><td>{h(k)}</td><td class="num">{h(v)}</td></tr>' for k, v in _summary_rows(nums)]
     o.append("</tbody></table>")
     found = [(c, n) for c, n in nums["counts"].items() if n]
     if found:
-        o.append('<table><thead><tr><th>Behaviour</th><th class="num">Count</th></tr></thead>'
-                 "<tbody>")
-        o += [f'<tr><td>{h(_label(codes, c))}</td><td class="num">{n}</td></tr>'
-              for c, n in found]
+        o.append(
+            '<table><thead><tr><th>Behaviour</th><th class="num">Count</th></tr></thead><tbody>'
+        )
+        o += [f'<tr><td>{h(_label(codes, c))}</td><td class="num">{n}</td></tr>' for c, n in found]
         o.append("</tbody></table>")
-    o.append('<h2>Rubrics</h2><table><thead><tr><th>Rubric</th><th class="num">Score</th>'
-             "<th>Weakest criterion</th></tr></thead><tbody>")
+    o.append(
+        '<h2>Rubrics</h2><table><thead><tr><th>Rubric</th><th class="num">Score</th>'
+        "<th>Weakest criterion</th></tr></thead><tbody>"
+    )
     for r in card.rubrics:
-        weak = sorted((c for c in r.criteria if c.status in ("below", "fair")),
-                      key=lambda c: (c.status != "below", -c.weight))
-        o.append(f'<tr><td>{h(r.title)}</td><td class="num">{h(_num(r.score))}</td>'
-                 f"<td>{h(f'{weak[0].label}: {weak[0].feedback}') if weak else ''}</td></tr>")
+        weak = sorted(
+            (c for c in r.criteria if c.status in ("below", "fair")),
+            key=lambda c: (c.status != "below", -c.weight),
+        )
+        o.append(
+            f'<tr><td>{h(r.title)}</td><td class="num">{h(_num(r.score))}</td>'
+            f"<td>{h(f'{weak[0].label}: {weak[0].feedback}') if weak else ''}</td></tr>"
+        )
     o.append("</tbody></table>")
     if card.best:
         b = card.best
-        o.append(f"<p><strong>Best moment</strong> (turn {b.n}): \u201c{h(b.response)}\u201d "
-                 f"({h(_label(codes, b.code))}; {h(b.note)})</p>")
+        o.append(
+            f"<p><strong>Best moment</strong> (turn {b.n}): \u201c{h(b.response)}\u201d "
+            f"({h(_label(codes, b.code))}; {h(b.note)})</p>"
+        )
     if card.missed:
         m = card.missed
-        o.append(f"<p><strong>Biggest missed chance</strong> (turn {m.n}): "
-                 f"\u201c{h(m.response)}\u201d ({h(_label(codes, m.code))}; {h(m.note)})</p>")
+        o.append(
+            f"<p><strong>Biggest missed chance</strong> (turn {m.n}): "
+            f"\u201c{h(m.response)}\u201d ({h(_label(codes, m.code))}; {h(m.note)})</p>"
+        )
         if m.better:
             o.append(f'<p class="better">Try instead: \u201c{h(m.better)}\u201d</p>')
     if card.practise:
@@ -588,9 +726,13 @@ def to_html(t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any],
 
     chart = rapport_chart(t)
     if chart:
-        o += ['<section id="rapport">', "<h2>Rapport</h2>",
-              f"<figure>{chart}<figcaption>The client's rapport meter (0\u201310) before the "
-              "first turn and after each turn.</figcaption></figure>", "</section>"]
+        o += [
+            '<section id="rapport">',
+            "<h2>Rapport</h2>",
+            f"<figure>{chart}<figcaption>The client's rapport meter (0\u201310) before the "
+            "first turn and after each turn.</figcaption></figure>",
+            "</section>",
+        ]
 
     o += ['<section id="turns">', "<h2>Turns</h2>"]
     for turn in t.turns:
@@ -598,37 +740,58 @@ def to_html(t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any],
         o.append(f'<article class="turn" id="turn-{turn.n}"><h3>Turn {turn.n}</h3>')
         if turn.client is not None:
             talk = f" ({h(turn.client.talk)} talk)" if turn.client.talk else ""
-            o.append(f'<p class="client"><span class="who">Client{talk}:</span> '
-                     f"{h(turn.client.text)}</p>")
+            o.append(
+                f'<p class="client"><span class="who">Client{talk}:</span> '
+                f"{h(turn.client.text)}</p>"
+            )
             if turn.client.thought:
                 o.append(f'<p class="thought">Client thought: {h(turn.client.thought)}</p>')
         o.append(f'<p class="response"><span class="who">Response:</span> {_marked(turn)}</p>')
-        code = (f'<span class="code fam-{h(eff.family)}">{h(_label(codes, eff.code))}</span> '
-                f"<small>{h(eff.code)}</small>")
+        code = (
+            f'<span class="code fam-{h(eff.family)}">{h(_label(codes, eff.code))}</span> '
+            f"<small>{h(eff.code)}</small>"
+        )
         if _override(turn):
-            code += (f" <small>(supervisor\u2019s code; the machine said "
-                     f"{h(_label(codes, turn.code))})</small>")
+            code += (
+                f" <small>(supervisor\u2019s code; the machine said "
+                f"{h(_label(codes, turn.code))})</small>"
+            )
         o.append(f'<p><span class="who">Code:</span> {code}</p>')
-        o.append(f'<p><span class="who">Behaviours:</span> '
-                 f"{h(', '.join(_label(codes, c) for c in eff.codes))}</p>")
+        o.append(
+            f'<p><span class="who">Behaviours:</span> '
+            f"{h(', '.join(_label(codes, c) for c in eff.codes))}</p>"
+        )
         trig = _triggers(turn)
         if trig:
-            o.append('<p class="triggers"><span class="who">Trigger words:</span> '
-                     + ", ".join(f"\u201c{h(w)}\u201d" for w in trig) + "</p>")
+            o.append(
+                '<p class="triggers"><span class="who">Trigger words:</span> '
+                + ", ".join(f"\u201c{h(w)}\u201d" for w in trig)
+                + "</p>"
+            )
         if turn.rapport_before is not None and turn.rapport_after is not None:
-            o.append(f'<p><span class="who">Rapport:</span> {turn.rapport_before} \u2192 '
-                     f"{turn.rapport_after}</p>")
+            o.append(
+                f'<p><span class="who">Rapport:</span> {turn.rapport_before} \u2192 '
+                f"{turn.rapport_after}</p>"
+            )
         if turn.feedback:
-            o.append(f'<p class="feedback"><span class="who">Feedback:</span> '
-                     f"{h(turn.feedback)}</p>")
+            o.append(
+                f'<p class="feedback"><span class="who">Feedback:</span> {h(turn.feedback)}</p>'
+            )
         if turn.better:
             o.append(f'<p class="better"><span class="who">Better:</span> {h(turn.better)}</p>')
         a = turn.annotation
         if a is not None and (a.comment or _override(turn)):
             by = f" ({h(a.by)})" if a.by else ""
-            o.append(f'<p class="supervisor"><span class="who">Supervisor{by}:</span> '
-                     f"{h(a.comment or '')}</p>")
+            o.append(
+                f'<p class="supervisor"><span class="who">Supervisor{by}:</span> '
+                f"{h(a.comment or '')}</p>"
+            )
         o.append("</article>")
-    o += ["</section>", f"<footer>Exported by mi-coach from transcript {h(t.id)} "
-          f"(schema {h(t.schema_)} v{t.version}).</footer>", "</body>", "</html>"]
+    o += [
+        "</section>",
+        f"<footer>Exported by mi-coach from transcript {h(t.id)} "
+        f"(schema {h(t.schema_)} v{t.version}).</footer>",
+        "</body>",
+        "</html>",
+    ]
     return "\n".join(o) + "\n"

@@ -10,16 +10,26 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import read_text
 from mi_coach.practice.transcript import ClientTurn, Transcript, Turn
 
-COUNSELLOR_LABELS = ("counselor", "counsellor", "case manager", "cm", "therapist", "interviewer",
-                     "worker", "practitioner", "trainee")
+COUNSELLOR_LABELS = (
+    "counselor",
+    "counsellor",
+    "case manager",
+    "cm",
+    "therapist",
+    "interviewer",
+    "worker",
+    "practitioner",
+    "trainee",
+)
 CLIENT_LABELS = ("client", "patient", "participant", "resident", "interviewee")
 IMPORT_RUBRICS = ["mi", "trauma_informed", "cultural_humility", "strengths_based"]
 _LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z .'-]{0,40}?)\s*:\s?(.*)$")
@@ -36,8 +46,9 @@ def _norm(label: str) -> str:
     return " ".join(label.lower().replace("_", " ").split())
 
 
-def parse(path: str | Path, counsellor: Sequence[str] = (), client: Sequence[str] = ()
-          ) -> list[Utterance]:
+def parse(
+    path: str | Path, counsellor: Sequence[str] = (), client: Sequence[str] = ()
+) -> list[Utterance]:
     text = read_text(path)
     cl = {_norm(x) for x in (*COUNSELLOR_LABELS, *counsellor)}
     cli = {_norm(x) for x in (*CLIENT_LABELS, *client)}
@@ -49,15 +60,21 @@ def parse(path: str | Path, counsellor: Sequence[str] = (), client: Sequence[str
                 last = out[-1]
                 out[-1] = Utterance(last.speaker, f"{last.text} {words.strip()}".strip(), last.line)
             elif words.strip():
-                raise MiCoachError("the first turn has no speaker label (expected e.g. "
-                                   "'Client: …' or 'Counselor: …')", path=str(path), line=line_no)
+                raise MiCoachError(
+                    "the first turn has no speaker label (expected e.g. "
+                    "'Client: …' or 'Counselor: …')",
+                    path=str(path),
+                    line=line_no,
+                )
             continue
         who = "counsellor" if _norm(label) in cl else "client" if _norm(label) in cli else None
         if who is None:
             raise MiCoachError(
                 f"unknown speaker {label!r} (counsellor labels: {', '.join(sorted(cl))}; client "
                 f"labels: {', '.join(sorted(cli))}; add yours with --counselor/--client)",
-                path=str(path), line=line_no)
+                path=str(path),
+                line=line_no,
+            )
         if out and out[-1].speaker == who:
             last = out[-1]
             out[-1] = Utterance(who, f"{last.text} {words.strip()}".strip(), last.line)
@@ -82,8 +99,12 @@ def _csv_rows(text: str, path: str) -> list[tuple[int, str | None, str]]:
     reader = csv.DictReader(io.StringIO(text))
     fields = [(f or "").strip().lower() for f in (reader.fieldnames or [])]
     if "speaker" not in fields or "text" not in fields:
-        raise MiCoachError(f"a CSV transcript needs the columns speaker,text (found: "
-                           f"{', '.join(fields) or 'none'})", path=path, line=1)
+        raise MiCoachError(
+            f"a CSV transcript needs the columns speaker,text (found: "
+            f"{', '.join(fields) or 'none'})",
+            path=path,
+            line=1,
+        )
     reader.fieldnames = fields
     rows = []
     try:
@@ -95,8 +116,9 @@ def _csv_rows(text: str, path: str) -> list[tuple[int, str | None, str]]:
     return rows
 
 
-def to_transcript(utterances: list[Utterance], classifier: Any, source: str,
-                  trainee: str | None = None) -> Transcript:
+def to_transcript(
+    utterances: list[Utterance], classifier: Any, source: str, trainee: str | None = None
+) -> Transcript:
     items, clients = [], []
     prev_client: str | None = None
     for u in utterances:
@@ -107,17 +129,29 @@ def to_transcript(utterances: list[Utterance], classifier: Any, source: str,
             clients.append(prev_client)
             prev_client = None
     results = classifier.classify_many(items)
-    t = Transcript.new(scenario_id="imported", scenario_title=Path(source).name,
-                       scenario_source=str(source), trainee=trainee, rubrics=IMPORT_RUBRICS,
-                       kind="imported")
+    t = Transcript.new(
+        scenario_id="imported",
+        scenario_title=Path(source).name,
+        scenario_source=str(source),
+        trainee=trainee,
+        rubrics=IMPORT_RUBRICS,
+        kind="imported",
+    )
     t.status = "imported"
     for n, (result, client) in enumerate(zip(results, clients), 1):
         rule = classifier.ruleset.primary_rule(result)
-        t.turns.append(Turn(
-            n=n, client=ClientTurn(text=client) if client is not None else None,
-            response=result.text, code=result.code, family=result.family,
-            codes=list(result.codes), evidence=result.wire()["evidence"],
-            feedback=rule.feedback if rule is not None else None))
+        t.turns.append(
+            Turn(
+                n=n,
+                client=ClientTurn(text=client) if client is not None else None,
+                response=result.text,
+                code=result.code,
+                family=result.family,
+                codes=list(result.codes),
+                evidence=result.wire()["evidence"],
+                feedback=rule.feedback if rule is not None else None,
+            )
+        )
     t.finished = t.started
     return t
 

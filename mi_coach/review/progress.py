@@ -3,11 +3,12 @@ sentence on what improved and what to work on. Pure logic."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Optional, Sequence
+from typing import Any
 
-from mi_coach.review.review import card_for, numbers
 from mi_coach.practice.transcript import Transcript
+from mi_coach.review.review import card_for, numbers
 
 # (key in the numbers, label, higher is better)
 KEYS = [
@@ -22,25 +23,30 @@ KEYS = [
 @dataclass
 class Row:
     started: str
-    trainee: Optional[str]
+    trainee: str | None
     scenario: str
     status: str
     turns: int
-    values: dict[str, Optional[float]]
+    values: dict[str, float | None]
 
 
 @dataclass
 class Report:
-    trainee: Optional[str]
+    trainee: str | None
     rows: list[Row] = field(default_factory=list)
-    trends: dict[str, list[Optional[float]]] = field(default_factory=dict)
+    trends: dict[str, list[float | None]] = field(default_factory=dict)
     sentence: str = ""
-    next_focus: Optional[str] = None  # what the latest session's scorecard says to practise
+    next_focus: str | None = None  # what the latest session's scorecard says to practise
 
 
-def over_time(sessions: Sequence[Transcript], codes: Any, trainee: Optional[str] = None) -> Report:
-    chosen = [t for t in sessions if t.kind == "practice" and t.turns
-              and (trainee is None or (t.trainee or "").lower() == trainee.lower())]
+def over_time(sessions: Sequence[Transcript], codes: Any, trainee: str | None = None) -> Report:
+    chosen = [
+        t
+        for t in sessions
+        if t.kind == "practice"
+        and t.turns
+        and (trainee is None or (t.trainee or "").lower() == trainee.lower())
+    ]
     chosen.sort(key=lambda t: t.started)
     report = Report(trainee)
     for t in chosen:
@@ -55,7 +61,7 @@ def over_time(sessions: Sequence[Transcript], codes: Any, trainee: Optional[str]
     return report
 
 
-def _mean(xs: list[Optional[float]]) -> Optional[float]:
+def _mean(xs: list[float | None]) -> float | None:
     vals = [x for x in xs if x is not None]
     return sum(vals) / len(vals) if vals else None
 
@@ -76,7 +82,9 @@ def _sentence(report: Report) -> str:
         if abs(change) < 0.1:
             continue
         improved = (late > early) == higher
-        (better if improved else worse).append((abs(change), f"{label} ({_fmt(early)} → {_fmt(late)})"))
+        (better if improved else worse).append(
+            (abs(change), f"{label} ({_fmt(early)} → {_fmt(late)})")
+        )
     parts = []
     if better:
         parts.append("Improved: " + ", ".join(x for _, x in sorted(better, reverse=True)) + ".")

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 PLACEHOLDER = {"email": "[EMAIL]", "phone": "[PHONE]", "address": "[ADDRESS]", "name": "[NAME]"}
 KINDS = tuple(PLACEHOLDER)  # also the order of preference when two finds overlap equally
@@ -34,10 +35,13 @@ PHONE = re.compile(
     r"|0\d{2,4}[\s-]\d{3,4}[\s-]?\d{3,4}"
     # ten or eleven digits run together, and local 555-0123
     r"|1?\d{10}|\d{3}-\d{4}"
-    r")(?![\w])")
-_SUFFIX = (r"Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|"
-           r"Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Close|Crescent|Cres|Row|"
-           r"Trail|Trl|Alley|Plaza|Walk|Gardens|Grove|Hill|Mews")
+    r")(?![\w])"
+)
+_SUFFIX = (
+    r"Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|"
+    r"Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Close|Crescent|Cres|Row|"
+    r"Trail|Trl|Alley|Plaza|Walk|Gardens|Grove|Hill|Mews"
+)
 _WORD = r"(?:[A-Z][a-zA-Z'-]+|\d+(?:st|nd|rd|th)|[NSEW]\.?|NE|NW|SE|SW)"
 ADDRESS = re.compile(
     r"(?<![\w-])(?:"
@@ -45,7 +49,8 @@ ADDRESS = re.compile(
     r"(?:(?:,\s*|\s+)(?i:apt|apartment|unit|suite|ste|flat|fl|floor|room|rm)\.?\s*#?\s*[\w-]+"
     r"|\s*#\s*[\w-]+)?"
     r"|(?i:p\.?\s?o\.?\s+box)\s+\d+"
-    r")")
+    r")"
+)
 
 PATTERNS = (("email", EMAIL), ("phone", PHONE), ("address", ADDRESS))
 
@@ -74,7 +79,7 @@ class Found:
     def text(self) -> str:
         out, at = [], 0
         for s in self.spans:
-            out.append(self.original[at:s.start])
+            out.append(self.original[at : s.start])
             out.append(s.placeholder)
             at = s.end
         out.append(self.original[at:])
@@ -115,8 +120,9 @@ def _names_regex(names: Iterable[str]) -> re.Pattern[str] | None:
         if len(name) < 2 or not any(ch.isalpha() for ch in name):
             continue
         words.add(name)
-        words.update(p.strip(".,'") for p in name.split()
-                     if len(p.strip(".,'")) >= 2 and p[:1].isupper())
+        words.update(
+            p.strip(".,'") for p in name.split() if len(p.strip(".,'")) >= 2 and p[:1].isupper()
+        )
     words = {w for w in words if w}
     if not words:
         return None
@@ -167,8 +173,9 @@ def count(found: Iterable[Found]) -> Counter:
     return Counter(s.kind for f in found for s in f.spans)
 
 
-def redact(texts: list[str], nlp_ner: Any = None, names: Sequence[str] = ()
-           ) -> tuple[list[str], Counter]:
+def redact(
+    texts: list[str], nlp_ner: Any = None, names: Sequence[str] = ()
+) -> tuple[list[str], Counter]:
     """The texts with names, phone numbers, e-mail and street addresses replaced by [NAME],
     [PHONE], [EMAIL] and [ADDRESS], and how many of each kind were replaced."""
     found = Redactor(nlp_ner, names).find(texts)

@@ -3,16 +3,25 @@ supervisor–machine agreement. Pure logic: records in, records out."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
-from mi_coach.scoring.scorecard import Scorecard, load_rubrics, scorecard
 from mi_coach.practice.transcript import Transcript, Turn
+from mi_coach.scoring.scorecard import Scorecard, load_rubrics, scorecard
 
 # The keys of `review --format json` and of export summaries: a public interface.
-NUMBER_KEYS = ("reflections", "questions", "reflection_to_question_ratio",
-               "percent_complex_reflections", "percent_open_questions", "mi_adherent",
-               "mi_non_adherent", "counts", "rubrics")
+NUMBER_KEYS = (
+    "reflections",
+    "questions",
+    "reflection_to_question_ratio",
+    "percent_complex_reflections",
+    "percent_open_questions",
+    "mi_adherent",
+    "mi_non_adherent",
+    "counts",
+    "rubrics",
+)
 
 
 def family_map(codes: Any) -> dict[str, str]:
@@ -46,10 +55,12 @@ def numbers(t: Transcript, codes: Any, card: Scorecard | None = None) -> dict[st
         "reflections": refl,
         "questions": ques,
         "reflection_to_question_ratio": round(refl / ques, 3) if ques else None,
-        "percent_complex_reflections":
-            round(100 * counts.get("complex_reflection", 0) / refl, 1) if refl else None,
-        "percent_open_questions":
-            round(100 * counts.get("open_question", 0) / ques, 1) if ques else None,
+        "percent_complex_reflections": round(100 * counts.get("complex_reflection", 0) / refl, 1)
+        if refl
+        else None,
+        "percent_open_questions": round(100 * counts.get("open_question", 0) / ques, 1)
+        if ques
+        else None,
         "mi_adherent": by_family.get("mi_adherent", 0),
         "mi_non_adherent": by_family.get("mi_non_adherent", 0),
         "counts": counts,
@@ -72,10 +83,15 @@ def recode(t: Transcript, classifier: Any) -> tuple[Transcript, list[Change]]:
     new_turns, changes = [], []
     for turn, result in zip(t.turns, results):
         rule = classifier.ruleset.primary_rule(result)
-        new = turn.model_copy(update={
-            "code": result.code, "family": result.family, "codes": list(result.codes),
-            "evidence": result.wire()["evidence"],
-            "feedback": rule.feedback if rule is not None else None})
+        new = turn.model_copy(
+            update={
+                "code": result.code,
+                "family": result.family,
+                "codes": list(result.codes),
+                "evidence": result.wire()["evidence"],
+                "feedback": rule.feedback if rule is not None else None,
+            }
+        )
         if new.code != turn.code:
             changes.append(Change(turn.n, turn.response, turn.code, new.code))
         new_turns.append(new)
@@ -89,8 +105,10 @@ def kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
         return None
     labels = {x for p in pairs for x in p}
     observed = sum(a == b for a, b in pairs) / n
-    expected = sum((sum(a == lab for a, _ in pairs) / n) * (sum(b == lab for _, b in pairs) / n)
-                   for lab in labels)
+    expected = sum(
+        (sum(a == lab for a, _ in pairs) / n) * (sum(b == lab for _, b in pairs) / n)
+        for lab in labels
+    )
     if expected >= 1:
         return 1.0 if observed == 1 else None
     return (observed - expected) / (1 - expected)
@@ -98,8 +116,11 @@ def kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
 
 def annotated_pairs(t: Transcript) -> list[tuple[str, str]]:
     """(supervisor's code, machine's code) for every turn a supervisor gave a code to."""
-    return [(turn.annotation.code, turn.code) for turn in t.turns
-            if turn.annotation is not None and turn.annotation.code is not None]
+    return [
+        (turn.annotation.code, turn.code)
+        for turn in t.turns
+        if turn.annotation is not None and turn.annotation.code is not None
+    ]
 
 
 @dataclass(frozen=True)
@@ -118,12 +139,14 @@ class Row:
 
 
 def row(f: str, t: Transcript) -> Row:
-    return Row(f, t.id, t.kind, t.trainee, t.scenario, t.scenario_title, t.started, t.status,
-               len(t.turns))
+    return Row(
+        f, t.id, t.kind, t.trainee, t.scenario, t.scenario_title, t.started, t.status, len(t.turns)
+    )
 
 
-def agreement(transcripts: Iterable[Transcript] = (),
-              pairs: Sequence[tuple[str, str]] | None = None) -> dict[str, Any] | None:
+def agreement(
+    transcripts: Iterable[Transcript] = (), pairs: Sequence[tuple[str, str]] | None = None
+) -> dict[str, Any] | None:
     """Supervisor–machine agreement over every turn a supervisor reviewed (gave a code to), from
     transcripts or from pairs already collected (annotated_pairs).
 
@@ -137,7 +160,8 @@ def agreement(transcripts: Iterable[Transcript] = (),
     for code in sorted({x for p in pairs for x in p}):
         binary = [(s == code, m == code) for s, m in pairs]
         per_code[code] = {
-            "supervisor": sum(s for s, _ in binary), "machine": sum(m for _, m in binary),
+            "supervisor": sum(s for s, _ in binary),
+            "machine": sum(m for _, m in binary),
             "agreement": round(sum(s == m for s, m in binary) / len(binary), 3),
             "kappa": _round(kappa([(str(s), str(m)) for s, m in binary])),
         }

@@ -22,10 +22,11 @@ A criterion whose measure has nothing to count (no questions for R:Q) is "n/a" a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal, Optional, Protocol, Sequence
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -48,7 +49,7 @@ class Select(_Strict):
     family: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _some(self) -> "Select":
+    def _some(self) -> Select:
         if not (self.code or self.family):
             raise ValueError("name at least one code or family")
         return self
@@ -79,20 +80,20 @@ class Criterion(_Strict):
     practise: str = Field(description="what to practise next when this criterion is weakest")
     summary: bool = Field(False, description="shown in the MITI summary table of the scorecard")
     # ratio
-    numerator: Optional[Select] = None
-    denominator: Optional[Select] = None
+    numerator: Select | None = None
+    denominator: Select | None = None
     # share
-    of: Optional[Select] = None
-    within: Optional[Select] = None
+    of: Select | None = None
+    within: Select | None = None
     # count
-    behaviours: Optional[Select] = None
+    behaviours: Select | None = None
     # cue
     patterns: list[str] = Field(default_factory=list)
-    examples: Optional[CueExamples] = None
+    examples: CueExamples | None = None
     # talk_response
     talk: list[Literal["change", "sustain", "neutral", "discord"]] = Field(default_factory=list)
-    answered_well: Optional[Select] = None
-    answered_poorly: Optional[Select] = None
+    answered_well: Select | None = None
+    answered_poorly: Select | None = None
 
     @field_validator("patterns")
     @classmethod
@@ -105,10 +106,12 @@ class Criterion(_Strict):
         return items
 
     @model_validator(mode="after")
-    def _fields_of_kind(self) -> "Criterion":
+    def _fields_of_kind(self) -> Criterion:
         need = {
-            "ratio": ("numerator", "denominator"), "share": ("of", "within"),
-            "count": ("behaviours",), "cue": ("patterns", "examples"),
+            "ratio": ("numerator", "denominator"),
+            "share": ("of", "within"),
+            "count": ("behaviours",),
+            "cue": ("patterns", "examples"),
             "talk_response": ("talk", "answered_well"),
         }[self.kind]
         missing = [n for n in need if not getattr(self, n)]
@@ -116,8 +119,10 @@ class Criterion(_Strict):
             raise ValueError(f"a {self.kind} criterion needs {', '.join(missing)}")
         ordered = self.good >= self.fair if self.direction == "higher" else self.good <= self.fair
         if not ordered:
-            raise ValueError(f"with direction {self.direction}, `good` must be "
-                             f"{'at least' if self.direction == 'higher' else 'at most'} `fair`")
+            raise ValueError(
+                f"with direction {self.direction}, `good` must be "
+                f"{'at least' if self.direction == 'higher' else 'at most'} `fair`"
+            )
         return self
 
     def regex(self) -> re.Pattern[str]:
@@ -147,7 +152,7 @@ class CriterionScore:
     id: str
     label: str
     kind: str
-    value: Optional[float]
+    value: float | None
     status: Status
     fair: float
     good: float
@@ -166,15 +171,19 @@ class CriterionScore:
 class RubricScore:
     id: str
     title: str
-    score: Optional[float]  # 0-100, None when no criterion applied
+    score: float | None  # 0-100, None when no criterion applied
     criteria: tuple[CriterionScore, ...]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "score": self.score,
-                "criteria": [c.as_dict() for c in self.criteria]}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "score": self.score,
+            "criteria": [c.as_dict() for c in self.criteria],
+        }
 
 
-def format_value(c: "CriterionScore") -> str:
+def format_value(c: CriterionScore) -> str:
     """A criterion's measured value as people read it: 2.0:1, 45%, 3.4, 2."""
     if c.value is None:
         return "n/a"
@@ -187,7 +196,7 @@ def format_value(c: "CriterionScore") -> str:
     return f"{c.value:.0f}"
 
 
-def format_threshold(c: "CriterionScore", x: float, sign: bool = False) -> str:
+def format_threshold(c: CriterionScore, x: float, sign: bool = False) -> str:
     """A threshold in the criterion's units, with ≥ or ≤ in front when `sign`."""
     prefix = ("\u2264 " if c.direction == "lower" else "\u2265 ") if sign else ""
     if c.kind == "ratio":
@@ -197,7 +206,7 @@ def format_threshold(c: "CriterionScore", x: float, sign: bool = False) -> str:
     return f"{prefix}{x:g}"
 
 
-def _status(value: Optional[float], c: Criterion) -> Status:
+def _status(value: float | None, c: Criterion) -> Status:
     if value is None:
         return "n/a"
     if c.direction == "higher":
@@ -205,9 +214,11 @@ def _status(value: Optional[float], c: Criterion) -> Status:
     return "good" if value <= c.good else "fair" if value <= c.fair else "below"
 
 
-def measure(c: Criterion, turns: Sequence[TurnLike], family_of: dict[str, str]
-            ) -> tuple[Optional[float], tuple[int, ...]]:
+def measure(
+    c: Criterion, turns: Sequence[TurnLike], family_of: dict[str, str]
+) -> tuple[float | None, tuple[int, ...]]:
     """The criterion's raw value on these turns, and the turns that bear on it."""
+
     def count(sel: Select) -> tuple[int, list[int]]:
         hits = [t.n for t in turns for code in t.codes if sel.has(code, family_of)]
         return len(hits), hits
@@ -232,27 +243,50 @@ def measure(c: Criterion, turns: Sequence[TurnLike], family_of: dict[str, str]
     if not answered:
         return None, ()
     good = [t for t in answered if c.answered_well.has(t.code, family_of)]  # type: ignore[union-attr]
-    poor = [t for t in answered if c.answered_poorly is not None
-            and c.answered_poorly.has(t.code, family_of)]
+    poor = [
+        t
+        for t in answered
+        if c.answered_poorly is not None and c.answered_poorly.has(t.code, family_of)
+    ]
     est = 1 + 4 * len(good) / len(answered) - 4 * len(poor) / len(answered)
     return round(max(1.0, min(5.0, est)), 2), tuple(t.n for t in poor)
 
 
-def score_rubric(rubric: Rubric, turns: Sequence[TurnLike], family_of: dict[str, str]) -> RubricScore:
+def score_rubric(
+    rubric: Rubric, turns: Sequence[TurnLike], family_of: dict[str, str]
+) -> RubricScore:
     out = []
     for cid, c in rubric.criteria.items():
         value, where = measure(c, turns, family_of)
         status = _status(value, c)
         fb = "" if status == "n/a" else getattr(c.feedback, status)
-        out.append(CriterionScore(cid, c.label, c.kind, value, status, c.fair, c.good, c.direction,
-                                  c.weight, fb, c.practise, c.summary, where))
+        out.append(
+            CriterionScore(
+                cid,
+                c.label,
+                c.kind,
+                value,
+                status,
+                c.fair,
+                c.good,
+                c.direction,
+                c.weight,
+                fb,
+                c.practise,
+                c.summary,
+                where,
+            )
+        )
     applied = [s for s in out if s.status != "n/a"]
     total = sum(s.weight for s in applied)
-    score = round(100 * sum(POINTS[s.status] * s.weight for s in applied) / total) if total else None
+    score = (
+        round(100 * sum(POINTS[s.status] * s.weight for s in applied) / total) if total else None
+    )
     return RubricScore(rubric.id, rubric.title, score, tuple(out))
 
 
 # -- loading ------------------------------------------------------------------------------------
+
 
 def rubric_dirs() -> list[Path]:
     return [d for d, _ in folders(builtin_dir("rubrics"), "MI_COACH_RUBRICS", "rubrics")]
@@ -278,29 +312,46 @@ def rubric_problems(rubric: Rubric, doc: YamlDoc, codes: Any = None) -> list[MiC
     out = []
     families = {i.family for i in codes.codes.values()}
     for cid, c in rubric.criteria.items():
-        for part in ("numerator", "denominator", "of", "within", "behaviours", "answered_well",
-                     "answered_poorly"):
+        for part in (
+            "numerator",
+            "denominator",
+            "of",
+            "within",
+            "behaviours",
+            "answered_well",
+            "answered_poorly",
+        ):
             sel = getattr(c, part)
             if sel is None:
                 continue
             for j, code in enumerate(sel.code):
                 if code not in codes.codes:
-                    out.append(doc.error(f"unknown code {code!r}",
-                                         ("criteria", cid, part, "code", j)))
+                    out.append(
+                        doc.error(f"unknown code {code!r}", ("criteria", cid, part, "code", j))
+                    )
             for j, fam in enumerate(sel.family):
                 if fam not in families:
-                    out.append(doc.error(f"unknown family {fam!r}",
-                                         ("criteria", cid, part, "family", j)))
+                    out.append(
+                        doc.error(f"unknown family {fam!r}", ("criteria", cid, part, "family", j))
+                    )
         if c.examples is not None:
             rx = c.regex()
             for j, ex in enumerate(c.examples.match):
                 if not rx.search(ex):
-                    out.append(doc.error(f"example {ex!r} does not match the patterns",
-                                         ("criteria", cid, "examples", "match", j)))
+                    out.append(
+                        doc.error(
+                            f"example {ex!r} does not match the patterns",
+                            ("criteria", cid, "examples", "match", j),
+                        )
+                    )
             for j, ex in enumerate(c.examples.no_match):
                 if rx.search(ex):
-                    out.append(doc.error(f"example {ex!r} matches the patterns but should not",
-                                         ("criteria", cid, "examples", "no_match", j)))
+                    out.append(
+                        doc.error(
+                            f"example {ex!r} matches the patterns but should not",
+                            ("criteria", cid, "examples", "no_match", j),
+                        )
+                    )
     return out
 
 
@@ -309,7 +360,7 @@ def load_rubrics() -> dict[str, Rubric]:
     return _load_rubrics(tuple(rubric_dirs()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_rubrics(dirs: tuple[Path, ...]) -> dict[str, Rubric]:
     found: dict[str, tuple[Rubric, str]] = {}
     for folder in dirs:
@@ -318,13 +369,15 @@ def _load_rubrics(dirs: tuple[Path, ...]) -> dict[str, Rubric]:
         for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml")):
             rubric, doc = load_rubric_file(path)
             if rubric.id in found:
-                raise doc.error(f"rubric id {rubric.id!r} is already used by {found[rubric.id][1]}",
-                                ("id",))
+                raise doc.error(
+                    f"rubric id {rubric.id!r} is already used by {found[rubric.id][1]}", ("id",)
+                )
             found[rubric.id] = (rubric, str(path))
     return {k: v[0] for k, v in found.items()}
 
 
 # -- the scorecard ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Moment:
@@ -333,15 +386,15 @@ class Moment:
     response: str
     code: str
     note: str
-    better: Optional[str] = None
+    better: str | None = None
 
 
 @dataclass(frozen=True)
 class Scorecard:
     rubrics: tuple[RubricScore, ...]
     counts: dict[str, int]
-    best: Optional[Moment]
-    missed: Optional[Moment]
+    best: Moment | None
+    missed: Moment | None
     practise: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -354,16 +407,21 @@ class Scorecard:
         }
 
 
-def scorecard(turns: Sequence[Any], rubric_ids: Sequence[str], codes: Any,
-              rubrics: dict[str, Rubric] | None = None) -> Scorecard:
+def scorecard(
+    turns: Sequence[Any],
+    rubric_ids: Sequence[str],
+    codes: Any,
+    rubrics: dict[str, Rubric] | None = None,
+) -> Scorecard:
     """Score a session's turns against the named rubrics (the `mi` rubric always comes first)."""
     rubrics = rubrics if rubrics is not None else load_rubrics()
     family_of = {c: i.family for c, i in codes.codes.items()}
     ids = list(dict.fromkeys(["mi", *rubric_ids])) if "mi" in rubrics else list(rubric_ids)
     unknown = [r for r in ids if r not in rubrics]
     if unknown:
-        raise MiCoachError(f"unknown rubric(s) {', '.join(unknown)} "
-                           f"(known: {', '.join(sorted(rubrics))})")
+        raise MiCoachError(
+            f"unknown rubric(s) {', '.join(unknown)} (known: {', '.join(sorted(rubrics))})"
+        )
     turns = [t.effective(family_of) if hasattr(t, "effective") else t for t in turns]
     scored = tuple(score_rubric(rubrics[r], turns, family_of) for r in ids)
     counts: dict[str, int] = {}
@@ -373,30 +431,49 @@ def scorecard(turns: Sequence[Any], rubric_ids: Sequence[str], codes: Any,
     return Scorecard(scored, counts, _best(turns, family_of), _missed(turns), _practise(scored))
 
 
-def _best(turns: Sequence[Any], family_of: dict[str, str]) -> Optional[Moment]:
+def _best(turns: Sequence[Any], family_of: dict[str, str]) -> Moment | None:
     """The turn that did most for the client: the biggest rapport gain, then a reflection of
     change talk, then the earliest."""
-    good = [t for t in turns if family_of.get(t.code) not in ("mi_non_adherent",)
-            and t.rapport_after is not None and t.rapport_before is not None
-            and t.rapport_after > t.rapport_before]
+    good = [
+        t
+        for t in turns
+        if family_of.get(t.code) not in ("mi_non_adherent",)
+        and t.rapport_after is not None
+        and t.rapport_before is not None
+        and t.rapport_after > t.rapport_before
+    ]
     if not good:
         return None
     rank = {"complex_reflection": 3, "affirm": 2, "simple_reflection": 1, "open_question": 1}
-    t = max(good, key=lambda t: (t.rapport_after - t.rapport_before,
-                                 t.client.talk == "change", rank.get(t.code, 0), -t.n))
-    return Moment(t.n, t.client.text, t.response, t.code,
-                  f"rapport {t.rapport_before} → {t.rapport_after}; the client thought: "
-                  f"\u201c{t.client.thought}\u201d")
+    t = max(
+        good,
+        key=lambda t: (
+            t.rapport_after - t.rapport_before,
+            t.client.talk == "change",
+            rank.get(t.code, 0),
+            -t.n,
+        ),
+    )
+    return Moment(
+        t.n,
+        t.client.text,
+        t.response,
+        t.code,
+        f"rapport {t.rapport_before} → {t.rapport_after}; the client thought: "
+        f"\u201c{t.client.thought}\u201d",
+    )
 
 
-def _missed(turns: Sequence[Any]) -> Optional[Moment]:
+def _missed(turns: Sequence[Any]) -> Moment | None:
     """The costliest turn: a non-adherent response or a missed chance, the biggest rapport loss
     first."""
     cand = [t for t in turns if t.better is not None]
     if not cand:
         return None
-    t = min(cand, key=lambda t: ((t.rapport_after or 0) - (t.rapport_before or 0),
-                                 not t.missed_chance, t.n))
+    t = min(
+        cand,
+        key=lambda t: ((t.rapport_after or 0) - (t.rapport_before or 0), not t.missed_chance, t.n),
+    )
     why = (t.missed_note if t.missed_chance else None) or t.feedback or "MI-non-adherent"
     return Moment(t.n, t.client.text, t.response, t.code, why, t.better)
 
