@@ -1,12 +1,12 @@
 """Supervisor annotations: override a turn's code, add a comment. `apply` is pure; `interactive`
-is the small loop that walks a supervisor through every turn (input via render.ask)."""
+is the small loop that walks a supervisor through every turn (input via term.ask)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from mi_coach.base.errors import MiCoachError
-from mi_coach.cli import render
+from mi_coach.cli import term, view_review
 from mi_coach.practice.transcript import Annotation, Transcript, Turn, now
 
 
@@ -53,23 +53,23 @@ def interactive(t: Transcript, codes: Any, by: str | None) -> tuple[list[Turn], 
 def _walk(t: Transcript, codes: Any, by: str | None, changed: list[Turn]) -> list[Turn]:
     names = list(codes.codes)
     for turn in t.turns:
-        render.annotate_turn(turn, codes)
+        view_review.annotate_turn(turn, codes)
         while True:
             try:
-                answer = render.ask("code (Enter keeps it, ? lists codes, q stops)> ").strip()
+                answer = term.ask("code (Enter keeps it, ? lists codes, q stops)> ").strip()
             except EOFError:
                 return changed
             if answer == "?":
-                render.note(", ".join(names))
+                term.note(", ".join(names))
                 continue
             if answer.lower() in ("q", "/quit"):
                 return changed
             if answer and answer not in codes.codes:
-                render.note(f"Not a code: {answer!r}. Type ? for the list.")
+                term.note(f"Not a code: {answer!r}. Type ? for the list.")
                 continue
             break
         try:
-            note = render.ask("comment (Enter for none)> ").strip()
+            note = term.ask("comment (Enter for none)> ").strip()
         except EOFError:
             note = ""
         if answer or note:

@@ -1,4 +1,4 @@
-"""Commands only: parse options, call one function of the library, hand the result to render.
+"""Commands only: parse options, call one function of the library, hand the result to a view (term, view_*).
 
 spaCy is imported inside the commands that classify, never at start-up.
 """
@@ -83,12 +83,12 @@ class EvalFormat(str, Enum):
 
 
 def _classifier() -> Any:
-    from mi_coach.cli import render
+    from mi_coach.cli import term
     from mi_coach.coding.engine import get_classifier
 
     clf = get_classifier(_state["model"])
     if clf.pipeline.warning:
-        render.warning(clf.pipeline.warning)
+        term.warning(clf.pipeline.warning)
     return clf
 
 
@@ -129,7 +129,7 @@ def classify(
     ] = None,
 ) -> None:
     """Classify a case manager's response into one of the twelve MI codes, and say why."""
-    from mi_coach.cli import render
+    from mi_coach.cli import term, view_coding
 
     if (text is None) == (input_ is None):
         raise MiCoachError("give a response to classify, or --input FILE (not both)")
@@ -138,15 +138,15 @@ def classify(
         result = clf.classify(text or "", client)
         chosen = fmt or ClassifyFormat.panel
         if chosen == ClassifyFormat.panel:
-            render.classification_panel(result, clf.ruleset, explain=explain)
+            view_coding.classification_panel(result, clf.ruleset, explain=explain)
         elif chosen == ClassifyFormat.table:
-            render.classification_table([result], clf.ruleset)
+            view_coding.classification_table([result], clf.ruleset)
             if explain:
-                render.fired_table(result)
+                view_coding.fired_table(result)
         elif chosen == ClassifyFormat.json:
-            render.write_json(_wire(result, explain))
+            term.write_json(_wire(result, explain))
         else:
-            render.write_jsonl([_wire(result, explain)])
+            term.write_jsonl([_wire(result, explain)])
         return
 
     from mi_coach.coding.inputs import parse_items, read_source
@@ -158,14 +158,14 @@ def classify(
     results = clf.classify_many((i.text, i.client) for i in items)
     chosen = fmt or ClassifyFormat.table
     if chosen == ClassifyFormat.jsonl:
-        render.write_jsonl(_wire(r, explain) for r in results)
+        term.write_jsonl(_wire(r, explain) for r in results)
     elif chosen == ClassifyFormat.json:
-        render.write_json([_wire(r, explain) for r in results])
+        term.write_json([_wire(r, explain) for r in results])
     elif chosen == ClassifyFormat.table:
-        render.classification_table(list(results), clf.ruleset)
+        view_coding.classification_table(list(results), clf.ruleset)
     else:
         for r in results:
-            render.classification_panel(r, clf.ruleset, explain=explain)
+            view_coding.classification_panel(r, clf.ruleset, explain=explain)
 
 
 def _wire(result: Any, explain: bool) -> dict[str, Any]:
@@ -191,7 +191,7 @@ def eval_(
     ] = EvalFormat.table,
 ) -> None:
     """Measure the classifier on labelled data: accuracy, per-code P/R/F1, macro-F1, confusion."""
-    from mi_coach.cli import render
+    from mi_coach.cli import term, view_coding
     from mi_coach.coding.evaluate import evaluate
     from mi_coach.coding.inputs import read_labelled
 
@@ -201,9 +201,9 @@ def eval_(
         kind, rows, clf.classify_many((r.text, r.client) for r in rows), clf.codes, file
     )
     if fmt == EvalFormat.json:
-        render.write_json(report.as_dict())
+        term.write_json(report.as_dict())
     else:
-        render.eval_report(report)
+        view_coding.eval_report(report)
 
 
 ScenariosOpt = Annotated[
@@ -356,10 +356,10 @@ def scenarios_list(ctx: typer.Context, scenarios_dir: ScenariosOpt = None) -> No
     if ctx.invoked_subcommand is not None:
         ctx.obj = {"scenarios_dir": scenarios_dir}
         return
-    from mi_coach.cli import render
+    from mi_coach.cli import view_practice
     from mi_coach.practice import catalog
 
-    render.scenario_table(catalog.rows(scenarios_dir))
+    view_practice.scenario_table(catalog.rows(scenarios_dir))
 
 
 @scenarios_app.command("show")
@@ -370,11 +370,11 @@ def scenarios_show(
     scenarios_dir: ScenariosOpt = None,
 ) -> None:
     """Describe one scripted client: persona, skills, content notes, shape."""
-    from mi_coach.cli import render
+    from mi_coach.cli import view_practice
     from mi_coach.practice import scenarios as sc
 
     extra = scenarios_dir or (ctx.obj or {}).get("scenarios_dir")
-    render.scenario_detail(sc.find(scenario, extra))
+    view_practice.scenario_detail(sc.find(scenario, extra))
 
 
 # -- supervisors: import, review, annotate, export, progress ------------------------------------
@@ -442,7 +442,7 @@ def import_(
     """Turn a transcript of a real session into a mi-coach transcript, classifying every turn."""
     from pathlib import Path
 
-    from mi_coach.cli import render
+    from mi_coach.cli import view_review
     from mi_coach.practice.transcript import write_file
     from mi_coach.review.importer import parse, to_transcript
 
@@ -453,7 +453,7 @@ def import_(
     if out.resolve() == Path(file).resolve():
         raise MiCoachError("the output would overwrite the input; give -o PATH", path=file)
     write_file(out, t.to_json())
-    render.imported(t, out, clf.codes)
+    view_review.imported(t, out, clf.codes)
 
 
 @app.command()
@@ -477,7 +477,7 @@ def review(
 ) -> None:
     """Review transcripts: one → the annotated conversation and its scorecard; several → a
     comparison table (and supervisor–machine agreement where turns were annotated)."""
-    from mi_coach.cli import render
+    from mi_coach.cli import term, view_review
     from mi_coach.coding.ruleset import load_codes
     from mi_coach.review import review as rv
 
@@ -500,7 +500,7 @@ def review(
             single = (f, t, card, nums)
     agree = rv.agreement(pairs=pairs)
     if fmt == ReviewFormat.json:
-        render.write_json(
+        term.write_json(
             {
                 "transcripts": [
                     {
@@ -523,13 +523,13 @@ def review(
         )
     else:
         if single is not None:
-            render.review_one(*single, codes)
+            view_review.review_one(*single, codes)
         elif rows:
-            render.review_table(rows)
+            view_review.review_table(rows)
         if recode:
-            render.recode_changes(changes)
+            view_review.recode_changes(changes)
         if agree:
-            render.agreement(agree)
+            view_review.agreement(agree)
     if failed:
         raise typer.Exit(1)
 
@@ -539,11 +539,11 @@ def _iter_transcripts(
 ) -> Any:
     """Transcripts one by one from JSON files (or text/CSV sessions imported on the fly). A
     damaged or foreign file is reported by name, skipped, and added to `failed`."""
-    from mi_coach.cli import render
+    from mi_coach.cli import term
     from mi_coach.practice.transcript import load
     from mi_coach.review.importer import is_importable, parse, to_transcript
 
-    with render.progress(len(files), "reading transcripts") as step:
+    with term.progress(len(files), "reading transcripts") as step:
         for f in files:
             try:
                 if is_importable(f):
@@ -551,7 +551,7 @@ def _iter_transcripts(
                 else:
                     t = load(f)
             except MiCoachError as exc:
-                render.error(f"skipped: {exc}")
+                term.error(f"skipped: {exc}")
                 failed.append(f)
                 t = None
             step()
@@ -581,7 +581,7 @@ def annotate(
 ) -> None:
     """Override a turn's code and add comments, as a supervisor. The machine's code is kept beside
     yours; summaries use yours."""
-    from mi_coach.cli import render
+    from mi_coach.cli import view_review
     from mi_coach.cli.annotate_loop import apply, interactive
     from mi_coach.coding.ruleset import load_codes
     from mi_coach.practice.transcript import load, write_file
@@ -603,7 +603,7 @@ def annotate(
             raise MiCoachError("say what to do with the turn: --code, --comment or --clear")
         changed = [apply(t, codes, turn, code=code, comment=comment, by=by, clear=clear)]
     write_file(file, t.to_json())
-    render.annotated(file, [c for c in changed if c is not None])
+    view_review.annotated(file, [c for c in changed if c is not None])
     if interrupted:
         raise typer.Exit(130)
 
@@ -638,7 +638,7 @@ def export(
 ) -> None:
     """Export a transcript as Markdown, a printable self-contained HTML page, CSV or JSON."""
 
-    from mi_coach.cli import render
+    from mi_coach.cli import term, view_review
     from mi_coach.coding.ruleset import load_codes
     from mi_coach.review.export import export as do_export
 
@@ -652,15 +652,15 @@ def export(
 
         ner = get_ner_pipeline(_state["model"])
         if ner is None:
-            render.warning("no trained pipeline: names are redacted only where patterns find them")
+            term.warning("no trained pipeline: names are redacted only where patterns find them")
     result = do_export(t, load_codes(), to.value, redact=redact, ner=ner)
     if output:
         from mi_coach.practice.transcript import write_file
 
         write_file(output, result.text)
     else:
-        render.write_text(result.text)
-    render.exported(output, to.value, result.redactions if redact else None)
+        term.write_text(result.text)
+    view_review.exported(output, to.value, result.redactions if redact else None)
 
 
 @app.command()
@@ -672,7 +672,7 @@ def progress(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Your practice sessions over time: the key numbers with trends, and what to work on."""
-    from mi_coach.cli import render
+    from mi_coach.cli import view_review
     from mi_coach.coding.ruleset import load_codes
     from mi_coach.practice.transcript import listing, transcripts_dir
     from mi_coach.review.progress import over_time
@@ -680,7 +680,7 @@ def progress(
     folder = transcripts_dir(data_dir, create=False)
     sessions = [t for _, t in listing(folder)] if folder.is_dir() else []
     report = over_time(sessions, load_codes(), trainee)
-    render.progress_report(report, folder)
+    view_review.progress_report(report, folder)
 
 
 # -- trainers: drills and workshop results ------------------------------------------------------
@@ -799,21 +799,21 @@ def workshop_report(
     from pathlib import Path
 
     from mi_coach.authoring import workshop as ws
-    from mi_coach.cli import render
+    from mi_coach.cli import term, view_authoring
     from mi_coach.coding.ruleset import load_codes
     from mi_coach.practice.drills import load_skills
 
     files = list(Path(folder).rglob("*.json")) if Path(folder).is_dir() else []
-    with render.progress(len(files), "reading results") as step:
+    with term.progress(len(files), "reading results") as step:
         drills, transcripts, failed = ws.read_folder(folder, step)
     for problem in failed:
-        render.error(f"skipped: {problem}")
+        term.error(f"skipped: {problem}")
     report = ws.aggregate(folder, drills, transcripts, load_codes(), failed)
     labels = {k: v.label for k, v in load_skills().skills.items()}
     tables = ws.rows(report, labels, {k: v.short for k, v in load_skills().skills.items()})
     title = f"Workshop results: {folder}"
     if to == WorkshopFormat.table:
-        render.workshop_tables(tables, title)
+        view_authoring.workshop_tables(tables, title)
     else:
         text = {
             "csv": ws.to_csv,
@@ -824,9 +824,9 @@ def workshop_report(
             from mi_coach.practice.transcript import write_file
 
             write_file(output, text)
-            render.note(f"Wrote {to.value} to {output}")
+            term.note(f"Wrote {to.value} to {output}")
         else:
-            render.write_text(text)
+            term.write_text(text)
     if failed:
         raise typer.Exit(1)
 
@@ -855,17 +855,17 @@ def validate(
 ) -> None:
     """Check content files and report every problem at once (file:line: field: problem)."""
     from mi_coach.authoring.validate import check, files_in
-    from mi_coach.cli import render
+    from mi_coach.cli import term, view_authoring
 
     files = files_in(paths)
     if not files:
         raise MiCoachError("no YAML files found in " + ", ".join(paths))
     results = []
-    with render.progress(len(files), "validating") as step:
+    with term.progress(len(files), "validating") as step:
         for f in files:
             results.append(check(f, _classifier if examples else None))
             step()
-    render.validation(results)
+    view_authoring.validation(results)
     if any(r.problems for r in results):
         raise typer.Exit(1)
 
@@ -894,7 +894,7 @@ def new(
     from pathlib import Path
 
     from mi_coach.authoring.templates import template
-    from mi_coach.cli import render
+    from mi_coach.cli import term
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
         raise MiCoachError(f"{name!r} is not a valid id: use lowercase letters, digits, - and _")
@@ -905,7 +905,7 @@ def new(
         out.write_text(template(kind.value, name), encoding="utf-8")
     except OSError as exc:
         raise MiCoachError(f"cannot write: {exc.strerror or exc}", path=str(out)) from None
-    render.note(f"Wrote {out}. Check it with: mi-coach validate {out}")
+    term.note(f"Wrote {out}. Check it with: mi-coach validate {out}")
 
 
 class SchemaKind(str, Enum):
@@ -922,9 +922,9 @@ def schema(
 ) -> None:
     """Print the JSON Schema of a content file or the transcript, for editors that check YAML."""
     from mi_coach.authoring.templates import json_schema
-    from mi_coach.cli import render
+    from mi_coach.cli import term
 
-    render.write_json(json_schema(kind.value))
+    term.write_json(json_schema(kind.value))
 
 
 class RulesFormat(str, Enum):
@@ -941,11 +941,11 @@ def rules(
 ) -> None:
     """The classifier's rules: id, kind, code, feedback and their examples."""
     from mi_coach.authoring.templates import rules_markdown
-    from mi_coach.cli import render
+    from mi_coach.cli import term, view_authoring
     from mi_coach.coding.ruleset import load_ruleset
 
     rs = load_ruleset()
     if fmt == RulesFormat.md:
-        render.write_text(rules_markdown(rs))
+        term.write_text(rules_markdown(rs))
     else:
-        render.rules_table(rs)
+        view_authoring.rules_table(rs)

@@ -1,5 +1,5 @@
 """The drill loop: one client statement at a time, the trainee's answer judged at once, results
-saved as JSON. Reads through practice_loop.Reader; prints only through render."""
+saved as JSON. Reads through practice_loop.Reader; prints only through view_authoring."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from mi_coach.cli import render
+from mi_coach.cli import view_authoring
 from mi_coach.cli.practice_loop import Reader
 from mi_coach.practice.drills import Answer, Item, Results, judge, load_skills
 from mi_coach.practice.transcript import now, write_private
@@ -35,13 +35,13 @@ def run(
     )
     path = out_dir / f"{results.id}.json"
     skills = load_skills().skills
-    render.drill_intro(len(items), skill and skills[skill].label, time_limit, trainee)
+    view_authoring.drill_intro(len(items), skill and skills[skill].label, time_limit, trainee)
     finished = True
     interrupted = False
     try:
         for n, item in enumerate(items, 1):
             sk = skills[item.skill]
-            render.drill_item(n, len(items), sk.label, sk.ask, item.client)
+            view_authoring.drill_item(n, len(items), sk.label, sk.ask, item.client)
             start = time.monotonic()
             answer = None
             while answer is None:
@@ -72,11 +72,11 @@ def run(
             )
             results.answers.append(a)
             write_private(path, results.to_json())  # journal every answer
-            render.drill_feedback(a, item.exemplars[0], item.tip)
+            view_authoring.drill_feedback(a, item.exemplars[0], item.tip)
     except KeyboardInterrupt:
         finished = False
         interrupted = True
     results.finished = now()
     write_private(path, results.to_json())
-    render.drill_score(results, {k: v.label for k, v in skills.items()}, path, finished)
+    view_authoring.drill_score(results, {k: v.label for k, v in skills.items()}, path, finished)
     return results, path, finished, interrupted

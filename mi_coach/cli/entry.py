@@ -22,7 +22,7 @@ def main() -> None:
 
 
 def _list_scenarios() -> None:
-    from mi_coach.cli import render
+    from mi_coach.cli import view_practice
     from mi_coach.practice import catalog
 
-    render.scenario_table(catalog.rows())
+    view_practice.scenario_table(catalog.rows())

@@ -22,15 +22,15 @@ def guarded(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from mi_coach.cli import render
+        from mi_coach.cli import term
 
         try:
             return func(*args, **kwargs)
         except MiCoachError as exc:
-            render.error(str(exc))
+            term.error(str(exc))
             raise SystemExit(exc.exit_code) from None
         except KeyboardInterrupt:
-            render.error("interrupted")
+            term.error("interrupted")
             raise SystemExit(130) from None
         except BrokenPipeError:
             _quiet_broken_pipe()
@@ -41,7 +41,7 @@ def guarded(func: F) -> F:
                 raise  # a command's own exit code
             if os.environ.get("MI_COACH_DEBUG"):
                 raise
-            render.error(
+            term.error(
                 f"internal error: {type(exc).__name__}: {exc} "
                 "(set MI_COACH_DEBUG=1 to see the traceback)"
             )

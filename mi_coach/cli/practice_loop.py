@@ -1,5 +1,5 @@
 """The practice loop: reads the trainee's lines, drives the session, journals, hands records to
-render. It holds no MI logic (session.py) and styles no output (render.py).
+the views. It holds no MI logic (practice.session) and styles no output (view_practice).
 
 Input comes from a `Reader`: the terminal, a file of responses, or piped standard input. Lines
 starting with "/" are in-session commands in every mode, so scripted runs can /undo and /quit too.
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from mi_coach.base.errors import MiCoachError
-from mi_coach.cli import render
+from mi_coach.cli import term, view_practice
 from mi_coach.practice.session import Session
 from mi_coach.practice.transcript import Transcript, now, save
 from mi_coach.scoring.scorecard import scorecard
@@ -34,7 +34,7 @@ class Reader:
 
     def read(self, prompt: str) -> str | None:
         try:
-            return render.ask(prompt)
+            return term.ask(prompt)
         except EOFError:
             return None
 
@@ -50,7 +50,7 @@ class ScriptReader(Reader):
     def read(self, prompt: str) -> str | None:
         line = next(self._lines, None)
         if line is not None:
-            render.echo_response(prompt, line)
+            view_practice.echo_response(prompt, line)
         return line
 
 
@@ -77,17 +77,17 @@ def run(
     t = session.transcript
     scenario = session.scenario
     path = save(t, folder, path)
-    render.session_intro(scenario, t, path, resumed, COMMANDS)
+    view_practice.session_intro(scenario, t, path, resumed, COMMANDS)
     try:
         while not session.over:
             line = session.current_line()
-            render.client_says(
+            view_practice.client_says(
                 scenario.persona.name, line.text, session.turn_number, scenario.max_turns
             )
             while True:
                 text = reader.read("you> ")
                 if text is None:
-                    render.paused(path, end_of_input=not reader.interactive)
+                    view_practice.paused(path, end_of_input=not reader.interactive)
                     return Result("paused", path, t)
                 text = text.strip()
                 if not text:
@@ -96,42 +96,42 @@ def run(
                     command = text.split()[0].lower()
                     if command in ("/quit", "/exit", "/q"):
                         save(t, folder, path)
-                        render.paused(path)
+                        view_practice.paused(path)
                         return Result("paused", path, t)
                     if command == "/help":
-                        render.session_help(COMMANDS)
+                        view_practice.session_help(COMMANDS)
                     elif command == "/hint":
                         if t.feedback == "end":
-                            render.note("Hints are off in assessment mode (--feedback end).")
+                            term.note("Hints are off in assessment mode (--feedback end).")
                         else:
-                            render.hint(session.hint())
+                            view_practice.hint(session.hint())
                     elif command == "/undo":
                         undone = session.undo()
                         save(t, folder, path)
-                        render.undone(undone)
+                        view_practice.undone(undone)
                         if undone is not None:
                             break  # the client says their line again
                     else:
-                        render.note(f"Unknown command {text.split()[0]!r}. /help lists them.")
+                        term.note(f"Unknown command {text.split()[0]!r}. /help lists them.")
                     continue
                 outcome = session.respond(text)
                 save(t, folder, path)  # journal every completed turn
                 if t.feedback == "turn":
-                    render.turn_feedback(outcome.turn, scenario.persona.name, codes)
+                    view_practice.turn_feedback(outcome.turn, scenario.persona.name, codes)
                 if outcome.ended:
-                    render.session_end(
+                    view_practice.session_end(
                         scenario.persona.name, outcome.closing_line or "", outcome.ended
                     )
                 break
     except KeyboardInterrupt:
         save(t, folder, path)
-        render.paused(path, interrupted=True)
+        view_practice.paused(path, interrupted=True)
         return Result("interrupted", path, t)
     card = scorecard(t.turns, scenario.rubrics, codes)
     t.scores = card.as_dict()
     t.finished = now()
     save(t, folder, path)
-    render.scorecard(card, t, path, codes)
+    view_practice.scorecard(card, t, path, codes)
     return Result("finished", path, t)
 
 
@@ -139,7 +139,7 @@ def pick_scenario(choices: list[tuple[str, str, str, str]], reader: Reader) -> s
     """The menu: (id, title, setting, difficulty) rows; returns the chosen id."""
     if not reader.interactive:
         raise MiCoachError("name a scenario to practise (`mi-coach scenarios` lists them)")
-    render.scenario_menu(choices)
+    view_practice.scenario_menu(choices)
     while True:
         answer = reader.read("scenario number or id> ")
         if answer is None:
@@ -151,4 +151,4 @@ def pick_scenario(choices: list[tuple[str, str, str, str]], reader: Reader) -> s
             return answer
         if answer in ("/quit", "q"):
             raise MiCoachError("no scenario chosen")
-        render.note(f"Type a number from 1 to {len(choices)}, or a scenario id.")
+        term.note(f"Type a number from 1 to {len(choices)}, or a scenario id.")

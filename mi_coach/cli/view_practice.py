@@ -1,0 +1,255 @@
+"""What a practice session prints: the client, each turn's feedback, the scorecard, the scenario
+menu and details."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    pass
+
+from mi_coach.cli.term import (
+    FAMILY_STYLE,
+    STATUS_STYLE,
+    bar,
+    code_text,
+    console,
+    note,
+    rapport_bar,
+    safe,
+)
+
+
+def echo_response(prompt: str, line: str) -> None:
+    console.print(f"[bold]{prompt}[/]{safe(line)}")
+
+
+def session_intro(
+    scenario: Any, t: Any, path: Any, resumed: bool, commands: dict[str, str]
+) -> None:
+    p = scenario.persona
+    body = Table.grid(padding=(0, 2))
+    body.add_column(style="bold", no_wrap=True)
+    body.add_column()
+    body.add_row("Client", safe(f"{p.name} ({p.pronouns}, {p.age}) — {scenario.summary}"))
+    body.add_row("Setting", safe(scenario.setting))
+    body.add_row("Practise", safe(", ".join(scenario.skills)))
+    if scenario.content_notes:
+        body.add_row("Content notes", Text(safe(", ".join(scenario.content_notes)), style="yellow"))
+    mode = (
+        "feedback after every turn"
+        if t.feedback == "turn"
+        else "assessment: feedback at the end only"
+    )
+    body.add_row("Mode", f"{mode}; up to {scenario.max_turns} turns; seed {t.seed}")
+    if t.trainee:
+        body.add_row("Trainee", safe(t.trainee))
+    body.add_row("Commands", "  ".join(commands))
+    title = f"{'Resuming' if resumed else 'Practice'}: {safe(scenario.title)}"
+    console.print(Panel(body, title=title, title_align="left", border_style="cyan"))
+    if resumed:
+        note(f"Resuming at turn {len(t.turns) + 1}; {len(t.turns)} turn(s) already done.")
+    console.print(rapport_bar(t.rapport))
+
+
+def session_help(commands: dict[str, str]) -> None:
+    for name, what in commands.items():
+        console.print(f"  [bold]{name}[/]  {safe(what)}")
+
+
+def client_says(name: str, text: str, n: int, max_turns: int) -> None:
+    console.print()
+    console.print(f"[dim]turn {n}/{max_turns}[/]  [bold cyan]{safe(name)}:[/] {safe(text)}")
+
+
+def hint(text: str) -> None:
+    console.print(f"[yellow]hint:[/] {safe(text)}")
+
+
+def undone(turn: Any) -> None:
+    if turn is None:
+        note("Nothing to undo yet.")
+    else:
+        note(f"Took back turn {turn.n}: \u201c{turn.response}\u201d")
+
+
+def paused(path: Any, interrupted: bool = False, end_of_input: bool = False) -> None:
+    why = "Interrupted" if interrupted else "Out of responses" if end_of_input else "Paused"
+    console.print()
+    console.print(f"[yellow]{why}.[/] Every completed turn is saved in {safe(str(path))}")
+    console.print("Continue it with: [bold]mi-coach practice --resume[/]")
+
+
+def turn_feedback(turn: Any, name: str, codes: Any) -> None:
+    info = codes.codes[turn.code]
+    body = Table.grid(padding=(0, 2))
+    body.add_column(style="bold", no_wrap=True)
+    body.add_column()
+    line = Text.assemble(
+        code_text(turn.code, info.family, info.label), f"  ({info.family.replace('_', '-')})"
+    )
+    others = [c for c in turn.codes if c != turn.code]
+    if others:
+        line.append(f"  also: {', '.join(others)}", style="dim")
+    body.add_row("Code", line)
+    triggers = [e["match"] for e in turn.evidence if e["match"].strip()]
+    if triggers:
+        body.add_row("Because of", ", ".join(f"\u201c{safe(m)}\u201d" for m in triggers[:4]))
+    if turn.feedback:
+        body.add_row("Why", safe(turn.feedback))
+    body.add_row(f"{safe(name)} thought", Text(safe(turn.client.thought), style="italic"))
+    body.add_row("", rapport_bar(turn.rapport_after, turn.rapport_after - turn.rapport_before))
+    if turn.missed_chance:
+        body.add_row("Missed chance", Text(safe(turn.missed_note or ""), style="yellow"))
+    if turn.better:
+        body.add_row("Try instead", Text(safe(turn.better), style="green"))
+    console.print(Panel(body, border_style=FAMILY_STYLE.get(info.family) or "none"))
+
+
+def session_end(name: str, closing: str, how: str) -> None:
+    console.print()
+    console.print(f"[bold cyan]{safe(name)}:[/] {safe(closing)}")
+    label = {
+        "success": "[bold green]The client named a next step.[/]",
+        "rupture": "[bold red]The conversation broke down.[/]",
+        "turn_limit": "[yellow]Out of turns.[/]",
+    }[how]
+    console.print(label)
+
+
+def scorecard(card: Any, t: Any, path: Any, codes: Any, saved: bool = True) -> None:
+    console.print()
+    from mi_coach.practice.transcript import OUTCOMES
+
+    outcome = OUTCOMES.get(t.status, t.status)
+    console.rule(f"Scorecard — {safe(t.scenario_title)}")
+    line = Text(f"{len(t.turns)} turn(s); outcome: {outcome}")
+    if t.rapport is not None:
+        line.append("; final ").append_text(rapport_bar(t.rapport))
+    console.print(line)
+    mi = next((r for r in card.rubrics if r.id == "mi"), None)
+    if mi is not None:
+        table = Table(title="MITI summary", title_justify="left")
+        for col in ("measure", "you", "fair", "good", ""):
+            table.add_column(col, justify="left" if col == "measure" else "right")
+        for c in mi.criteria:
+            if not c.summary:
+                continue
+            from mi_coach.scoring.scorecard import format_threshold, format_value
+
+            table.add_row(
+                c.label,
+                format_value(c),
+                format_threshold(c, c.fair, sign=True),
+                format_threshold(c, c.good, sign=True),
+                Text(c.status, style=STATUS_STYLE[c.status]),
+            )
+        console.print(table)
+    table = Table(title="Rubrics", title_justify="left")
+    table.add_column("rubric")
+    table.add_column("score", no_wrap=True)
+    table.add_column("weakest criterion", overflow="fold")
+    for r in card.rubrics:
+        weak = [c for c in r.criteria if c.status in ("below", "fair")]
+        weak.sort(key=lambda c: (c.status != "below", -c.weight))
+        table.add_row(
+            safe(r.title),
+            bar(r.score),
+            safe(f"{weak[0].label}: {weak[0].feedback}") if weak else "",
+        )
+    console.print(table)
+    if card.best:
+        b = card.best
+        console.print(
+            Text.assemble(
+                ("Best moment ", "bold green"),
+                f"(turn {b.n}): ",
+                (f"\u201c{safe(b.response)}\u201d", "italic"),
+                f" — {safe(b.code)}; {safe(b.note)}",
+            )
+        )
+    if card.missed:
+        m = card.missed
+        console.print(
+            Text.assemble(
+                ("Biggest missed chance ", "bold yellow"),
+                f"(turn {m.n}): ",
+                (f"\u201c{safe(m.response)}\u201d", "italic"),
+                f" — {safe(m.code)}; {safe(m.note)}",
+            )
+        )
+        if m.better:
+            console.print(Text.assemble("  Try instead: ", (safe(m.better), "green")))
+    if card.practise:
+        console.print("[bold]Practise next[/]")
+        for item in card.practise:
+            console.print(f"  \u2022 {safe(item)}")
+    if saved:
+        console.print(f"Transcript saved: {safe(str(path))}")
+
+
+def scenario_menu(choices: list[tuple[str, str, str, str]]) -> None:
+    table = Table(title="Choose a client", title_justify="left")
+    for col in ("#", "id", "title", "setting", "difficulty"):
+        table.add_column(col)
+    for n, (sid, title, setting, diff) in enumerate(choices, 1):
+        table.add_row(str(n), sid, safe(title), safe(setting), diff)
+    console.print(table)
+
+
+def scenario_table(rows: list[Any]) -> None:
+    table = Table(
+        caption="mi-coach scenarios show ID describes one; mi-coach practice ID starts it."
+    )
+    table.add_column("id", no_wrap=True, style="bold")
+    table.add_column("client", ratio=3)
+    table.add_column("setting", ratio=2)
+    table.add_column("level", no_wrap=True)
+    table.add_column("states", justify="right", no_wrap=True)
+    table.add_column("from", overflow="fold", ratio=1)
+    for r in rows:
+        table.add_row(
+            r["id"],
+            safe(r["title"]),
+            safe(r["setting"]),
+            r["difficulty"],
+            str(r["states"]),
+            "built-in" if r["builtin"] else safe(r["path"]),
+        )
+    console.print(table)
+
+
+def scenario_detail(loaded: Any) -> None:
+    s = loaded.scenario
+    p = s.persona
+    body = Table.grid(padding=(0, 2))
+    body.add_column(style="bold", no_wrap=True)
+    body.add_column()
+    rows = [
+        ("Summary", s.summary),
+        ("Setting", s.setting),
+        ("Difficulty", s.difficulty),
+        ("Skills", ", ".join(s.skills)),
+        ("Rubrics", ", ".join(s.rubrics)),
+        ("Content notes", ", ".join(s.content_notes) or "none"),
+        ("Client", f"{p.name} ({p.pronouns}, {p.age})"),
+        ("Background", p.background),
+        ("Values", ", ".join(p.values)),
+        ("Strengths", ", ".join(p.strengths)),
+        ("Stressors", ", ".join(p.stressors)),
+        ("Culture", p.culture),
+        ("Trauma cues", ", ".join(p.trauma_cues) or "none noted"),
+        (
+            "Shape",
+            f"{len(s.states)} states, up to {s.max_turns} turns; endings: "
+            f"{len(s.endings('success'))} success, {len(s.endings('rupture'))} rupture",
+        ),
+        ("File", "built-in" if loaded.builtin else loaded.path),
+    ]
+    for k, v in rows:
+        body.add_row(k, safe(str(v)))
+    console.print(Panel(body, title=f"{safe(s.id)}: {safe(s.title)}", title_align="left"))
