@@ -19,13 +19,15 @@ from pathlib import Path
 import pytest
 
 from mi_coach.base.errors import MiCoachError
+from mi_coach.base.text import csv_cell, md_escape
 from mi_coach.cli.app import app
 from mi_coach.coding.nlp import get_ner_pipeline
 from mi_coach.coding.ruleset import load_codes
 from mi_coach.practice.scenarios import load_scenario_file
 from mi_coach.practice.session import Session, new_transcript
 from mi_coach.practice.transcript import Annotation, Transcript, Turn, now
-from mi_coach.review.export import CSV_COLUMNS, FORMATS, csv_cell, export, md_escape
+from mi_coach.review.export import FORMATS, export
+from mi_coach.review.export_csv import CSV_COLUMNS
 from mi_coach.review.redact import Redactor, redact
 from mi_coach.review.review import NUMBER_KEYS, card_for
 

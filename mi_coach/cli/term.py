@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from mi_coach.base import jsontext
+from mi_coach.base.text import clean, number  # noqa: F401 - number is re-exported to the views
 
 if TYPE_CHECKING:
     pass
@@ -33,15 +34,10 @@ FAMILY_STYLE = {
 }
 
 
-_CONTROL = dict.fromkeys(
-    [c for c in range(32) if c not in (9, 10)] + [127, *range(0x80, 0xA0)], "\ufffd"
-)
-
-
 def safe(text: str) -> str:
     """User text made safe for the terminal: control characters and escape sequences shown as
     the replacement character, rich markup escaped."""
-    return escape(text.translate(_CONTROL))
+    return escape(clean(text))
 
 
 def error(message: str) -> None:
@@ -128,11 +124,3 @@ def progress(total: int, what: str) -> _Progress:
 
 def write_text(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def number(x: Any, pct: bool = False) -> str:
-    if x is None:
-        return "–"
-    if pct:
-        return f"{x:.0f}%"
-    return f"{x:.2f}" if isinstance(x, float) else str(x)
