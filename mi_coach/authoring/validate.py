@@ -86,7 +86,7 @@ def _check(kind: str, doc: YamlDoc, classifier: Callable[[], Any] | None) -> lis
         scenario = Scenario.model_validate(doc.data)
         found = graph_problems(scenario, doc, codes)
         if not found and classifier is not None:
-            found = check_examples(scenario, classifier(), doc)
+            return [*check_examples(scenario, classifier(), doc)]
         return found
     if kind == "rubric":
         from mi_coach.scoring.scorecard import Rubric, rubric_problems

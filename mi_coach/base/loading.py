@@ -7,6 +7,7 @@ in a mapping are an error (YAML would otherwise keep the last one silently).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -201,7 +202,7 @@ def problems(
     return []
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _describe(err: Mapping[str, Any]) -> str:
     msg = err.get("msg", "invalid value")
     if err.get("type") == "missing":
         return "required field is missing"

@@ -487,7 +487,7 @@ def review(
     pairs: list[tuple[str, str]] = []
     changes: dict[str, list[Any]] = {}
     failed: list[str] = []
-    single: Any = None
+    single: tuple[str, Any, Any, dict[str, Any]] | None = None
     # One transcript at a time: only its summary row is kept, so memory stays flat with many.
     for f, t in _iter_transcripts(files, counselor, client, failed):
         if clf is not None:

@@ -8,7 +8,7 @@ starting with "/" are in-session commands in every mode, so scripted runs can /u
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -135,7 +135,7 @@ def run(
     return Result("finished", path, t)
 
 
-def pick_scenario(choices: list[tuple[str, str, str, str]], reader: Reader) -> str:
+def pick_scenario(choices: Sequence[tuple[str, str, str, str]], reader: Reader) -> str:
     """The menu: (id, title, setting, difficulty) rows; returns the chosen id."""
     if not reader.interactive:
         raise MiCoachError("name a scenario to practise (`mi-coach scenarios` lists them)")

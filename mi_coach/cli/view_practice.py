@@ -3,6 +3,7 @@ menu and details."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.panel import Panel
@@ -192,7 +193,7 @@ def scorecard(card: Any, t: Any, path: Any, codes: Any, saved: bool = True) -> N
         console.print(f"Transcript saved: {safe(str(path))}")
 
 
-def scenario_menu(choices: list[tuple[str, str, str, str]]) -> None:
+def scenario_menu(choices: Sequence[tuple[str, str, str, str]]) -> None:
     table = Table(title="Choose a client", title_justify="left")
     for col in ("#", "id", "title", "setting", "difficulty"):
         table.add_column(col)

@@ -3,7 +3,7 @@ a confusion matrix, and for AnnoMI data the open-vs-closed accuracy on questions
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +55,7 @@ class Report:
 
 
 def scores(
-    gold: list[str], pred: list[str], labels: list[str]
+    gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]
 ) -> tuple[float, float, list[LabelScore], dict[str, dict[str, int]]]:
     n = len(gold)
     confusion = {g: {p: 0 for p in labels} for g in labels}

@@ -88,7 +88,7 @@ def _jsonl(text: str, source: str) -> list[Labelled]:
             continue
         try:
             obj = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise MiCoachError(f"not valid JSON ({exc.msg})", path=source, line=n) from None
         if not isinstance(obj, dict):
             raise MiCoachError("expected a JSON object", path=source, line=n)

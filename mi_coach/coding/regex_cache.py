@@ -21,10 +21,10 @@ from typing import Any
 try:  # Python 3.11+
     from re import _compiler, _parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python 3.10
-    import sre_compile as _compiler  # type: ignore[no-redef]
-    import sre_parse as _parser  # type: ignore[no-redef]
+    import sre_compile as _compiler
+    import sre_parse as _parser
 
-import _sre
+import _sre  # type: ignore[import-not-found]  # CPython's regex engine has no stub
 
 CACHE_VERSION = 1
 _FILE = "regex-code.marshal"

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import builtin_dir, load_yaml, validate
 from mi_coach.practice.scenarios import Line, Scenario, State, Transition
 from mi_coach.practice.transcript import ClientTurn, Transcript, Turn
@@ -102,15 +103,18 @@ class Session:
     # -- where the session stands -----------------------------------------------------------
     @property
     def state_id(self) -> str:
-        return self.transcript.state
+        state = self.transcript.state
+        if state is None:  # only imported sessions have none, and no Session is built on them
+            raise MiCoachError("this transcript has no client state: it is not a practice session")
+        return state
 
     @property
     def state(self) -> State:
-        return self.scenario.states[self.transcript.state]
+        return self.scenario.states[self.state_id]
 
     @property
     def rapport(self) -> int:
-        return self.transcript.rapport
+        return self.transcript.rapport if self.transcript.rapport is not None else 0
 
     @property
     def over(self) -> bool:
@@ -131,8 +135,7 @@ class Session:
         """What the client says as the session ends (an ending state's line, or the turn limit)."""
         status = self.transcript.status
         if status in ("success", "rupture"):
-            state = self.scenario.states[self.transcript.state]
-            return state.lines[self.line_index(self.transcript.state, 0)].text
+            return self.state.lines[self.line_index(self.state_id, 0)].text
         if status == "turn_limit":
             return self.scenario.turn_limit
         return None
@@ -274,7 +277,7 @@ def example_path(scenario: Scenario, target: str) -> list[str] | None:
     """The shortest list of transition examples that leads from the start to `target`."""
     from collections import deque
 
-    queue = deque([(scenario.start, [])])
+    queue: deque[tuple[str, list[str]]] = deque([(scenario.start, [])])
     seen = {scenario.start}
     while queue:
         sid, path = queue.popleft()

@@ -17,7 +17,7 @@ import secrets
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -25,8 +25,8 @@ from mi_coach.base import jsontext
 from mi_coach.base.errors import MiCoachError
 from mi_coach.base.paths import write_private
 
-SCHEMA = "mi-coach/transcript"
-VERSION = 1
+SCHEMA: Final = "mi-coach/transcript"
+VERSION: Final = 1
 Status = Literal["in_progress", "success", "rupture", "turn_limit", "imported"]
 # How a session ended, in words (scorecards and exports).
 OUTCOMES = {

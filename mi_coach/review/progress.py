@@ -73,7 +73,8 @@ def _sentence(report: Report) -> str:
     if n == 1:
         return "One session so far: practise again to see a trend."
     half = n // 2
-    better, worse = [], []
+    better: list[tuple[float, str]] = []
+    worse: list[tuple[float, str]] = []
     for key, label, higher in KEYS:
         early, late = _mean(report.trends[key][:half]), _mean(report.trends[key][half:])
         if early is None or late is None or early == late:

@@ -51,6 +51,7 @@ def redact_transcript(
     found = Redactor(ner, known).find([rec[key] for rec, key in slots])
     counts: Counter = Counter(s.kind for f in found[:counted] for s in f.spans)
     by_response: dict[int, Found] = {}
+    f: Found | None
     for i, ((rec, key), f) in enumerate(zip(slots, found)):
         if key == "response" and i < counted:
             by_response[id(rec)] = f
