@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
+from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
 
@@ -25,11 +27,24 @@ def builtin_dir(name: str) -> Path:
     return checkout if checkout.is_dir() else inside
 
 
+# The content folders the command line was given (--content), for this invocation only; None: read
+# MI_COACH_CONTENT. A context variable, so one invocation's option never leaks into the next.
+_CONTENT: ContextVar[tuple[str, ...] | None] = ContextVar("mi_coach_content", default=None)
+
+
+def use_content_dirs(dirs: Sequence[str] | None) -> None:
+    """Set (or, with None, clear) the content folders given on the command line."""
+    _CONTENT.set(tuple(dirs) if dirs is not None else None)
+
+
 def content_dirs() -> list[Path]:
-    """A trainer's content folders (MI_COACH_CONTENT, or the global --content option): each may
+    """A trainer's content folders (the global --content option, else MI_COACH_CONTENT): each may
     hold scenarios/, drills/ and rubrics/ used beside the built-ins."""
-    env = os.environ.get("MI_COACH_CONTENT")
-    return [Path(p) for p in (env.split(os.pathsep) if env else []) if p]
+    given = _CONTENT.get()
+    if given is None:
+        env = os.environ.get("MI_COACH_CONTENT")
+        given = tuple(env.split(os.pathsep)) if env else ()
+    return [Path(p) for p in given if p]
 
 
 def content_subdirs(name: str) -> list[Path]:

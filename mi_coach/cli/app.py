@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any
 
+import click
 import typer
 
 from mi_coach import __version__
 from mi_coach.base.errors import MiCoachError
+from mi_coach.base.paths import use_content_dirs
 from mi_coach.cli.guard import guarded
 
 app = typer.Typer(
@@ -27,7 +30,18 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_state: dict[str, Any] = {"model": None}
+
+@dataclass(frozen=True)
+class Options:
+    """The global options of one invocation, kept on typer's context object (`ctx.obj`)."""
+
+    model: str | None = None
+
+
+def _options() -> Options:
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_object(Options) if ctx is not None else None
+    return found or Options()
 
 
 def _version(value: bool) -> None:
@@ -38,6 +52,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     model: Annotated[
         str | None,
         typer.Option(
@@ -65,9 +80,8 @@ def main_options(
     ] = False,
 ) -> None:
     """Practise Motivational Interviewing on scripted clients and get honest, specific feedback."""
-    _state["model"] = model
-    if content:
-        os.environ["MI_COACH_CONTENT"] = content
+    ctx.obj = Options(model=model)
+    use_content_dirs(content.split(os.pathsep) if content else None)
 
 
 class ClassifyFormat(str, Enum):
@@ -86,7 +100,7 @@ def _classifier() -> Any:
     from mi_coach.cli import term
     from mi_coach.coding.engine import get_classifier
 
-    clf = get_classifier(_state["model"])
+    clf = get_classifier(_options().model)
     if clf.pipeline.warning:
         term.warning(clf.pipeline.warning)
     return clf
@@ -650,7 +664,7 @@ def export(
     if redact:
         from mi_coach.coding.nlp import get_ner_pipeline
 
-        ner = get_ner_pipeline(_state["model"])
+        ner = get_ner_pipeline(_options().model)
         if ner is None:
             term.warning("no trained pipeline: names are redacted only where patterns find them")
     result = do_export(t, load_codes(), to.value, redact=redact, ner=ner)

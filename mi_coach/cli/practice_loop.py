@@ -8,7 +8,7 @@ starting with "/" are in-session commands in every mode, so scripted runs can /u
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -71,7 +71,6 @@ def run(
     folder: Path,
     codes: object,
     resumed: bool = False,
-    out_of_input: Callable[[], None] | None = None,
     path: Path | None = None,
 ) -> Result:
     t = session.transcript

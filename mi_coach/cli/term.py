@@ -5,23 +5,57 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from rich.console import Console
+from rich.console import (
+    Console,
+    ConsoleOptions,
+    ConsoleRenderable,
+    RenderableType,
+    RenderHook,
+    RenderResult,
+)
 from rich.markup import escape
+from rich.segment import Segment
 from rich.text import Text
 
 from mi_coach.base import jsontext
 from mi_coach.base.text import clean, number  # noqa: F401 - number is re-exported to the views
 
-if TYPE_CHECKING:
-    pass
+
+class _Inert:
+    """A renderable as it reaches the terminal: every character that could act on the terminal
+    (C0/C1 controls, escape sequences, bidi controls, lone surrogates) shown as U+FFFD, and no
+    hyperlinks (OSC 8). Rich's own control segments (cursor moves) pass unchanged."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for seg in console.render(self.renderable, options):
+            if seg.control:
+                yield seg
+                continue
+            style = seg.style.update_link(None) if seg.style and seg.style.link else seg.style
+            yield Segment(clean(seg.text), style)
 
 
-console = Console(highlight=False)
+class _InertHook(RenderHook):
+    """Every renderable printed on our consoles goes through _Inert: the one place all terminal
+    text passes, so no field printed without `safe()` can still reach the terminal raw."""
+
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        return [_Inert(r) for r in renderables]
 
 
-err_console = Console(stderr=True, highlight=False)
+def _console(**kwargs: Any) -> Console:
+    c = Console(highlight=False, **kwargs)
+    c.push_render_hook(_InertHook())
+    return c
+
+
+console = _console()
+err_console = _console(stderr=True)
 
 
 FAMILY_STYLE = {

@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from mi_coach.base.model import Strict
 from mi_coach.coding import regex_cache
 
 RuleKind = Literal["phrase", "token", "dependency", "regex"]
@@ -32,18 +33,14 @@ def _check_regex(pattern: str) -> None:
         raise ValueError(f"not a valid regular expression {pattern!r}: {exc}") from None
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class CodeInfo(_Strict):
+class CodeInfo(Strict):
     family: str
     annomi: Literal["question", "reflection", "therapist_input", "other"]
     label: str
     summary: str
 
 
-class CodeTable(_Strict):
+class CodeTable(Strict):
     """The twelve codes, their families, and how a turn's primary code is chosen."""
 
     default: str
@@ -80,7 +77,7 @@ class CodeTable(_Strict):
         return self.default
 
 
-class Example(_Strict):
+class Example(Strict):
     text: str
     client: str | None = None
 
@@ -88,7 +85,7 @@ class Example(_Strict):
 ExampleIn = str | Example
 
 
-class Examples(_Strict):
+class Examples(Strict):
     match: list[ExampleIn] = Field(min_length=1)
     no_match: list[ExampleIn] = Field(min_length=1)
 
@@ -103,7 +100,7 @@ class Examples(_Strict):
         return [self._as_example(e) for e in self.no_match]
 
 
-class Rule(_Strict):
+class Rule(Strict):
     """One classifier rule. The engine knows the kinds and conditions, never a rule or a code."""
 
     id: str
@@ -179,7 +176,7 @@ class Rule(_Strict):
         return [p]
 
 
-class Tag(_Strict):
+class Tag(Strict):
     """One rule firing: which rule, the code it signals, and where (character offsets)."""
 
     rule: str
@@ -189,7 +186,7 @@ class Tag(_Strict):
     match: str
 
 
-class SentenceResult(_Strict):
+class SentenceResult(Strict):
     start: int
     end: int
     text: str
@@ -197,7 +194,7 @@ class SentenceResult(_Strict):
     tags: tuple[Tag, ...]
 
 
-class Classification(_Strict):
+class Classification(Strict):
     """A classified response: every behaviour found, one primary code, and the evidence."""
 
     text: str

@@ -13,27 +13,24 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import YamlDoc, builtin_dir, load_yaml, validate
+from mi_coach.base.model import Strict
 from mi_coach.base.paths import folders
 
 ID = r"^[a-z0-9][a-z0-9_-]*$"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Skill(_Strict):
+class Skill(Strict):
     label: str
     short: str
     ask: str
     accepts: list[str] = Field(min_length=1)
 
 
-class Skills(_Strict):
+class Skills(Strict):
     skills: dict[str, Skill] = Field(min_length=1)
 
 
-class Item(_Strict):
+class Item(Strict):
     id: str = Field(pattern=ID)
     skill: str
     setting: str = Field(min_length=1)
@@ -42,7 +39,7 @@ class Item(_Strict):
     tip: str | None = None
 
 
-class Bank(_Strict):
+class Bank(Strict):
     id: str = Field(pattern=ID)
     title: str
     description: str = ""

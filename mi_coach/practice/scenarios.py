@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import YamlDoc, builtin_dir, load_yaml, validate
+from mi_coach.base.model import Strict
 from mi_coach.base.paths import folders
 
 Talk = Literal["change", "sustain", "neutral", "discord"]
@@ -29,11 +30,7 @@ Ending = Literal["success", "rupture"]
 ID = r"^[a-z0-9][a-z0-9_-]*$"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Persona(_Strict):
+class Persona(Strict):
     name: str = Field(min_length=1)
     pronouns: str = Field(min_length=1)
     age: int = Field(ge=12, le=110)
@@ -45,13 +42,13 @@ class Persona(_Strict):
     trauma_cues: list[str] = Field(default_factory=list)
 
 
-class Line(_Strict):
+class Line(Strict):
     text: str = Field(min_length=1)
     talk: Talk
     thought: str = Field(min_length=1)
 
 
-class Condition(_Strict):
+class Condition(Strict):
     """All given parts must hold; within `code`, `family` and `mentions` any one is enough."""
 
     code: list[str] = Field(default_factory=list)
@@ -81,7 +78,7 @@ class Condition(_Strict):
         return re.compile(rf"\b(?:{words})", re.IGNORECASE)
 
 
-class Transition(_Strict):
+class Transition(Strict):
     when: Condition | None = None
     to: str
     rapport: int | None = Field(
@@ -90,7 +87,7 @@ class Transition(_Strict):
     example: str = Field(min_length=1, description="a response that takes this transition")
 
 
-class State(_Strict):
+class State(Strict):
     end: Ending | None = None
     lines: list[Line] = Field(min_length=1)
     hints: list[str] = Field(default_factory=list)
@@ -118,12 +115,12 @@ class State(_Strict):
         return self
 
 
-class Rapport(_Strict):
+class Rapport(Strict):
     start: int = Field(4, ge=0, le=10)
     rupture_at: int = Field(0, ge=0, le=10, description="rapport at or below this ruptures")
 
 
-class Scenario(_Strict):
+class Scenario(Strict):
     id: str = Field(pattern=ID)
     title: str = Field(min_length=1)
     summary: str = Field(min_length=1)

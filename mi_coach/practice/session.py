@@ -14,19 +14,16 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import builtin_dir, load_yaml, validate
+from mi_coach.base.model import Strict
 from mi_coach.practice.scenarios import Line, Scenario, State, Transition
 from mi_coach.practice.transcript import ClientTurn, Transcript, Turn
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class MissedChance(_Strict):
+class MissedChance(Strict):
     after_talk: list[str]
     answered_by_family: list[str] = Field(default_factory=list)
     answered_by_code: list[str] = Field(default_factory=list)
@@ -40,7 +37,7 @@ class MissedChance(_Strict):
         return self
 
 
-class Reactions(_Strict):
+class Reactions(Strict):
     rapport: dict[str, int]
     missed_chance: MissedChance
     show_better_after_family: list[str] = Field(default_factory=list)

@@ -28,21 +28,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import YamlDoc, builtin_dir, load_yaml, validate
+from mi_coach.base.model import Strict
 from mi_coach.base.paths import folders
 
 Status = Literal["good", "fair", "below", "n/a"]
 POINTS = {"good": 1.0, "fair": 0.6, "below": 0.2}
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Select(_Strict):
+class Select(Strict):
     """Behaviours chosen by code or by family (either is enough)."""
 
     code: list[str] = Field(default_factory=list)
@@ -58,18 +55,18 @@ class Select(_Strict):
         return code in self.code or family_of.get(code) in self.family
 
 
-class Feedback(_Strict):
+class Feedback(Strict):
     good: str
     fair: str
     below: str
 
 
-class CueExamples(_Strict):
+class CueExamples(Strict):
     match: list[str] = Field(min_length=1)
     no_match: list[str] = Field(min_length=1)
 
 
-class Criterion(_Strict):
+class Criterion(Strict):
     kind: Literal["ratio", "share", "count", "cue", "talk_response"]
     label: str
     direction: Literal["higher", "lower"] = "higher"
@@ -129,7 +126,7 @@ class Criterion(_Strict):
         return re.compile("|".join(f"(?:{p})" for p in self.patterns), re.IGNORECASE)
 
 
-class Rubric(_Strict):
+class Rubric(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     title: str
     description: str
