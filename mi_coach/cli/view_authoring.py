@@ -78,7 +78,12 @@ def validation(results: list[Any]) -> None:
 
 
 def rules_table(rs: Any) -> None:
-    table = Table(title=f"{len(rs.rules)} classifier rules", title_justify="left")
+    table = Table(
+        title=f"{len(rs.rules)} classifier rules",
+        title_justify="left",
+        caption="What each code means, its MITI 4.2.1 basis and the tie-breaks: docs/CODES.md",
+        caption_justify="left",
+    )
     for col in ("rule", "kind", "code", "feedback", "example"):
         table.add_column(col, overflow="fold")
     for r in rs.rules:
