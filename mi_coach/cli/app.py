@@ -438,20 +438,27 @@ def import_(
     ] = None,
     counselor: CounsellorOpt = None,
     client: ClientOpt = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Overwrite a transcript that holds a supervisor's annotations."
+        ),
+    ] = False,
 ) -> None:
     """Turn a transcript of a real session into a mi-coach transcript, classifying every turn."""
     from pathlib import Path
 
     from mi_coach.cli import view_review
     from mi_coach.practice.transcript import write_file
-    from mi_coach.review.importer import parse, to_transcript
+    from mi_coach.review.importer import parse, refuse_to_lose_annotations, to_transcript
 
     utterances = parse(file, counselor or (), client or ())  # bad input fails before spaCy loads
-    clf = _classifier()
-    t = to_transcript(utterances, clf, file, trainee)
     out = Path(output) if output else Path(file).with_suffix(".json")
     if out.resolve() == Path(file).resolve():
         raise MiCoachError("the output would overwrite the input; give -o PATH", path=file)
+    refuse_to_lose_annotations(out, force)
+    clf = _classifier()
+    t = to_transcript(utterances, clf, file, trainee)
     write_file(out, t.to_json())
     view_review.imported(t, out, clf.codes)
 
@@ -484,6 +491,7 @@ def review(
     codes = load_codes()
     clf = _classifier() if recode else None
     rows: list[tuple[Any, dict[str, Any]]] = []
+    records: list[dict[str, Any]] = []
     pairs: list[tuple[str, str]] = []
     changes: dict[str, list[Any]] = {}
     failed: list[str] = []
@@ -492,35 +500,24 @@ def review(
     for f, t in _iter_transcripts(files, counselor, client, failed):
         if clf is not None:
             t, changes[f] = rv.recode(t, clf)
-        card = rv.card_for(t, codes)
+        try:
+            card = rv.card_for(t, codes, f)
+        except MiCoachError as exc:
+            if len(files) == 1:
+                raise
+            term.error(f"skipped: {exc}")
+            failed.append(f)
+            continue
         nums = rv.numbers(t, codes, card)
         rows.append((rv.row(f, t), nums))
+        if fmt == ReviewFormat.json:
+            records.append(rv.review_record(f, t, card, changes.get(f) if recode else None))
         pairs += rv.annotated_pairs(t)
         if len(files) == 1:
             single = (f, t, card, nums)
     agree = rv.agreement(pairs=pairs)
     if fmt == ReviewFormat.json:
-        term.write_json(
-            {
-                "transcripts": [
-                    {
-                        "file": r.file,
-                        "id": r.id,
-                        "kind": r.kind,
-                        "trainee": r.trainee,
-                        "scenario": r.scenario,
-                        "started": r.started,
-                        "status": r.status,
-                        "turns": r.turns,
-                        **nums,
-                        **({"recoded": [c.__dict__ for c in changes[r.file]]} if recode else {}),
-                    }
-                    for r, nums in rows
-                ],
-                "agreement": agree,
-                "failed": failed,
-            }
-        )
+        term.write_json(rv.review_json(records, agree, failed))
     else:
         if single is not None:
             view_review.review_one(*single, codes)
