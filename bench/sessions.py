@@ -67,7 +67,9 @@ def main() -> int:
     args = ap.parse_args()
     path = args.data or next((p for p in CANDIDATES if p.exists()), None)
     if path is None or not path.exists():
-        print("no AnnoMI development data found (looked for ../shared/data/annomi_dev.csv); skipped")
+        print(
+            "no AnnoMI development data found (looked for ../shared/data/annomi_dev.csv); skipped"
+        )
         return 0
 
     from mi_coach.coding.engine import get_classifier
@@ -86,7 +88,10 @@ def main() -> int:
             card = card_for(t, codes, str(f))
             o = card.overall
             assert o is not None
-            row: dict[str, float | None] = {"overall": o.score, "mi_rubric": card.numbers["rubrics"]["mi"]}
+            row: dict[str, float | None] = {
+                "overall": o.score,
+                "mi_rubric": card.numbers["rubrics"]["mi"],
+            }
             row.update({f"part:{k}": v for k, v in o.parts.items()})
             scored.append((tid, quality, row))
 

@@ -508,7 +508,7 @@ def review(
             term.error(f"skipped: {exc}")
             failed.append(f)
             continue
-        nums = rv.numbers(t, codes, card)
+        nums = {**rv.numbers(t, codes, card), "overall": card.overall and card.overall.score}
         rows.append((rv.row(f, t), nums))
         if fmt == ReviewFormat.json:
             records.append(rv.review_record(f, t, card, changes.get(f) if recode else None))

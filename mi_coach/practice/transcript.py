@@ -99,9 +99,7 @@ class Turn(_Record):
             "codes": codes,
         }
         if a.code != self.code:
-            update.update(
-                {"feedback": None, "better": None, "evidence": [], "missed_note": None}
-            )
+            update.update({"feedback": None, "better": None, "evidence": [], "missed_note": None})
         return self.model_copy(update=update)
 
     @property

@@ -63,7 +63,7 @@ def export(
     counts: Counter = Counter()
     if redact:
         t, counts = redact_transcript(t, ner, names)
-    card = card_for(t, codes)
+    card = card_for(t, codes, t.scenario_source if t.kind == "imported" else None)
     nums = numbers(t, codes, card)
     writer: Callable[..., str] = {
         "md": to_markdown,
@@ -79,5 +79,5 @@ def to_json(
     t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any], counts: Counter | None
 ) -> str:
     data = t.model_dump(by_alias=True)
-    data["summary"] = nums
+    data["summary"] = card.as_dict()  # the scorecard review and practice show, under stable keys
     return jsontext.dumps(data, indent=2) + "\n"

@@ -464,6 +464,7 @@ class Scorecard:
     practise: list[str] = field(default_factory=list)
     numbers: dict[str, Any] = field(default_factory=dict)  # summary_numbers + rubric scores
     overall: Overall | None = None
+    views: tuple[TurnView, ...] = ()  # every turn as the summaries counted it
 
     def as_dict(self) -> dict[str, Any]:
         """The scorecard under stable keys: the session's numbers (`reflections` … `counts`,
@@ -519,6 +520,7 @@ def scorecard(
         _practise(scored),
         nums,
         overall(vs, nums, est, data),
+        tuple(vs),
     )
 
 

@@ -90,10 +90,10 @@ def overall(
     if score is None:
         line = "Not scored: the session has no counsellor turns."
     elif reasons:
-        line = f"{score}/100, {verdict}: {reasons[0]}."
+        line = f"{score}/100, {verdict}. Weakest: {reasons[0]}."
     else:
         best = max(measured, key=lambda k: (measured[k], weights[k]))
-        line = f"{score}/100, {verdict}: {cfg.strengths[best].format(value=values[best], **fill)}."
+        line = f"{score}/100, {verdict}. Strongest: {cfg.strengths[best].format(value=values[best], **fill)}."
     return Overall(
         score,
         verdict,
