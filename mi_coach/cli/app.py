@@ -570,24 +570,34 @@ def annotate(
     ] = None,
     code: Annotated[
         str | None,
-        typer.Option("--code", help="Your code for the turn (one of the twelve wire names)."),
+        typer.Option(
+            "--code",
+            help="Your codes for the turn (wire names; several separated by commas, the first "
+            "primary). They replace all the machine's codes of the turn.",
+        ),
     ] = None,
+    confirm: Annotated[
+        bool,
+        typer.Option("--confirm", help="You agree with the machine's codes (counts as agreement)."),
+    ] = False,
     comment: Annotated[str | None, typer.Option("--comment", help="A comment on the turn.")] = None,
     by: Annotated[str | None, typer.Option("--by", help="Your name, kept with the note.")] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Remove the turn's annotation.")] = False,
 ) -> None:
-    """Override a turn's code and add comments, as a supervisor. The machine's code is kept beside
-    yours; summaries use yours."""
+    """Code turns as a second coder: confirm the machine's codes or replace them, and add
+    comments. The machine's codes are kept beside yours; scores and exports use yours."""
     from mi_coach.cli import view_review
     from mi_coach.cli.annotate_loop import apply, interactive
     from mi_coach.coding.ruleset import load_codes
     from mi_coach.practice.transcript import load, write_file
+    from mi_coach.review.review import card_for
 
     t = load(file)
     codes = load_codes()
+    card_for(t, codes, file)  # a transcript that cannot be scored is refused before any change
     if turn is None:
-        if code or comment or clear:
-            raise MiCoachError("--code, --comment and --clear need --turn N")
+        if code or comment or clear or confirm:
+            raise MiCoachError("--code, --confirm, --comment and --clear need --turn N")
         if not sys.stdin.isatty():
             raise MiCoachError(
                 "interactive annotation needs a terminal; use --turn N --code CODE "
@@ -596,9 +606,13 @@ def annotate(
         changed, interrupted = interactive(t, codes, by)
     else:
         interrupted = False
-        if not (code or comment or clear):
-            raise MiCoachError("say what to do with the turn: --code, --comment or --clear")
-        changed = [apply(t, codes, turn, code=code, comment=comment, by=by, clear=clear)]
+        if not (code or comment or clear or confirm):
+            raise MiCoachError(
+                "say what to do with the turn: --code, --confirm, --comment or --clear"
+            )
+        changed = [
+            apply(t, codes, turn, code=code, comment=comment, by=by, clear=clear, confirm=confirm)
+        ]
     write_file(file, t.to_json())
     view_review.annotated(file, [c for c in changed if c is not None])
     if interrupted:
@@ -650,7 +664,7 @@ def export(
         ner = get_ner_pipeline(_state["model"])
         if ner is None:
             term.warning("no trained pipeline: names are redacted only where patterns find them")
-    result = do_export(t, load_codes(), to.value, redact=redact, ner=ner)
+    result = do_export(t, load_codes(), to.value, redact=redact, ner=ner, source=file)
     if output:
         from mi_coach.practice.transcript import write_file
 

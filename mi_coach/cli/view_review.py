@@ -195,8 +195,16 @@ def annotated(f: str, turns: list[Any]) -> None:
         if a is None:
             console.print(f"Turn {turn.n}: annotation removed.")
         else:
+            mine = ", ".join(a.codes or [a.code]) if a.code else ""
+            machine = ", ".join(turn.codes)
             parts = [
-                f"code {a.code} (machine: {turn.code})" if a.code else None,
+                (
+                    f"confirmed the machine's codes ({machine})"
+                    if turn.confirmed
+                    else f"codes {mine} replace the machine's ({machine})"
+                )
+                if a.code
+                else None,
                 f"comment \u201c{a.comment}\u201d" if a.comment else None,
             ]
             console.print(safe(f"Turn {turn.n}: " + "; ".join(p for p in parts if p)))

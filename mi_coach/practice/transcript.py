@@ -91,7 +91,7 @@ class Turn(_Record):
         if a is None or a.code is None:
             return self
         codes = list(dict.fromkeys([a.code, *(a.codes or [])]))
-        if a.code == self.code and codes == list(dict.fromkeys(self.codes)):
+        if self.confirmed:
             return self
         update: dict[str, Any] = {
             "code": a.code,
@@ -101,6 +101,14 @@ class Turn(_Record):
         if a.code != self.code:
             update.update({"feedback": None, "better": None, "evidence": [], "missed_note": None})
         return self.model_copy(update=update)
+
+    @property
+    def confirmed(self) -> bool:
+        """A supervisor reviewed this turn and gave the machine's codes (agreement)."""
+        a = self.annotation
+        if a is None or a.code is None or a.code != self.code:
+            return False
+        return {a.code, *(a.codes or [])} == {self.code, *self.codes}
 
     @property
     def reviewed(self) -> bool:

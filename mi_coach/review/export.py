@@ -54,16 +54,17 @@ def export(
     redact: bool = False,
     ner: Any = None,
     names: Sequence[str] = (),
+    source: str | None = None,
 ) -> Exported:
     """The transcript as `fmt`. `redact`: replace personal details (names found by the `ner`
     pipeline when given, the trainee's name and `names` always, and phone/e-mail/address
-    patterns)."""
+    patterns). `source`: the file the transcript came from, named in errors."""
     if fmt not in FORMATS:
         raise MiCoachError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
     counts: Counter = Counter()
     if redact:
         t, counts = redact_transcript(t, ner, names)
-    card = card_for(t, codes, t.scenario_source if t.kind == "imported" else None)
+    card = card_for(t, codes, source)
     nums = numbers(t, codes, card)
     writer: Callable[..., str] = {
         "md": to_markdown,

@@ -184,7 +184,7 @@ def reviewed_summary(t: Transcript) -> dict[str, Any]:
     """What the supervisor did with this transcript: turns reviewed, confirmed, changed,
     commented, who, and agreement over the reviewed turns."""
     reviewed = [x for x in t.turns if x.reviewed]
-    changed = [x for x in reviewed if x.annotation and x.annotation.code != x.code]
+    changed = [x for x in reviewed if not x.confirmed]
     by = sorted({x.annotation.by for x in t.turns if x.annotation and x.annotation.by})
     return {
         "turns": len(t.turns),

@@ -241,7 +241,7 @@ def views(
         a = getattr(t, "annotation", None)
         supervisor: Literal["confirmed", "override"] | None = None
         if a is not None and getattr(a, "code", None) is not None:
-            same = eff.code == t.code and list(eff.codes) == list(t.codes)
+            same = eff.code == t.code and set(eff.codes) == set(t.codes)
             supervisor = "confirmed" if same else "override"
         confidence = getattr(t, "confidence", None)
         codes = tuple(dict.fromkeys(eff.codes or [eff.code]))
