@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from mi_coach.scoring.evidence import GLOBALS, TurnView, VerdictData, load_verdict_data
 
@@ -161,13 +161,9 @@ def best_moment(
             -vc[0].n,
         ),
     )
-    key = (
-        "both"
-        if change_next and v.rapport_gain > 0
-        else "change_talk"
-        if change_next
-        else "rapport"
-    )
+    key: Literal["change_talk", "rapport", "both"] = "rapport"
+    if change_next:
+        key = "both" if v.rapport_gain > 0 else "change_talk"
     note = data.best_why[key].format(
         label=labels.get(v.code, v.code), before=v.rapport_before, after=v.rapport_after
     )
