@@ -102,8 +102,7 @@ def review_one(f: str, t: Any, card: Any, nums: dict[str, Any], codes: Any) -> N
     if any(x.annotation is not None for x in t.turns):
         from mi_coach.review.export_common import supervisor_lines
 
-        for text in supervisor_lines(t):
-            console.print(safe(text))
+        console.print(safe(supervisor_lines(t)[0]))  # agreement: the table after this
 
 
 def review_table(rows: list[Any]) -> None:

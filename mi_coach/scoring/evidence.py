@@ -200,7 +200,7 @@ class TurnView:
     codes: tuple[str, ...]  # every behaviour (a supervisor's codes replace the machine's)
     counted: tuple[str, ...]  # the codes the ratio and share summary scores count
     supervisor: Literal["confirmed", "override"] | None
-    sure: bool  # the coder (or a supervisor) is sure of the primary code
+    sure: bool  # the coder (or a supervisor) is sure of the turn's kind of behaviour
     rapport_before: int | None
     rapport_after: int | None
     feedback: str | None
@@ -254,8 +254,8 @@ def views(
             sure = True
         elif confidence is not None:
             sure = confidence >= data.sure
-        else:  # no confidence recorded: sure when the coder found one behaviour only
-            sure = len(codes) == 1
+        else:  # no confidence recorded: sure when every behaviour found is of one family
+            sure = len({family_of.get(c) for c in codes}) == 1
         client = getattr(t, "client", None)
         client_text = getattr(client, "text", None) if client is not None else None
         tagged = getattr(client, "talk", None) if client is not None else None
