@@ -151,6 +151,24 @@ def test_a_question_about_trauma_details_is_probing_whatever_its_code(code, resp
     assert c.value == 1 and c.status == "below"
 
 
+def test_a_coercive_line_is_never_the_best_moment():
+    # the coder took it for a complex reflection and the client's rapport rose
+    coercive = turn(
+        1,
+        "complex_reflection",
+        response="Your kids deserve a safe home, so saying no to the program isn't really an option.",
+        talk="neutral",
+        rapport_before=4,
+        rapport_after=6,
+    )
+    small = turn(
+        2, "closed_question", response="What's your name?", rapport_before=6, rapport_after=5
+    )
+    card = scorecard([coercive, small], ["trauma_informed"], CODES)
+    assert card.best is None
+    assert card.missed.n == 1 and card.missed.note.startswith("No coercive or threatening words:")
+
+
 def test_or_when_codes_are_checked_when_a_rubric_loads(tmp_path):
     from mi_coach.base.errors import MiCoachError
     from mi_coach.scoring.scorecard import load_rubric_file

@@ -116,6 +116,7 @@ class Tier(_Strict):
         "judgment",
         "righting_reflex",
         "persuasion",
+        "counted_against",
         "missed_change",
         "missed_discord",
         "unasked_input",

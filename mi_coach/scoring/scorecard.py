@@ -512,11 +512,18 @@ def scorecard(
     nums = summary_numbers(vs, codes, family_of)
     nums["rubrics"] = {r.id: r.score for r in scored}
     counts = {c: n for c, n in nums["counts"].items() if n}
+    # turns a rubric's cue counts against (coercion, trauma probing...): never the best moment
+    against: dict[int, tuple[str, str]] = {}
+    for r in scored:
+        for c in r.criteria:
+            if c.kind == "cue" and c.direction == "lower" and c.status != "good":
+                for n in c.turns:
+                    against.setdefault(n, (c.label, c.feedback))
     return Scorecard(
         scored,
         counts,
-        best_moment(vs, family_of, labels, data),
-        missed_chance(vs, family_of, data),
+        best_moment(vs, family_of, labels, data, against),
+        missed_chance(vs, family_of, data, against),
         _practise(scored),
         nums,
         overall(vs, nums, est, data),

@@ -133,15 +133,18 @@ def best_moment(
     family_of: dict[str, str],
     labels: dict[str, str],
     data: VerdictData | None = None,
+    against: dict[int, tuple[str, str]] | None = None,
 ) -> Moment | None:
-    """An MI-consistent turn the coder is sure of, with no non-adherent code in it, after which
-    the client opened up (rapport rose, or their next line was change talk). The most opening
-    first, then the richer skill (the order of best_codes), then the earliest."""
+    """An MI-consistent turn the coder is sure of, with no non-adherent code in it and not counted
+    against any rubric (`against`: turn -> (criterion label, verdict)), after which the client
+    opened up (rapport rose, or their next line was change talk). The most opening first, then
+    the richer skill (the order of best_codes), then the earliest."""
     data = data or load_verdict_data()
+    against = against or {}
     nxt = {a.n: b for a, b in zip(vs, vs[1:])}
     cand = []
     for v in vs:
-        if v.code not in data.best_codes or not v.sure:
+        if v.code not in data.best_codes or not v.sure or v.n in against:
             continue
         if any(family_of.get(c) == "mi_non_adherent" for c in v.codes):
             continue
@@ -171,18 +174,24 @@ def best_moment(
 
 
 def missed_chance(
-    vs: Sequence[TurnView], family_of: dict[str, str], data: VerdictData | None = None
+    vs: Sequence[TurnView],
+    family_of: dict[str, str],
+    data: VerdictData | None = None,
+    against: dict[int, tuple[str, str]] | None = None,
 ) -> Moment | None:
     """The costliest turn: the first tier with a turn in it (judgment, righting reflex, persuasion,
-    missed change talk, missed discord, information nobody asked for), the biggest rapport loss
-    within the tier, then the earliest. Small talk and questions are never picked for themselves."""
+    a turn a rubric counts against, missed change talk, missed discord, information nobody asked
+    for), the biggest rapport loss within the tier, then the earliest. Small talk and questions are
+    never picked for themselves."""
     data = data or load_verdict_data()
+    against = against or {}
 
     def in_tier(tier: str, v: TurnView) -> bool:
         return {
             "judgment": "judgment" in v.codes,
             "righting_reflex": "righting_reflex" in v.codes,
             "persuasion": v.persuasion,
+            "counted_against": v.n in against,
             "missed_change": v.missed and v.talk == "change",
             "missed_discord": v.missed and v.talk == "discord",
             "unasked_input": v.unasked,
@@ -193,7 +202,8 @@ def missed_chance(
         if hits:
             v = min(hits, key=lambda v: (v.rapport_gain, v.n))
             talk = {"discord": "discord", "sustain": "sustain talk"}.get(v.talk or "", "it")
-            why = tier.why.format(talk=talk)
+            label, feedback = against.get(v.n, ("", ""))
+            why = tier.why.format(talk=talk, label=label, feedback=feedback)
             if v.missed and v.missed_note and tier.id.startswith("missed"):
                 why = v.missed_note
             return Moment(v.n, v.client_text or "", v.response, v.code, why, v.better)
