@@ -279,7 +279,8 @@ def test_csv_cells_cannot_become_formulas(clf, codes):
 def test_json_round_trips_and_carries_the_summary(plain, codes):
     data = json.loads(export(plain, codes, "json").text)
     assert data["schema"] == "mi-coach/transcript" and data["version"] == 1
-    assert set(data["summary"]) == set(NUMBER_KEYS)
+    assert set(NUMBER_KEYS) <= set(data["summary"])  # and the verdict, criteria, moments
+    assert data["summary"]["overall"]["score"] is not None
     assert data["summary"]["counts"]["righting_reflex"] == 1
     assert data["summary"]["counts"]["simple_reflection"] == 1  # the override counts
     assert data["summary"]["rubrics"]["mi"] is not None

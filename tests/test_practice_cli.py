@@ -41,7 +41,8 @@ def test_whole_session_from_a_file(runner, tmp_path):
     assert "Trauma-informed care" in out and "Best moment" in out and "Practise next" in out
     [t] = transcripts(tmp_path)
     assert t["status"] == "success" and t["trainee"] == "Ana" and len(t["turns"]) == 3
-    assert t["scores"]["rubrics"][0]["id"] == "mi" and t["finished"]
+    assert list(t["scores"]["rubrics"])[0] == "mi" and t["finished"]
+    assert t["rubrics"] == ["mi", "trauma_informed"]  # the scenario's rubrics are recorded
     assert t["turns"][0]["code"] == "complex_reflection"
 
 

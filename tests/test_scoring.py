@@ -51,6 +51,12 @@ def turn(
     )
 
 
+class SureTurn(Turn):
+    """A turn with the coder's confidence (as the learned coder records it)."""
+
+    confidence: float | None = None
+
+
 def rubric(**criteria):
     return Rubric(
         id="t",
@@ -116,14 +122,21 @@ def test_ratio_share_count_on_hand_built_turns():
         },
     )
     s = score_rubric(r, turns, FAMILY)
-    # 3 reflections (one inside turn 3) / 2 questions = 1.5: fair
-    assert crit(s, "rq").value == pytest.approx(1.5) and crit(s, "rq").status == "fair"
-    assert crit(s, "cr").value == pytest.approx(2 / 3) and crit(s, "cr").status == "good"
+    # Turn 3 has no confidence: only its primary code (the question) counts toward the ratios.
+    # 2 reflections / 2 questions = 1.0: fair
+    assert crit(s, "rq").value == pytest.approx(1.0) and crit(s, "rq").status == "fair"
+    assert crit(s, "cr").value == pytest.approx(1 / 2) and crit(s, "cr").status == "good"
     assert crit(s, "oq").value == pytest.approx(0.5) and crit(s, "oq").status == "fair"
     assert crit(s, "na").value == 1 and crit(s, "na").status == "fair"
     assert crit(s, "na").turns == (5,)
     # weighted points: fair .6, good 1, fair .6, fair .6 -> 70
     assert s.score == 70
+    # When the coder is sure of turn 3, its secondary reflection counts: 3 / 2 = 1.5
+    turns[2] = SureTurn(**turns[2].model_dump(), confidence=0.95)
+    s = score_rubric(r, turns, FAMILY)
+    assert crit(s, "rq").value == pytest.approx(1.5) and crit(s, "cr").value == pytest.approx(2 / 3)
+    turns[2] = SureTurn(**turns[2].model_dump(exclude={"confidence"}), confidence=0.5)
+    assert crit(score_rubric(r, turns, FAMILY), "rq").value == pytest.approx(1.0)
 
 
 def test_nothing_to_count_is_na_and_left_out_of_the_score():
@@ -214,27 +227,65 @@ def test_criterion_shape_is_checked():
 
 def test_scorecard_best_missed_and_practise():
     turns = [
-        turn(1, "righting_reflex", before=4, after=3, better="Reflect first.", talk="sustain"),
-        turn(2, "complex_reflection", before=3, after=5, talk="discord", thought="finally"),
+        turn(1, "other", before=4, after=2, talk="neutral", response="What's your name?"),
+        turn(2, "righting_reflex", before=2, after=2, better="Reflect first.", talk="sustain"),
+        turn(3, "complex_reflection", before=2, after=4, talk="discord", thought="finally"),
         turn(
-            3,
+            4,
             "closed_question",
-            before=5,
-            after=5,
+            before=4,
+            after=4,
             talk="change",
             missed=True,
             better="You could call them.",
         ),
-        turn(4, "simple_reflection", before=5, after=6, talk="change"),
+        turn(5, "simple_reflection", before=4, after=5, talk="change"),
     ]
     card = scorecard(turns, ["strengths_based"], CODES)
     assert [r.id for r in card.rubrics] == ["mi", "strengths_based"]  # mi always first
-    assert card.best.n == 2 and "finally" in card.best.note
-    assert card.missed.n == 1 and card.missed.better == "Reflect first."  # the rapport loss
+    # best: the reflection of discord that raised rapport and was followed by change talk
+    assert (
+        card.best.n == 3 and "rapport 2 → 4" in card.best.note and "change talk" in card.best.note
+    )
+    # missed: the righting reflex, not the small talk that cost more rapport
+    assert card.missed.n == 2 and card.missed.better == "Reflect first."
+    assert "Righting reflex" in card.missed.note
     assert card.counts["righting_reflex"] == 1
     assert card.practise and len(card.practise) <= 3
     d = card.as_dict()
-    assert d["best_moment"]["n"] == 2 and d["rubrics"][0]["id"] == "mi"
+    assert d["best_moment"]["n"] == 3 and list(d["rubric_criteria"]) == ["mi", "strengths_based"]
+    assert d["overall"]["score"] == card.overall.score and card.overall.line.startswith(
+        f"{card.overall.score}/100"
+    )
+
+
+def test_moments_a_trainer_would_pick():
+    # A coercive line the coder also saw as a reflection is never the best moment, even when
+    # rapport rose; a missed change talk beats small talk for the missed chance.
+    turns = [
+        turn(
+            1,
+            "judgment",
+            codes=["judgment", "complex_reflection"],
+            before=4,
+            after=6,
+            talk="neutral",
+        ),
+        turn(2, "closed_question", before=6, after=3, talk="neutral", response="What's your name?"),
+        turn(3, "other", before=3, after=3, talk="change", missed=True, better="Reflect it."),
+        turn(4, "affirm", before=3, after=3, talk="neutral"),  # no opening up: not a best moment
+    ]
+    card = scorecard(turns, [], CODES)
+    assert card.best is None
+    assert card.missed.n == 1  # judgment first
+    card = scorecard(turns[1:], [], CODES)
+    assert card.missed.n == 3 and "change talk" in card.missed.note
+    # An affirmation after which the client opened up is the best moment, sure when alone.
+    turns[3] = turn(4, "affirm", before=3, after=4, talk="neutral")
+    assert scorecard(turns[1:], [], CODES).best.n == 4
+    # ... but not when the coder was unsure of it.
+    turns[3] = SureTurn(**turns[3].model_dump(), confidence=0.4)
+    assert scorecard(turns[1:], [], CODES).best is None
 
 
 def test_unknown_rubric_is_a_clear_error():

@@ -452,20 +452,27 @@ def import_(
     ] = None,
     counselor: CounsellorOpt = None,
     client: ClientOpt = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Overwrite a transcript that holds a supervisor's annotations."
+        ),
+    ] = False,
 ) -> None:
     """Turn a transcript of a real session into a mi-coach transcript, classifying every turn."""
     from pathlib import Path
 
     from mi_coach.cli import view_review
     from mi_coach.practice.transcript import write_file
-    from mi_coach.review.importer import parse, to_transcript
+    from mi_coach.review.importer import parse, refuse_to_lose_annotations, to_transcript
 
     utterances = parse(file, counselor or (), client or ())  # bad input fails before spaCy loads
-    clf = _classifier()
-    t = to_transcript(utterances, clf, file, trainee)
     out = Path(output) if output else Path(file).with_suffix(".json")
     if out.resolve() == Path(file).resolve():
         raise MiCoachError("the output would overwrite the input; give -o PATH", path=file)
+    refuse_to_lose_annotations(out, force)
+    clf = _classifier()
+    t = to_transcript(utterances, clf, file, trainee)
     write_file(out, t.to_json())
     view_review.imported(t, out, clf.codes)
 
@@ -498,6 +505,7 @@ def review(
     codes = load_codes()
     clf = _classifier() if recode else None
     rows: list[tuple[Any, dict[str, Any]]] = []
+    records: list[dict[str, Any]] = []
     pairs: list[tuple[str, str]] = []
     changes: dict[str, list[Any]] = {}
     failed: list[str] = []
@@ -506,35 +514,24 @@ def review(
     for f, t in _iter_transcripts(files, counselor, client, failed):
         if clf is not None:
             t, changes[f] = rv.recode(t, clf)
-        card = rv.card_for(t, codes)
-        nums = rv.numbers(t, codes, card)
+        try:
+            card = rv.card_for(t, codes, f)
+        except MiCoachError as exc:
+            if len(files) == 1:
+                raise
+            term.error(f"skipped: {exc}")
+            failed.append(f)
+            continue
+        nums = {**rv.numbers(t, codes, card), "overall": card.overall and card.overall.score}
         rows.append((rv.row(f, t), nums))
+        if fmt == ReviewFormat.json:
+            records.append(rv.review_record(f, t, card, changes.get(f) if recode else None))
         pairs += rv.annotated_pairs(t)
         if len(files) == 1:
             single = (f, t, card, nums)
     agree = rv.agreement(pairs=pairs)
     if fmt == ReviewFormat.json:
-        term.write_json(
-            {
-                "transcripts": [
-                    {
-                        "file": r.file,
-                        "id": r.id,
-                        "kind": r.kind,
-                        "trainee": r.trainee,
-                        "scenario": r.scenario,
-                        "started": r.started,
-                        "status": r.status,
-                        "turns": r.turns,
-                        **nums,
-                        **({"recoded": [c.__dict__ for c in changes[r.file]]} if recode else {}),
-                    }
-                    for r, nums in rows
-                ],
-                "agreement": agree,
-                "failed": failed,
-            }
-        )
+        term.write_json(rv.review_json(records, agree, failed))
     else:
         if single is not None:
             view_review.review_one(*single, codes)
@@ -587,24 +584,34 @@ def annotate(
     ] = None,
     code: Annotated[
         str | None,
-        typer.Option("--code", help="Your code for the turn (one of the twelve wire names)."),
+        typer.Option(
+            "--code",
+            help="Your codes for the turn (wire names; several separated by commas, the first "
+            "primary). They replace all the machine's codes of the turn.",
+        ),
     ] = None,
+    confirm: Annotated[
+        bool,
+        typer.Option("--confirm", help="You agree with the machine's codes (counts as agreement)."),
+    ] = False,
     comment: Annotated[str | None, typer.Option("--comment", help="A comment on the turn.")] = None,
     by: Annotated[str | None, typer.Option("--by", help="Your name, kept with the note.")] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Remove the turn's annotation.")] = False,
 ) -> None:
-    """Override a turn's code and add comments, as a supervisor. The machine's code is kept beside
-    yours; summaries use yours."""
+    """Code turns as a second coder: confirm the machine's codes or replace them, and add
+    comments. The machine's codes are kept beside yours; scores and exports use yours."""
     from mi_coach.cli import view_review
     from mi_coach.cli.annotate_loop import apply, interactive
     from mi_coach.coding.ruleset import load_codes
     from mi_coach.practice.transcript import load, write_file
+    from mi_coach.review.review import card_for
 
     t = load(file)
     codes = load_codes()
+    card_for(t, codes, file)  # a transcript that cannot be scored is refused before any change
     if turn is None:
-        if code or comment or clear:
-            raise MiCoachError("--code, --comment and --clear need --turn N")
+        if code or comment or clear or confirm:
+            raise MiCoachError("--code, --confirm, --comment and --clear need --turn N")
         if not sys.stdin.isatty():
             raise MiCoachError(
                 "interactive annotation needs a terminal; use --turn N --code CODE "
@@ -613,9 +620,13 @@ def annotate(
         changed, interrupted = interactive(t, codes, by)
     else:
         interrupted = False
-        if not (code or comment or clear):
-            raise MiCoachError("say what to do with the turn: --code, --comment or --clear")
-        changed = [apply(t, codes, turn, code=code, comment=comment, by=by, clear=clear)]
+        if not (code or comment or clear or confirm):
+            raise MiCoachError(
+                "say what to do with the turn: --code, --confirm, --comment or --clear"
+            )
+        changed = [
+            apply(t, codes, turn, code=code, comment=comment, by=by, clear=clear, confirm=confirm)
+        ]
     write_file(file, t.to_json())
     view_review.annotated(file, [c for c in changed if c is not None])
     if interrupted:
@@ -667,7 +678,7 @@ def export(
         ner = get_ner_pipeline(_options().model)
         if ner is None:
             term.warning("no trained pipeline: names are redacted only where patterns find them")
-    result = do_export(t, load_codes(), to.value, redact=redact, ner=ner)
+    result = do_export(t, load_codes(), to.value, redact=redact, ner=ner, source=file)
     if output:
         from mi_coach.practice.transcript import write_file
 

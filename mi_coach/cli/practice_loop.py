@@ -17,7 +17,7 @@ from mi_coach.base.errors import MiCoachError
 from mi_coach.cli import term, view_practice
 from mi_coach.practice.session import Session
 from mi_coach.practice.transcript import Transcript, now, save
-from mi_coach.scoring.scorecard import scorecard
+from mi_coach.review.review import card_for
 
 COMMANDS = {
     "/hint": "a hint for this moment (not in assessment mode)",
@@ -126,7 +126,7 @@ def run(
         save(t, folder, path)
         view_practice.paused(path, interrupted=True)
         return Result("interrupted", path, t)
-    card = scorecard(t.turns, scenario.rubrics, codes)
+    card = card_for(t, codes, str(path))  # the one scoring path: review scores it the same
     t.scores = card.as_dict()
     t.finished = now()
     save(t, folder, path)

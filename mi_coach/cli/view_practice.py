@@ -123,25 +123,34 @@ def session_end(name: str, closing: str, how: str) -> None:
 
 
 def scorecard(card: Any, t: Any, path: Any, codes: Any, saved: bool = True) -> None:
-    console.print()
+    """The scorecard: practice prints it at the end of a session, `review` after the turns. Both
+    draw the same record (mi_coach.review.review.card_for), so they show the same numbers."""
     from mi_coach.practice.transcript import OUTCOMES
+    from mi_coach.review.export_common import count_rows, verdict_lines
+    from mi_coach.scoring.scorecard import format_threshold, format_value
 
+    console.print()
     outcome = OUTCOMES.get(t.status, t.status)
     console.rule(f"Scorecard — {safe(t.scenario_title)}")
     line = Text(f"{len(t.turns)} turn(s); outcome: {outcome}")
     if t.rapport is not None:
         line.append("; final ").append_text(rapport_bar(t.rapport))
     console.print(line)
+    for text in verdict_lines(card):
+        console.print(safe(text))
     mi = next((r for r in card.rubrics if r.id == "mi"), None)
     if mi is not None:
-        table = Table(title="MITI summary", title_justify="left")
+        table = Table(
+            title="MITI summary",
+            title_justify="left",
+            caption="Ratios count a turn's secondary (also) codes only when the coder is sure of it.",
+            caption_justify="left",
+        )
         for col in ("measure", "you", "fair", "good", ""):
             table.add_column(col, justify="left" if col == "measure" else "right")
         for c in mi.criteria:
             if not c.summary:
                 continue
-            from mi_coach.scoring.scorecard import format_threshold, format_value
-
             table.add_row(
                 c.label,
                 format_value(c),
@@ -150,9 +159,31 @@ def scorecard(card: Any, t: Any, path: Any, codes: Any, saved: bool = True) -> N
                 Text(c.status, style=STATUS_STYLE[c.status]),
             )
         console.print(table)
+    rows = count_rows(card, codes)
+    if rows:
+        top = max(n for _, _, n in rows)
+        width = 20
+        table = Table(
+            title="Behaviours found",
+            title_justify="left",
+            caption=f"One scale for every bar: 0 to {top} behaviour(s).",
+            caption_justify="left",
+        )
+        table.add_column("behaviour")
+        table.add_column("count", justify="right")
+        table.add_column(f"0{' ' * (width - 1 - len(str(top)))}{top}", no_wrap=True)
+        for label_, code, n in rows:
+            info = codes.codes.get(code)
+            filled = round(n / top * width)
+            table.add_row(
+                code_text(code, info.family if info else "", label_),
+                str(n),
+                Text.assemble(("\u2588" * filled, "bold"), ("\u2591" * (width - filled), "dim")),
+            )
+        console.print(table)
     table = Table(title="Rubrics", title_justify="left")
     table.add_column("rubric")
-    table.add_column("score", no_wrap=True)
+    table.add_column("score (0-100)", no_wrap=True)
     table.add_column("weakest criterion", overflow="fold")
     for r in card.rubrics:
         weak = [c for c in r.criteria if c.status in ("below", "fair")]
@@ -170,7 +201,7 @@ def scorecard(card: Any, t: Any, path: Any, codes: Any, saved: bool = True) -> N
                 ("Best moment ", "bold green"),
                 f"(turn {b.n}): ",
                 (f"\u201c{safe(b.response)}\u201d", "italic"),
-                f" — {safe(b.code)}; {safe(b.note)}",
+                f" — {safe(b.note)}",
             )
         )
     if card.missed:
@@ -180,7 +211,7 @@ def scorecard(card: Any, t: Any, path: Any, codes: Any, saved: bool = True) -> N
                 ("Biggest missed chance ", "bold yellow"),
                 f"(turn {m.n}): ",
                 (f"\u201c{safe(m.response)}\u201d", "italic"),
-                f" — {safe(m.code)}; {safe(m.note)}",
+                f" — {safe(m.note)}",
             )
         )
         if m.better:

@@ -23,7 +23,10 @@ def _code_label(turn: Any, codes: Any) -> Text:
             code_text(a.code, info.family), (f"  (supervisor; machine: {turn.code})", "dim")
         )
     info = codes.codes.get(turn.code)
-    return code_text(turn.code, info.family if info else "")
+    label = code_text(turn.code, info.family if info else "")
+    if a is not None and a.code:
+        label.append("  (confirmed by the supervisor)", style="dim")
+    return label
 
 
 def imported(t: Any, out: Any, codes: Any) -> None:
@@ -62,17 +65,22 @@ def review_one(f: str, t: Any, card: Any, nums: dict[str, Any], codes: Any) -> N
         f"{len(t.turns)} turn(s)[/]"
     )
     notes = _turn_notes(card)
-    for turn in t.turns:
+    talks = {v.n: v.talk for v in card.views}
+    for turn, view in zip(t.turns, card.views):
         console.print()
         if turn.client is not None:
-            console.print(f"[dim]{turn.n}[/] [cyan]client:[/] {safe(turn.client.text)}")
+            talk = talks.get(turn.n)
+            label = f"client ({talk} talk)" if talk in ("change", "sustain") else "client"
+            label = "client (discord)" if talk == "discord" else label
+            console.print(f"[dim]{turn.n}[/] [cyan]{label}:[/] {safe(turn.client.text)}")
         console.print(f"[dim]{turn.n}[/] [bold]response:[/] {safe(turn.response)}")
         line = Text("   ")
         line.append_text(_code_label(turn, codes))
-        others = [c for c in turn.codes if c != turn.code]
+        others = [c for c in view.codes if c != view.code]
         if others:
             line.append(f"  also: {', '.join(others)}", style="dim")
-        triggers = [e["match"] for e in turn.evidence if e.get("match", "").strip()]
+        eff = turn.effective({c: i.family for c, i in codes.codes.items()})
+        triggers = [e["match"] for e in eff.evidence if e.get("match", "").strip()]
         if triggers:
             line.append(
                 "  because of " + ", ".join(f"\u201c{safe(m)}\u201d" for m in triggers[:4]),
@@ -91,6 +99,10 @@ def review_one(f: str, t: Any, card: Any, nums: dict[str, Any], codes: Any) -> N
             by = f" ({safe(turn.annotation.by)})" if turn.annotation.by else ""
             console.print(f"   [magenta]supervisor{by}:[/] {safe(turn.annotation.comment)}")
     scorecard(card, t, f, codes, saved=False)
+    if any(x.annotation is not None for x in t.turns):
+        from mi_coach.review.export_common import supervisor_lines
+
+        console.print(safe(supervisor_lines(t)[0]))  # agreement: the table after this
 
 
 def review_table(rows: list[Any]) -> None:
@@ -107,6 +119,7 @@ def review_table(rows: list[Any]) -> None:
         "% OQ",
         "adh",
         "non-adh",
+        "overall",
         *rubric_ids,
     ):
         table.add_column(col, justify="left" if col in ("date", "trainee", "scenario") else "right")
@@ -121,6 +134,7 @@ def review_table(rows: list[Any]) -> None:
             number(nums["percent_open_questions"], True),
             str(nums["mi_adherent"]),
             str(nums["mi_non_adherent"]),
+            number(nums.get("overall")),
             *[number(nums["rubrics"].get(r)) for r in rubric_ids],
         )
     console.print(table)
@@ -145,7 +159,7 @@ def recode_changes(changes: dict[str, list[Any]]) -> None:
 def agreement(a: dict[str, Any]) -> None:
     k = a["kappa"]
     console.print(
-        f"[bold]Supervisor–machine agreement[/] on {a['turns']} annotated turn(s): "
+        f"[bold]Supervisor–machine agreement[/] on {a['turns']} reviewed turn(s): "
         f"{a['percent_agreement']:.1f}% agreement, Cohen's kappa "
         f"{'n/a' if k is None else f'{k:.2f}'}"
     )
@@ -180,8 +194,16 @@ def annotated(f: str, turns: list[Any]) -> None:
         if a is None:
             console.print(f"Turn {turn.n}: annotation removed.")
         else:
+            mine = ", ".join(a.codes or [a.code]) if a.code else ""
+            machine = ", ".join(turn.codes)
             parts = [
-                f"code {a.code} (machine: {turn.code})" if a.code else None,
+                (
+                    f"confirmed the machine's codes ({machine})"
+                    if turn.confirmed
+                    else f"codes {mine} replace the machine's ({machine})"
+                )
+                if a.code
+                else None,
                 f"comment \u201c{a.comment}\u201d" if a.comment else None,
             ]
             console.print(safe(f"Turn {turn.n}: " + "; ".join(p for p in parts if p)))

@@ -240,6 +240,7 @@ def new_transcript(
         seed=seed,
         state=scenario.start,
         rapport=scenario.rapport.start,
+        rubrics=list(scenario.rubrics),  # what the scorecard scores, so review scores the same
     )
 
 

@@ -53,10 +53,13 @@ class ClientTurn(_Record):
 
 
 class Annotation(_Record):
-    """A supervisor's view of a turn: an override of the code and/or a comment. The machine's code
-    stays in the turn; summaries use the override."""
+    """A supervisor's view of a turn, as a second coder: their codes and/or a comment. `code` is
+    the supervisor's primary code and `codes` every behaviour they saw (absent: `code` alone).
+    Codes equal to the machine's record agreement (confirmed); different ones replace all the
+    machine's codes of the turn in every summary. The machine's codes stay in the turn."""
 
     code: str | None = None
+    codes: list[str] | None = None
     comment: str | None = None
     by: str | None = None
     at: str
@@ -81,18 +84,36 @@ class Turn(_Record):
     annotation: Annotation | None = None
 
     def effective(self, family_of: dict[str, str]) -> Turn:
-        """The turn as summaries count it: a supervisor's code replaces the machine's primary."""
+        """The turn as summaries count it: a supervisor's codes replace all the machine's codes.
+        Under a supervisor's different primary code the machine's feedback, trigger words and
+        better response do not follow (they were about the machine's code)."""
         a = self.annotation
-        if a is None or a.code is None or a.code == self.code:
+        if a is None or a.code is None:
             return self
-        codes = [a.code if c == self.code else c for c in self.codes]
-        return self.model_copy(
-            update={
-                "code": a.code,
-                "family": family_of.get(a.code, "other"),
-                "codes": list(dict.fromkeys(codes)),
-            }
-        )
+        codes = list(dict.fromkeys([a.code, *(a.codes or [])]))
+        if self.confirmed:
+            return self
+        update: dict[str, Any] = {
+            "code": a.code,
+            "family": family_of.get(a.code, "other"),
+            "codes": codes,
+        }
+        if a.code != self.code:
+            update.update({"feedback": None, "better": None, "evidence": [], "missed_note": None})
+        return self.model_copy(update=update)
+
+    @property
+    def confirmed(self) -> bool:
+        """A supervisor reviewed this turn and gave the machine's codes (agreement)."""
+        a = self.annotation
+        if a is None or a.code is None or a.code != self.code:
+            return False
+        return {a.code, *(a.codes or [])} == {self.code, *self.codes}
+
+    @property
+    def reviewed(self) -> bool:
+        """A supervisor gave this turn codes (confirming the machine's or their own)."""
+        return self.annotation is not None and self.annotation.code is not None
 
 
 class Transcript(_Record):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,22 +11,33 @@ from mi_coach.practice.transcript import Transcript
 from mi_coach.review.export_common import threshold, value
 
 
-def _axis_max(c: Any) -> float:
-    value = c.value or 0.0
-    if c.kind == "share":
-        return 1.0
-    if c.kind == "talk_response":
-        return 5.0
-    top = max(c.good, c.fair, value)
-    return top * 1.25 if top > 0 else 1.0
+def scales(criteria: Sequence[Any]) -> list[tuple[float, float, str, str]]:
+    """(low, high, low label, high label) of each criterion's bar. Counts share one scale (the
+    largest count or threshold), so 1 and 12 do not look alike; shares run 0-100%, estimates of
+    MITI's 1-5 global scores 1-5, ratios from 0:1 to at least 3:1."""
+    counts = [c for c in criteria if c.kind in ("count", "cue")]
+    top_count = max([1.0] + [max(c.value or 0.0, c.good, c.fair) for c in counts])
+    out = []
+    for c in criteria:
+        if c.kind == "share":
+            out.append((0.0, 1.0, "0%", "100%"))
+        elif c.kind in ("talk_response", "estimate"):
+            out.append((1.0, 5.0, "1", "5"))
+        elif c.kind == "ratio":
+            top = float(max(3, math.ceil(max(c.value or 0.0, c.good * 1.5))))
+            out.append((0.0, top, "0:1", f"{top:g}:1"))
+        else:
+            out.append((0.0, top_count, "0", f"{top_count:g}"))
+    return out
 
 
 def summary_chart(criteria: Sequence[Any]) -> str:
-    """The MITI summary scores as horizontal bars, each on its own scale, with the fair (dashed)
-    and good (solid) thresholds drawn across it."""
+    """The MITI summary scores as horizontal bars with the fair (dashed) and good (solid)
+    thresholds drawn across; each axis is labelled at both ends, and every count shares one
+    scale."""
     if not criteria:
         return ""
-    row, left, width = 34, 230, 420
+    row, left, width = 40, 230, 420
     height = 30 + row * len(criteria)
     parts = [
         f'<svg class="chart summary-chart" role="img" viewBox="0 0 {left + width + 70} '
@@ -33,13 +45,12 @@ def summary_chart(criteria: Sequence[Any]) -> str:
         f'aria-label="MITI summary scores against their fair and good thresholds">',
         "<title>MITI summary scores against their fair and good thresholds</title>",
     ]
-    for i, c in enumerate(criteria):
+    for i, (c, (lo, hi, lo_label, hi_label)) in enumerate(zip(criteria, scales(criteria))):
         y = 10 + i * row
-        top = _axis_max(c)
-        scale = width / top
+        scale = width / (hi - lo)
 
-        def x(v: float, top: float = top, scale: float = scale) -> float:
-            return left + max(0.0, min(v, top)) * scale
+        def x(v: float, lo: float = lo, hi: float = hi, scale: float = scale) -> float:
+            return left + (max(lo, min(v, hi)) - lo) * scale
 
         short = c.label.split(" (")[0]  # the full label is in the table and the tooltip
         parts.append(
@@ -48,6 +59,10 @@ def summary_chart(criteria: Sequence[Any]) -> str:
         )
         parts.append(
             f'<line class="axis" x1="{left}" y1="{y + 24}" x2="{left + width}" y2="{y + 24}"/>'
+            f'<text class="muted scale" x="{left}" y="{y + 35}" font-size="10">'
+            f"{html_escape(lo_label)}</text>"
+            f'<text class="muted scale" x="{left + width}" y="{y + 35}" font-size="10" '
+            f'text-anchor="end">{html_escape(hi_label)}</text>'
         )
         if c.value is not None:
             w = x(c.value) - left
@@ -77,6 +92,15 @@ def summary_chart(criteria: Sequence[Any]) -> str:
     )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def count_bar(n: int, top: int) -> str:
+    """A count as a bar on a scale shared by every count of the table (0 to `top`)."""
+    pct = 0.0 if top <= 0 else round(100 * n / top, 1)
+    return (
+        f'<span class="cbar" role="img" aria-label="{n} of {top}">'
+        f'<span style="width:{pct:g}%"></span></span>'
+    )
 
 
 def rapport_points(t: Transcript) -> list[tuple[int, int]]:

@@ -54,16 +54,17 @@ def export(
     redact: bool = False,
     ner: Any = None,
     names: Sequence[str] = (),
+    source: str | None = None,
 ) -> Exported:
     """The transcript as `fmt`. `redact`: replace personal details (names found by the `ner`
     pipeline when given, the trainee's name and `names` always, and phone/e-mail/address
-    patterns)."""
+    patterns). `source`: the file the transcript came from, named in errors."""
     if fmt not in FORMATS:
         raise MiCoachError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
     counts: Counter = Counter()
     if redact:
         t, counts = redact_transcript(t, ner, names)
-    card = card_for(t, codes)
+    card = card_for(t, codes, source)
     nums = numbers(t, codes, card)
     writer: Callable[..., str] = {
         "md": to_markdown,
@@ -79,5 +80,5 @@ def to_json(
     t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any], counts: Counter | None
 ) -> str:
     data = t.model_dump(by_alias=True)
-    data["summary"] = nums
+    data["summary"] = card.as_dict()  # the scorecard review and practice show, under stable keys
     return jsontext.dumps(data, indent=2) + "\n"

@@ -58,13 +58,68 @@ def redaction_note(counts: Counter) -> str:
     )
 
 
-def summary_rows(nums: dict[str, Any]) -> list[tuple[str, str]]:
-    return [
-        ("Reflections", number(nums["reflections"])),
-        ("Questions", number(nums["questions"])),
-        ("Reflection-to-question ratio", number(nums["reflection_to_question_ratio"])),
-        ("Complex reflections", number(nums["percent_complex_reflections"], pct=True)),
-        ("Open questions", number(nums["percent_open_questions"], pct=True)),
-        ("MI-adherent behaviours", number(nums["mi_adherent"])),
-        ("MI-non-adherent behaviours", number(nums["mi_non_adherent"])),
+def title(t: Transcript) -> str:
+    """A practice session is titled as one; an imported real session as a session review."""
+    if t.kind == "imported":
+        return f"Session review: {t.scenario_title}"
+    return f"MI practice session: {t.scenario_title}"
+
+
+def verdict_lines(card: Scorecard) -> list[str]:
+    """The overall verdict (one line with its 0-100 score) and the evidence it rests on that no
+    table shows: who did the talking and MI-non-adherent behaviour per 10 turns."""
+    o = card.overall
+    if o is None:
+        return []
+    nums = card.numbers
+    turns = len(card.views)
+    lines = [f"Overall: {o.line}"]
+    if o.counsellor_input_percent is not None:
+        lines.append(
+            f"Counsellor input (information or advice): {o.counsellor_input_percent:.0f}% of "
+            f"turns; without permission: {o.unasked_information_percent:.0f}%"
+            + (f", {o.persuasion} right after sustain talk or discord" if o.persuasion else "")
+            + "."
+        )
+    lines.append(
+        f"MI-non-adherent behaviours: {nums['mi_non_adherent']} in {turns} turn(s) "
+        f"({number(nums['mi_non_adherent_per_10_turns'])} per 10 turns)."
+    )
+    return lines
+
+
+def count_rows(card: Scorecard, codes: Any) -> list[tuple[str, str, int]]:
+    """(label, code, count) of every behaviour found, in the codes' order."""
+    return [(label(codes, c), c, n) for c, n in card.numbers["counts"].items() if n]
+
+
+def supervisor_lines(t: Transcript) -> list[str]:
+    """A short supervisor summary: turns reviewed, confirmed and changed, agreement, comments."""
+    from mi_coach.review.review import reviewed_summary
+
+    s = reviewed_summary(t)
+    if not s["reviewed"] and not s["commented"]:
+        return [f"No supervisor has reviewed this session yet ({s['turns']} turn(s))."]
+    by = f" by {', '.join(s['by'])}" if s["by"] else ""
+    lines = [
+        f"Supervisor review{by}: {s['reviewed']} of {s['turns']} turn(s) reviewed — "
+        f"{s['confirmed']} confirmed, {s['changed']} changed; {s['commented']} comment(s)."
     ]
+    a = s["agreement"]
+    if a is not None:
+        k = "n/a" if a["kappa"] is None else f"{a['kappa']:.2f}"
+        lines.append(
+            f"Agreement with the machine's codes over the reviewed turns: "
+            f"{a['percent_agreement']:.0f}%, Cohen's kappa {k}."
+        )
+    return lines
+
+
+SIGN_OFF = "Supervisor sign-off: ______________________________  Date: ______________"
+
+
+def talk_label(talk: str | None) -> str:
+    """ " (change talk)" after "Client" for change and sustain talk and discord; else nothing."""
+    return {"change": " (change talk)", "sustain": " (sustain talk)", "discord": " (discord)"}.get(
+        talk or "", ""
+    )

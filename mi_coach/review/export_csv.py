@@ -51,15 +51,15 @@ def to_csv(
             turn.code,
             eff.family,
             ";".join(eff.codes),
-            "; ".join(triggers(turn)),
+            "; ".join(triggers(eff)),
             turn.rapport_before,
             turn.rapport_after,
             override(turn),
             a.comment if a is not None else None,
             turn.client.talk if turn.client else None,
             turn.client.thought if turn.client else None,
-            turn.feedback,
-            turn.better,
+            eff.feedback,
+            eff.better,
         ]
         w.writerow([csv_cell(v) for v in row])
     return out.getvalue()

@@ -7,17 +7,22 @@ from typing import Any
 
 from mi_coach.base.text import html_escape, number
 from mi_coach.practice.transcript import OUTCOMES, Transcript, Turn
-from mi_coach.review.charts import rapport_chart, status_class, summary_chart
+from mi_coach.review.charts import count_bar, rapport_chart, status_class, summary_chart
 from mi_coach.review.export_common import (
+    SIGN_OFF,
+    count_rows,
     date,
     label,
     mi_summary,
     override,
     redaction_note,
-    summary_rows,
+    supervisor_lines,
+    talk_label,
     threshold,
+    title,
     triggers,
     value,
+    verdict_lines,
 )
 from mi_coach.review.redact_transcript import aligned
 from mi_coach.review.review import family_map
@@ -51,6 +56,11 @@ svg .good { stroke: var(--good); stroke-width: 2; }
 svg .bar-good { fill: var(--good); } svg .bar-fair { fill: var(--fair); }
 svg .bar-below { fill: var(--below); } svg .bar-na { fill: var(--line); }
 svg .curve { fill: none; stroke: var(--accent); stroke-width: 2.5; }
+.cbar { display: inline-block; width: 10rem; height: .7rem; background: var(--soft);
+        border: 1px solid var(--line); vertical-align: middle; }
+.cbar span { display: block; height: 100%; background: var(--accent); }
+#verdict .overall { font-size: 1.1rem; font-weight: 600; }
+.signoff { margin-top: 1.2rem; font-family: ui-monospace, monospace; white-space: pre; }
 svg .dot { fill: var(--accent); }
 .turn { border: 1px solid var(--line); border-radius: 6px; padding: .7rem .9rem; margin: .8rem 0;
         break-inside: avoid; page-break-inside: avoid; }
@@ -102,7 +112,7 @@ def to_html(
     t: Transcript, codes: Any, card: Scorecard, nums: dict[str, Any], counts: Counter | None
 ) -> str:
     fam = family_map(codes)
-    title = f"MI practice session: {t.scenario_title}"
+    heading = title(t)
     o: list[str] = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -112,22 +122,24 @@ def to_html(
         "style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'\">",
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html_escape(title)}</title>",
+        f"<title>{html_escape(heading)}</title>",
         f"<style>{CSS}</style>",
         "</head>",
         "<body>",
         "<header>",
-        f"<h1>{html_escape(title)}</h1>",
+        f"<h1>{html_escape(heading)}</h1>",
         "<dl>",
     ]
     meta = [
-        ("Trainee", t.trainee or "not given"),
+        ("Trainee" if t.kind == "practice" else "Counsellor", t.trainee or "not given"),
         ("Date", date(t)),
         ("Status", f"{t.status} ({OUTCOMES.get(t.status, t.status)})"),
-        ("Scenario", t.scenario),
-        ("Turns", str(len(t.turns))),
-        ("Transcript", t.id),
     ]
+    if t.kind == "practice":
+        meta.append(("Scenario", t.scenario))
+    else:
+        meta.append(("Source", t.scenario_title))
+    meta += [("Turns", str(len(t.turns))), ("Transcript", t.id)]
     if t.rapport is not None:
         meta.append(("Final rapport", f"{t.rapport}/10"))
     o += [f"<dt>{html_escape(k)}</dt><dd>{html_escape(v)}</dd>" for k, v in meta]
@@ -135,6 +147,15 @@ def to_html(
     if counts is not None:
         o.append(f'<p class="note redacted">{html_escape(redaction_note(counts))}</p>')
     o.append("</header>")
+
+    lines = verdict_lines(card)
+    o += ['<section id="verdict">', "<h2>Verdict</h2>"]
+    if lines:
+        o.append(f'<p class="overall">{html_escape(lines[0])}</p>')
+        o += [f"<p>{html_escape(x)}</p>" for x in lines[1:]]
+    o += [f'<p class="supervisor-summary">{html_escape(x)}</p>' for x in supervisor_lines(t)]
+    o.append(f'<p class="signoff">{html_escape(SIGN_OFF)}</p>')
+    o.append("</section>")
 
     o += ['<section id="summary">', "<h2>MITI summary</h2>"]
     criteria = mi_summary(card)
@@ -153,28 +174,27 @@ def to_html(
             )
         o.append("</tbody></table>")
         o.append(
-            f"<figure>{summary_chart(criteria)}<figcaption>Bars: this session "
-            "(each measure on its own scale). Dashed line: fair; solid line: good."
+            f"<figure>{summary_chart(criteria)}<figcaption>Bars: this session, each axis labelled "
+            "at both ends; the counts share one scale. Dashed line: fair; solid line: good. "
+            "Ratios count a turn's secondary codes only when the coder is sure of the turn."
             "</figcaption></figure>"
         )
-    o.append('<table><thead><tr><th>Number</th><th class="num">Value</th></tr></thead><tbody>')
-    o += [
-        f'<tr><td>{html_escape(k)}</td><td class="num">{html_escape(v)}</td></tr>'
-        for k, v in summary_rows(nums)
-    ]
-    o.append("</tbody></table>")
-    found = [(c, n) for c, n in nums["counts"].items() if n]
+    found = count_rows(card, codes)
     if found:
+        top = max(n for _, _, n in found)
         o.append(
-            '<table><thead><tr><th>Behaviour</th><th class="num">Count</th></tr></thead><tbody>'
+            "<h2>Behaviours found</h2>"
+            '<table class="counts"><thead><tr><th>Behaviour</th><th class="num">Count</th>'
+            f"<th>0 to {top} (one scale)</th></tr></thead><tbody>"
         )
         o += [
-            f'<tr><td>{html_escape(label(codes, c))}</td><td class="num">{n}</td></tr>'
-            for c, n in found
+            f'<tr><td>{html_escape(lab)}</td><td class="num">{n}</td>'
+            f"<td>{count_bar(n, top)}</td></tr>"
+            for lab, _, n in found
         ]
         o.append("</tbody></table>")
     o.append(
-        '<h2>Rubrics</h2><table><thead><tr><th>Rubric</th><th class="num">Score</th>'
+        '<h2>Rubrics</h2><table><thead><tr><th>Rubric</th><th class="num">Score (0\u2013100)</th>'
         "<th>Weakest criterion</th></tr></thead><tbody>"
     )
     for r in card.rubrics:
@@ -187,17 +207,31 @@ def to_html(
             f"<td>{html_escape(f'{weak[0].label}: {weak[0].feedback}') if weak else ''}</td></tr>"
         )
     o.append("</tbody></table>")
+    others = [(r, c) for r in card.rubrics for c in r.criteria if not (r.id == "mi" and c.summary)]
+    if others:
+        o.append(
+            '<table class="criteria"><thead><tr><th>Criterion</th><th class="num">Value</th>'
+            "<th>Status</th><th>Verdict</th></tr></thead><tbody>"
+        )
+        o += [
+            f"<tr><td>{html_escape(c.label)} <small>({html_escape(r.title)})</small></td>"
+            f'<td class="num">{html_escape(value(c))}</td>'
+            f'<td class="status s-{status_class(c.status)}">{html_escape(c.status)}</td>'
+            f"<td>{html_escape(c.feedback)}</td></tr>"
+            for r, c in others
+        ]
+        o.append("</tbody></table>")
     if card.best:
         b = card.best
         o.append(
             f"<p><strong>Best moment</strong> (turn {b.n}): \u201c{html_escape(b.response)}\u201d "
-            f"({html_escape(label(codes, b.code))}; {html_escape(b.note)})</p>"
+            f"\u2014 {html_escape(b.note)}</p>"
         )
     if card.missed:
         m = card.missed
         o.append(
             f"<p><strong>Biggest missed chance</strong> (turn {m.n}): "
-            f"\u201c{html_escape(m.response)}\u201d ({html_escape(label(codes, m.code))}; {html_escape(m.note)})</p>"
+            f"\u201c{html_escape(m.response)}\u201d \u2014 {html_escape(m.note)}</p>"
         )
         if m.better:
             o.append(f'<p class="better">Try instead: \u201c{html_escape(m.better)}\u201d</p>')
@@ -218,11 +252,12 @@ def to_html(
         ]
 
     o += ['<section id="turns">', "<h2>Turns</h2>"]
+    talks = {v.n: v.talk for v in card.views}
     for turn in t.turns:
         eff = turn.effective(fam)
         o.append(f'<article class="turn" id="turn-{turn.n}"><h3>Turn {turn.n}</h3>')
         if turn.client is not None:
-            talk = f" ({html_escape(turn.client.talk)} talk)" if turn.client.talk else ""
+            talk = talk_label(talks.get(turn.n))
             o.append(
                 f'<p class="client"><span class="who">Client{talk}:</span> '
                 f"{html_escape(turn.client.text)}</p>"
@@ -231,7 +266,7 @@ def to_html(
                 o.append(
                     f'<p class="thought">Client thought: {html_escape(turn.client.thought)}</p>'
                 )
-        o.append(f'<p class="response"><span class="who">Response:</span> {_marked(turn)}</p>')
+        o.append(f'<p class="response"><span class="who">Response:</span> {_marked(eff)}</p>')
         code = (
             f'<span class="code fam-{html_escape(eff.family)}">{html_escape(label(codes, eff.code))}</span> '
             f"<small>{html_escape(eff.code)}</small>"
@@ -241,12 +276,14 @@ def to_html(
                 f" <small>(supervisor\u2019s code; the machine said "
                 f"{html_escape(label(codes, turn.code))})</small>"
             )
+        elif turn.reviewed:
+            code += " <small>(confirmed by the supervisor)</small>"
         o.append(f'<p><span class="who">Code:</span> {code}</p>')
         o.append(
             f'<p><span class="who">Behaviours:</span> '
             f"{html_escape(', '.join(label(codes, c) for c in eff.codes))}</p>"
         )
-        trig = triggers(turn)
+        trig = triggers(eff)
         if trig:
             o.append(
                 '<p class="triggers"><span class="who">Trigger words:</span> '
@@ -258,20 +295,20 @@ def to_html(
                 f'<p><span class="who">Rapport:</span> {turn.rapport_before} \u2192 '
                 f"{turn.rapport_after}</p>"
             )
-        if turn.feedback:
+        if eff.feedback:
             o.append(
-                f'<p class="feedback"><span class="who">Feedback:</span> {html_escape(turn.feedback)}</p>'
+                f'<p class="feedback"><span class="who">Feedback:</span> {html_escape(eff.feedback)}</p>'
             )
-        if turn.better:
+        if eff.better:
             o.append(
-                f'<p class="better"><span class="who">Better:</span> {html_escape(turn.better)}</p>'
+                f'<p class="better"><span class="who">Better:</span> {html_escape(eff.better)}</p>'
             )
         a = turn.annotation
-        if a is not None and (a.comment or override(turn)):
+        if a is not None and a.comment:
             by = f" ({html_escape(a.by)})" if a.by else ""
             o.append(
                 f'<p class="supervisor"><span class="who">Supervisor{by}:</span> '
-                f"{html_escape(a.comment or '')}</p>"
+                f"{html_escape(a.comment)}</p>"
             )
         o.append("</article>")
     o += [

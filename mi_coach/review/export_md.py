@@ -8,15 +8,20 @@ from typing import Any
 from mi_coach.base.text import md_escape, number
 from mi_coach.practice.transcript import OUTCOMES, Transcript
 from mi_coach.review.export_common import (
+    SIGN_OFF,
+    count_rows,
     date,
     label,
     mi_summary,
     override,
     redaction_note,
-    summary_rows,
+    supervisor_lines,
+    talk_label,
     threshold,
+    title,
     triggers,
     value,
+    verdict_lines,
 )
 from mi_coach.review.review import family_map
 from mi_coach.scoring.scorecard import Scorecard
@@ -27,12 +32,12 @@ def to_markdown(
 ) -> str:
     fam = family_map(codes)
     e = md_escape
-    lines = [f"# MI practice session: {e(t.scenario_title)}", ""]
+    lines = [f"# {e(title(t))}", ""]
     meta = [
-        ("Trainee", t.trainee or "not given"),
+        ("Trainee" if t.kind == "practice" else "Counsellor", t.trainee or "not given"),
         ("Date", date(t)),
         ("Status", f"{t.status} ({OUTCOMES.get(t.status, t.status)})"),
-        ("Scenario", t.scenario),
+        ("Scenario", t.scenario) if t.kind == "practice" else ("Source", t.scenario_title),
         ("Turns", str(len(t.turns))),
         ("Transcript", t.id),
     ]
@@ -41,6 +46,11 @@ def to_markdown(
     lines += [f"- **{k}:** {e(v)}" for k, v in meta]
     if counts is not None:
         lines += ["", f"> {e(redaction_note(counts))}"]
+    verdict = verdict_lines(card)
+    lines += ["", "## Verdict", ""]
+    if verdict:
+        lines += [f"**{e(verdict[0])}**", ""] + [f"{e(x)}  " for x in verdict[1:]]
+    lines += [""] + [f"{e(x)}  " for x in supervisor_lines(t)] + ["", e(SIGN_OFF)]
     lines += [
         "",
         "## MITI summary",
@@ -53,38 +63,56 @@ def to_markdown(
             f"| {e(c.label)} | {e(value(c))} | {e(threshold(c, c.fair))} "
             f"| {e(threshold(c, c.good))} | {e(c.status)} |"
         )
-    lines += ["", "## Summary numbers", "", "| Number | Value |", "|---|---:|"]
-    lines += [f"| {e(k)} | {e(v)} |" for k, v in summary_rows(nums)]
-    found = [(c, n) for c, n in nums["counts"].items() if n]
+    found = count_rows(card, codes)
     if found:
-        lines += ["", "| Behaviour | Count |", "|---|---:|"]
-        lines += [f"| {e(label(codes, c))} | {n} |" for c, n in found]
-    lines += ["", "## Rubrics", "", "| Rubric | Score |", "|---|---:|"]
-    lines += [f"| {e(r.title)} | {e(number(r.score))} |" for r in card.rubrics]
+        top = max(n for _, _, n in found)
+        lines += ["", "## Behaviours found", "", f"| Behaviour | Count | 0 to {top} (one scale) |"]
+        lines.append("|---|---:|---|")
+        lines += [f"| {e(lab)} | {n} | {_bar(n, top)} |" for lab, _, n in found]
+    lines += [
+        "",
+        "## Rubrics",
+        "",
+        "| Rubric | Score (0–100) | Weakest criterion |",
+        "|---|---:|---|",
+    ]
+    for r in card.rubrics:
+        weak = sorted(
+            (c for c in r.criteria if c.status in ("below", "fair")),
+            key=lambda c: (c.status != "below", -c.weight),
+        )
+        worst = f"{weak[0].label}: {weak[0].feedback}" if weak else ""
+        lines.append(f"| {e(r.title)} | {e(number(r.score))} | {e(worst)} |")
+    others = [(r, c) for r in card.rubrics for c in r.criteria if not (r.id == "mi" and c.summary)]
+    if others:
+        lines += ["", "| Criterion | Value | Status | Verdict |", "|---|---:|---|---|"]
+        lines += [
+            f"| {e(c.label)} ({e(r.title)}) | {e(value(c))} | {e(c.status)} | {e(c.feedback)} |"
+            for r, c in others
+        ]
     if card.best:
         b = card.best
         lines += [
             "",
-            f"**Best moment** (turn {b.n}): \u201c{e(b.response)}\u201d "
-            f"({e(label(codes, b.code))}; {e(b.note)})",
+            f"**Best moment** (turn {b.n}): \u201c{e(b.response)}\u201d \u2014 {e(b.note)}",
         ]
     if card.missed:
         m = card.missed
         lines += [
             "",
-            f"**Biggest missed chance** (turn {m.n}): \u201c{e(m.response)}\u201d "
-            f"({e(label(codes, m.code))}; {e(m.note)})",
+            f"**Biggest missed chance** (turn {m.n}): \u201c{e(m.response)}\u201d \u2014 {e(m.note)}",
         ]
         if m.better:
             lines.append(f"Try instead: \u201c{e(m.better)}\u201d")
     if card.practise:
         lines += ["", "**Practise next**", ""] + [f"- {e(p)}" for p in card.practise]
     lines += ["", "## Turns"]
+    talks = {v.n: v.talk for v in card.views}
     for turn in t.turns:
         eff = turn.effective(fam)
         lines += ["", f"### Turn {turn.n}", ""]
         if turn.client is not None:
-            talk = f" ({e(turn.client.talk)} talk)" if turn.client.talk else ""
+            talk = e(talk_label(talks.get(turn.n)))
             lines.append(f"- **Client{talk}:** {e(turn.client.text)}")
             if turn.client.thought:
                 lines.append(f"- **Client thought:** {e(turn.client.thought)}")
@@ -92,19 +120,26 @@ def to_markdown(
         code = f"{e(label(codes, eff.code))} ({e(eff.code)})"
         if override(turn):
             code += f", supervisor's code; the machine said {e(label(codes, turn.code))}"
+        elif turn.reviewed:
+            code += ", confirmed by the supervisor"
         lines.append(f"- **Code:** {code}")
         lines.append(f"- **Behaviours:** {e(', '.join(label(codes, c) for c in eff.codes))}")
-        trig = triggers(turn)
+        trig = triggers(eff)
         if trig:
             lines.append("- **Trigger words:** " + ", ".join(f"\u201c{e(w)}\u201d" for w in trig))
         if turn.rapport_before is not None and turn.rapport_after is not None:
             lines.append(f"- **Rapport:** {turn.rapport_before} \u2192 {turn.rapport_after}")
-        if turn.feedback:
-            lines.append(f"- **Feedback:** {e(turn.feedback)}")
-        if turn.better:
-            lines.append(f"- **Better:** {e(turn.better)}")
+        if eff.feedback:
+            lines.append(f"- **Feedback:** {e(eff.feedback)}")
+        if eff.better:
+            lines.append(f"- **Better:** {e(eff.better)}")
         a = turn.annotation
         if a is not None and a.comment:
             by = f" ({e(a.by)})" if a.by else ""
             lines.append(f"- **Supervisor{by}:** {e(a.comment)}")
     return "\n".join(lines) + "\n"
+
+
+def _bar(n: int, top: int, width: int = 10) -> str:
+    filled = round(width * n / top) if top else 0
+    return "\u2588" * filled + "\u2591" * (width - filled)

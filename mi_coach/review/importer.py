@@ -156,5 +156,26 @@ def to_transcript(
     return t
 
 
+def refuse_to_lose_annotations(out: str | Path, force: bool) -> None:
+    """Re-importing never silently destroys a supervisor's work: an existing transcript at `out`
+    that holds annotations is overwritten only with `force`."""
+    from mi_coach.practice.transcript import load
+
+    p = Path(out)
+    if force or not p.exists():
+        return
+    try:
+        old = load(p)
+    except MiCoachError:
+        return  # not a readable transcript: nothing of a supervisor's to lose
+    kept = sum(1 for turn in old.turns if turn.annotation is not None)
+    if kept:
+        raise MiCoachError(
+            f"holds {kept} supervisor annotation(s) that re-importing would lose; "
+            "use --force to overwrite it, or -o PATH to import elsewhere",
+            path=str(p),
+        )
+
+
 def is_importable(path: str | Path) -> bool:
     return Path(path).suffix.lower() in (".txt", ".csv", ".text")

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mi_coach.base.errors import MiCoachError
 from mi_coach.practice.transcript import Transcript, Turn
 from mi_coach.scoring.scorecard import Scorecard, load_rubrics, scorecard
 
@@ -19,6 +20,7 @@ NUMBER_KEYS = (
     "percent_open_questions",
     "mi_adherent",
     "mi_non_adherent",
+    "mi_non_adherent_per_10_turns",
     "counts",
     "rubrics",
 )
@@ -33,39 +35,93 @@ def effective_turns(t: Transcript, codes: Any) -> list[Turn]:
     return [turn.effective(fam) for turn in t.turns]
 
 
-def card_for(t: Transcript, codes: Any) -> Scorecard:
-    rubrics = load_rubrics()
-    ids = [r for r in t.rubrics if r in rubrics] or ["mi"]
-    return scorecard(t.turns, ids, codes, rubrics)
+def rubric_ids(t: Transcript) -> list[str]:
+    """The rubrics a transcript is scored against: those it records (the scenario's, since
+    practice records them). A practice transcript written before that recorded only `mi`: then
+    the rubrics its saved scorecard used, else its scenario's, else `mi`."""
+    if t.kind != "practice" or ("rubrics" in t.model_fields_set and t.rubrics != ["mi"]):
+        return list(t.rubrics)
+    saved = (t.scores or {}).get("rubrics")
+    if isinstance(saved, dict) and saved:  # the saved scorecard: rubric id -> score
+        return [str(r) for r in saved]
+    if isinstance(saved, list) and all(isinstance(r, dict) and "id" in r for r in saved):
+        return [str(r["id"]) for r in saved] or ["mi"]
+    from mi_coach.base.errors import MiCoachError
+    from mi_coach.practice.scenarios import find
+
+    try:
+        return list(find(t.scenario).scenario.rubrics)
+    except MiCoachError:
+        return list(t.rubrics) or ["mi"]
+
+
+def check_turns(t: Transcript, codes: Any, source: str | None = None) -> None:
+    """A transcript whose scores cannot be computed is refused with the first thing wrong."""
+    seen: set[int] = set()
+    for i, turn in enumerate(t.turns):
+        where = f"turns.{i}"
+        if turn.n in seen:
+            raise MiCoachError(
+                f"turn number {turn.n} appears twice", path=source, field=f"{where}.n"
+            )
+        seen.add(turn.n)
+        named = [("code", turn.code)] + [(f"codes.{j}", c) for j, c in enumerate(turn.codes)]
+        if turn.annotation is not None:
+            a = turn.annotation
+            named += [("annotation.code", a.code)] if a.code is not None else []
+            named += [(f"annotation.codes.{j}", c) for j, c in enumerate(a.codes or [])]
+        for name, code in named:
+            if code not in codes.codes:
+                raise MiCoachError(
+                    f"turn {turn.n} has an unknown code {code!r} (known: {', '.join(codes.codes)})",
+                    path=source,
+                    field=f"{where}.{name}",
+                )
+
+
+def card_for(t: Transcript, codes: Any, source: str | None = None) -> Scorecard:
+    """The transcript's scorecard: the one scoring path (practice's end scorecard, review, every
+    export and progress). A transcript that cannot be scored (an unknown rubric, a damaged turn)
+    is a MiCoachError naming `source`."""
+    check_turns(t, codes, source)
+    try:
+        return scorecard(t.turns, rubric_ids(t), codes, load_rubrics())
+    except MiCoachError as exc:
+        if exc.path is None:
+            raise MiCoachError(exc.message, path=source, field="rubrics") from None
+        raise
 
 
 def numbers(t: Transcript, codes: Any, card: Scorecard | None = None) -> dict[str, Any]:
     """The session's summary numbers (supervisor overrides applied), under NUMBER_KEYS."""
-    fam = family_map(codes)
-    counts: dict[str, int] = {c: 0 for c in codes.codes}
-    for turn in effective_turns(t, codes):
-        for code in turn.codes:
-            counts[code] = counts.get(code, 0) + 1
-    by_family: dict[str, int] = {}
-    for code, n in counts.items():
-        by_family[fam.get(code, "other")] = by_family.get(fam.get(code, "other"), 0) + n
-    refl, ques = by_family.get("reflection", 0), by_family.get("question", 0)
     card = card or card_for(t, codes)
-    return {
-        "reflections": refl,
-        "questions": ques,
-        "reflection_to_question_ratio": round(refl / ques, 3) if ques else None,
-        "percent_complex_reflections": round(100 * counts.get("complex_reflection", 0) / refl, 1)
-        if refl
-        else None,
-        "percent_open_questions": round(100 * counts.get("open_question", 0) / ques, 1)
-        if ques
-        else None,
-        "mi_adherent": by_family.get("mi_adherent", 0),
-        "mi_non_adherent": by_family.get("mi_non_adherent", 0),
-        "counts": counts,
-        "rubrics": {r.id: r.score for r in card.rubrics},
+    return {k: card.numbers[k] for k in NUMBER_KEYS}
+
+
+def review_record(f: str, t: Transcript, card: Scorecard, recoded: Any = None) -> dict[str, Any]:
+    """One transcript in `review --format json`: who and what, then the scorecard's keys (the
+    numbers, the overall verdict, each rubric's criteria with their verdicts, the moments)."""
+    rec: dict[str, Any] = {
+        "file": f,
+        "id": t.id,
+        "kind": t.kind,
+        "trainee": t.trainee,
+        "scenario": t.scenario,
+        "started": t.started,
+        "status": t.status,
+        "turns": len(t.turns),
+        **card.as_dict(),
     }
+    if recoded is not None:
+        rec["recoded"] = [c.__dict__ for c in recoded]
+    return rec
+
+
+def review_json(
+    records: Sequence[dict[str, Any]], agree: dict[str, Any] | None, failed: Sequence[str]
+) -> dict[str, Any]:
+    """The whole of `review --format json`."""
+    return {"transcripts": list(records), "agreement": agree, "failed": list(failed)}
 
 
 @dataclass(frozen=True)
@@ -115,12 +171,30 @@ def kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
 
 
 def annotated_pairs(t: Transcript) -> list[tuple[str, str]]:
-    """(supervisor's code, machine's code) for every turn a supervisor gave a code to."""
+    """(supervisor's code, machine's code) for every turn the supervisor reviewed: confirmed (the
+    same code: agreement) or overridden."""
     return [
         (turn.annotation.code, turn.code)
         for turn in t.turns
         if turn.annotation is not None and turn.annotation.code is not None
     ]
+
+
+def reviewed_summary(t: Transcript) -> dict[str, Any]:
+    """What the supervisor did with this transcript: turns reviewed, confirmed, changed,
+    commented, who, and agreement over the reviewed turns."""
+    reviewed = [x for x in t.turns if x.reviewed]
+    changed = [x for x in reviewed if not x.confirmed]
+    by = sorted({x.annotation.by for x in t.turns if x.annotation and x.annotation.by})
+    return {
+        "turns": len(t.turns),
+        "reviewed": len(reviewed),
+        "confirmed": len(reviewed) - len(changed),
+        "changed": len(changed),
+        "commented": sum(1 for x in t.turns if x.annotation and x.annotation.comment),
+        "by": by,
+        "agreement": agreement(pairs=annotated_pairs(t)),
+    }
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,24 @@ kinds, never criteria:
 - count:   how many behaviours of the selected codes/families the session holds.
 - cue:     in how many turns the trainee's words hold a language cue (regular expressions);
            `direction: higher` wants it present, `lower` wants it absent.
+           A cue may also count turns by their codes (`or_when`): a turn coded `affirm` names a
+           strength whatever its words; `giving_information` answering "what happens next?" says
+           what happens next. So a cue never says "none" of a turn its codes show.
 - talk_response: an estimate on MITI's 1–5 global scale of how the trainee answered the
-           client's tagged talk (change talk → Cultivating Change Talk; sustain talk and discord
+           client's talk (change talk → Cultivating Change Talk; sustain talk and discord
            → Softening Sustain Talk): 1 + 4 × share of answers that are `good`, minus the share
            that are `poor`, kept within 1–5.
+- estimate: one of MITI's four global scores as mi-coach estimates them
+           (mi_coach.scoring.evidence.estimates): cultivating_change_talk, softening_sustain_talk,
+           partnership, empathy.
 
-Behaviour counts use every behaviour found in a turn (`codes`), as MITI coders count them.
+Every kind reads the turns as summaries count them (mi_coach.scoring.evidence.TurnView): a
+supervisor's codes where there are any. Ratio and share criteria count secondary codes only when
+the coder is sure of the turn; counts and cues use every behaviour found, as MITI coders count.
 A criterion whose measure has nothing to count (no questions for R:Q) is "n/a" and left out.
+
+`scorecard` is the one scoring path: the practice scorecard, `review`, every export and
+`progress` come from it.
 """
 
 from __future__ import annotations
@@ -26,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -34,25 +45,65 @@ from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import YamlDoc, builtin_dir, load_yaml, validate
 from mi_coach.base.model import Strict
 from mi_coach.base.paths import folders
+from mi_coach.scoring.evidence import (
+    Select,
+    TurnView,
+    any_of,
+    estimates,
+    load_verdict_data,
+    summary_numbers,
+    views,
+)
+from mi_coach.scoring.verdict import Moment, Overall, best_moment, missed_chance, overall
+
+__all__ = ["Moment", "Overall", "Select", "TurnView"]
 
 Status = Literal["good", "fair", "below", "n/a"]
 POINTS = {"good": 1.0, "fair": 0.6, "below": 0.2}
 
 
-class Select(Strict):
-    """Behaviours chosen by code or by family (either is enough)."""
+class When(Strict):
+    """A turn a cue counts by its codes or context: every part given must hold (codes by `code` or
+    `family`; the client's line matching `client`; the response matching `response`)."""
 
     code: list[str] = Field(default_factory=list)
     family: list[str] = Field(default_factory=list)
+    client: list[str] = Field(default_factory=list)
+    response: list[str] = Field(default_factory=list)
+
+    @field_validator("client", "response")
+    @classmethod
+    def _regexes(cls, items: list[str]) -> list[str]:
+        return _check_regexes(items)
 
     @model_validator(mode="after")
-    def _some(self) -> Select:
-        if not (self.code or self.family):
-            raise ValueError("name at least one code or family")
+    def _some(self) -> When:
+        if not (self.code or self.family or self.client or self.response):
+            raise ValueError("name a code, a family, client patterns or response patterns")
         return self
 
-    def has(self, code: str, family_of: dict[str, str]) -> bool:
-        return code in self.code or family_of.get(code) in self.family
+    def holds(self, t: TurnView, family_of: dict[str, str]) -> bool:
+        if (self.code or self.family) and not any(
+            c in self.code or family_of.get(c) in self.family for c in t.codes
+        ):
+            return False
+        if self.client and not (t.client_text and _rx(tuple(self.client)).search(t.client_text)):
+            return False
+        return not (self.response and not _rx(tuple(self.response)).search(t.response))
+
+
+@cache
+def _rx(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return any_of(patterns)
+
+
+def _check_regexes(items: list[str]) -> list[str]:
+    for item in items:
+        try:
+            re.compile(item)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression {item!r}: {exc}") from None
+    return items
 
 
 class Feedback(Strict):
@@ -67,7 +118,7 @@ class CueExamples(Strict):
 
 
 class Criterion(Strict):
-    kind: Literal["ratio", "share", "count", "cue", "talk_response"]
+    kind: Literal["ratio", "share", "count", "cue", "talk_response", "estimate"]
     label: str
     direction: Literal["higher", "lower"] = "higher"
     fair: float
@@ -87,20 +138,21 @@ class Criterion(Strict):
     # cue
     patterns: list[str] = Field(default_factory=list)
     examples: CueExamples | None = None
+    or_when: list[When] = Field(default_factory=list)
     # talk_response
     talk: list[Literal["change", "sustain", "neutral", "discord"]] = Field(default_factory=list)
     answered_well: Select | None = None
     answered_poorly: Select | None = None
+    # estimate
+    estimate: (
+        Literal["cultivating_change_talk", "softening_sustain_talk", "partnership", "empathy"]
+        | None
+    ) = None
 
     @field_validator("patterns")
     @classmethod
     def _regexes(cls, items: list[str]) -> list[str]:
-        for item in items:
-            try:
-                re.compile(item)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression {item!r}: {exc}") from None
-        return items
+        return _check_regexes(items)
 
     @model_validator(mode="after")
     def _fields_of_kind(self) -> Criterion:
@@ -108,12 +160,15 @@ class Criterion(Strict):
             "ratio": ("numerator", "denominator"),
             "share": ("of", "within"),
             "count": ("behaviours",),
-            "cue": ("patterns", "examples"),
+            "cue": ("patterns", "examples") if self.patterns or not self.or_when else (),
             "talk_response": ("talk", "answered_well"),
+            "estimate": ("estimate",),
         }[self.kind]
         missing = [n for n in need if not getattr(self, n)]
         if missing:
             raise ValueError(f"a {self.kind} criterion needs {', '.join(missing)}")
+        if self.or_when and self.kind != "cue":
+            raise ValueError("only a cue criterion takes or_when")
         ordered = self.good >= self.fair if self.direction == "higher" else self.good <= self.fair
         if not ordered:
             raise ValueError(
@@ -123,7 +178,7 @@ class Criterion(Strict):
         return self
 
     def regex(self) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{p})" for p in self.patterns), re.IGNORECASE)
+        return _rx(tuple(self.patterns))
 
 
 class Rubric(Strict):
@@ -132,16 +187,6 @@ class Rubric(Strict):
     description: str
     source: str = Field(description="where the criteria come from")
     criteria: dict[str, Criterion] = Field(min_length=1)
-
-
-class TurnLike(Protocol):
-    n: int
-    response: str
-    code: str
-    codes: list[str]
-
-    @property
-    def client(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -188,7 +233,7 @@ def format_value(c: CriterionScore) -> str:
         return f"{c.value:.1f}:1"
     if c.kind == "share":
         return f"{c.value:.0%}"
-    if c.kind == "talk_response":
+    if c.kind in ("talk_response", "estimate"):
         return f"{c.value:.1f}"
     return f"{c.value:.0f}"
 
@@ -212,49 +257,71 @@ def _status(value: float | None, c: Criterion) -> Status:
 
 
 def measure(
-    c: Criterion, turns: Sequence[TurnLike], family_of: dict[str, str]
+    c: Criterion,
+    turns: Sequence[Any],
+    family_of: dict[str, str],
+    est: dict[str, float | None] | None = None,
 ) -> tuple[float | None, tuple[int, ...]]:
     """The criterion's raw value on these turns, and the turns that bear on it."""
+    vs = views(turns, family_of)
 
-    def count(sel: Select) -> tuple[int, list[int]]:
-        hits = [t.n for t in turns for code in t.codes if sel.has(code, family_of)]
+    def count(sel: Select, counted: bool = False) -> tuple[int, list[int]]:
+        hits = [
+            v.n
+            for v in vs
+            for code in (v.counted if counted else v.codes)
+            if sel.has(code, family_of)
+        ]
         return len(hits), hits
 
     if c.kind == "ratio":
-        num, where = count(c.numerator)  # type: ignore[arg-type]
-        den, _ = count(c.denominator)  # type: ignore[arg-type]
+        num, where = count(c.numerator, True)  # type: ignore[arg-type]
+        den, _ = count(c.denominator, True)  # type: ignore[arg-type]
         return (num / max(den, 1) if num or den else None), tuple(where)
     if c.kind == "share":
-        part, where = count(c.of)  # type: ignore[arg-type]
-        whole, _ = count(c.within)  # type: ignore[arg-type]
+        part, where = count(c.of, True)  # type: ignore[arg-type]
+        whole, _ = count(c.within, True)  # type: ignore[arg-type]
         return (part / whole if whole else None), tuple(where)
     if c.kind == "count":
         n, where = count(c.behaviours)  # type: ignore[arg-type]
         return float(n), tuple(sorted(set(where)))
     if c.kind == "cue":
-        rx = c.regex()
-        where = [t.n for t in turns if rx.search(t.response)]
+        rx = c.regex() if c.patterns else None
+        where = [
+            v.n
+            for v in vs
+            if (rx is not None and rx.search(v.response))
+            or any(w.holds(v, family_of) for w in c.or_when)
+        ]
         return float(len(where)), tuple(where)
+    if c.kind == "estimate":
+        est = est if est is not None else estimates(vs, family_of)
+        value = est.get(c.estimate or "")
+        return value, ()
     # talk_response
-    answered = [t for t in turns if getattr(t.client, "talk", None) in c.talk]
+    answered = [v for v in vs if v.talk in c.talk]
     if not answered:
         return None, ()
-    good = [t for t in answered if c.answered_well.has(t.code, family_of)]  # type: ignore[union-attr]
+    good = [v for v in answered if c.answered_well.has(v.code, family_of)]  # type: ignore[union-attr]
     poor = [
-        t
-        for t in answered
-        if c.answered_poorly is not None and c.answered_poorly.has(t.code, family_of)
+        v
+        for v in answered
+        if c.answered_poorly is not None and c.answered_poorly.has(v.code, family_of)
     ]
-    est = 1 + 4 * len(good) / len(answered) - 4 * len(poor) / len(answered)
-    return round(max(1.0, min(5.0, est)), 2), tuple(t.n for t in poor)
+    est_ = 1 + 4 * len(good) / len(answered) - 4 * len(poor) / len(answered)
+    return round(max(1.0, min(5.0, est_)), 2), tuple(v.n for v in poor)
 
 
 def score_rubric(
-    rubric: Rubric, turns: Sequence[TurnLike], family_of: dict[str, str]
+    rubric: Rubric,
+    turns: Sequence[Any],
+    family_of: dict[str, str],
+    est: dict[str, float | None] | None = None,
 ) -> RubricScore:
+    vs = views(turns, family_of)
     out = []
     for cid, c in rubric.criteria.items():
-        value, where = measure(c, turns, family_of)
+        value, where = measure(c, vs, family_of, est)
         status = _status(value, c)
         fb = "" if status == "n/a" else getattr(c.feedback, status)
         out.append(
@@ -331,6 +398,15 @@ def rubric_problems(rubric: Rubric, doc: YamlDoc, codes: Any = None) -> list[MiC
                     out.append(
                         doc.error(f"unknown family {fam!r}", ("criteria", cid, part, "family", j))
                     )
+        for i, w in enumerate(c.or_when):
+            for j, code in enumerate(w.code):
+                if code not in codes.codes:
+                    loc = ("criteria", cid, "or_when", i, "code", j)
+                    out.append(doc.error(f"unknown code {code!r}", loc))
+            for j, fam in enumerate(w.family):
+                if fam not in families:
+                    loc = ("criteria", cid, "or_when", i, "family", j)
+                    out.append(doc.error(f"unknown family {fam!r}", loc))
         if c.examples is not None:
             rx = c.regex()
             for j, ex in enumerate(c.examples.match):
@@ -377,27 +453,32 @@ def _load_rubrics(dirs: tuple[Path, ...]) -> dict[str, Rubric]:
 
 
 @dataclass(frozen=True)
-class Moment:
-    n: int
-    client: str
-    response: str
-    code: str
-    note: str
-    better: str | None = None
-
-
-@dataclass(frozen=True)
 class Scorecard:
     rubrics: tuple[RubricScore, ...]
     counts: dict[str, int]
     best: Moment | None
     missed: Moment | None
     practise: list[str] = field(default_factory=list)
+    numbers: dict[str, Any] = field(default_factory=dict)  # summary_numbers + rubric scores
+    overall: Overall | None = None
+    views: tuple[TurnView, ...] = ()  # every turn as the summaries counted it
 
     def as_dict(self) -> dict[str, Any]:
+        """The scorecard under stable keys: the session's numbers (`reflections` … `counts`,
+        `rubrics` as id → score), `overall`, `rubric_criteria` (each rubric's criteria with their
+        verdicts), the two moments and what to practise next. `review --format json` and the
+        transcript's saved `scores` are this."""
         return {
-            "rubrics": [r.as_dict() for r in self.rubrics],
-            "counts": self.counts,
+            **self.numbers,
+            "overall": self.overall.as_dict() if self.overall else None,
+            "rubric_criteria": {
+                r.id: {
+                    "title": r.title,
+                    "score": r.score,
+                    "criteria": [c.as_dict() for c in r.criteria],
+                }
+                for r in self.rubrics
+            },
             "best_moment": self.best.__dict__ if self.best else None,
             "biggest_missed_chance": self.missed.__dict__ if self.missed else None,
             "practise_next": self.practise,
@@ -410,69 +491,41 @@ def scorecard(
     codes: Any,
     rubrics: dict[str, Rubric] | None = None,
 ) -> Scorecard:
-    """Score a session's turns against the named rubrics (the `mi` rubric always comes first)."""
+    """Score a session's turns against the named rubrics (the `mi` rubric always comes first):
+    the one function every verdict mi-coach shows comes from."""
     rubrics = rubrics if rubrics is not None else load_rubrics()
     family_of = {c: i.family for c, i in codes.codes.items()}
+    labels = {c: i.label for c, i in codes.codes.items()}
     ids = list(dict.fromkeys(["mi", *rubric_ids])) if "mi" in rubrics else list(rubric_ids)
     unknown = [r for r in ids if r not in rubrics]
     if unknown:
         raise MiCoachError(
             f"unknown rubric(s) {', '.join(unknown)} (known: {', '.join(sorted(rubrics))})"
         )
-    turns = [t.effective(family_of) if hasattr(t, "effective") else t for t in turns]
-    scored = tuple(score_rubric(rubrics[r], turns, family_of) for r in ids)
-    counts: dict[str, int] = {}
-    for t in turns:
-        for code in t.codes:
-            counts[code] = counts.get(code, 0) + 1
-    return Scorecard(scored, counts, _best(turns, family_of), _missed(turns), _practise(scored))
-
-
-def _best(turns: Sequence[Any], family_of: dict[str, str]) -> Moment | None:
-    """The turn that did most for the client: the biggest rapport gain, then a reflection of
-    change talk, then the earliest."""
-    good = [
-        t
-        for t in turns
-        if family_of.get(t.code) not in ("mi_non_adherent",)
-        and t.rapport_after is not None
-        and t.rapport_before is not None
-        and t.rapport_after > t.rapport_before
-    ]
-    if not good:
-        return None
-    rank = {"complex_reflection": 3, "affirm": 2, "simple_reflection": 1, "open_question": 1}
-    t = max(
-        good,
-        key=lambda t: (
-            t.rapport_after - t.rapport_before,
-            t.client.talk == "change",
-            rank.get(t.code, 0),
-            -t.n,
-        ),
+    data = load_verdict_data()
+    vs = views(turns, family_of, data)
+    est = estimates(vs, family_of, data)
+    scored = tuple(score_rubric(rubrics[r], vs, family_of, est) for r in ids)
+    nums = summary_numbers(vs, codes, family_of)
+    nums["rubrics"] = {r.id: r.score for r in scored}
+    counts = {c: n for c, n in nums["counts"].items() if n}
+    # turns a rubric's cue counts against (coercion, trauma probing...): never the best moment
+    against: dict[int, tuple[str, str]] = {}
+    for r in scored:
+        for c in r.criteria:
+            if c.kind == "cue" and c.direction == "lower" and c.status != "good":
+                for n in c.turns:
+                    against.setdefault(n, (c.label, c.feedback))
+    return Scorecard(
+        scored,
+        counts,
+        best_moment(vs, family_of, labels, data, against),
+        missed_chance(vs, family_of, data, against),
+        _practise(scored),
+        nums,
+        overall(vs, nums, est, data),
+        tuple(vs),
     )
-    return Moment(
-        t.n,
-        t.client.text,
-        t.response,
-        t.code,
-        f"rapport {t.rapport_before} → {t.rapport_after}; the client thought: "
-        f"\u201c{t.client.thought}\u201d",
-    )
-
-
-def _missed(turns: Sequence[Any]) -> Moment | None:
-    """The costliest turn: a non-adherent response or a missed chance, the biggest rapport loss
-    first."""
-    cand = [t for t in turns if t.better is not None]
-    if not cand:
-        return None
-    t = min(
-        cand,
-        key=lambda t: ((t.rapport_after or 0) - (t.rapport_before or 0), not t.missed_chance, t.n),
-    )
-    why = (t.missed_note if t.missed_chance else None) or t.feedback or "MI-non-adherent"
-    return Moment(t.n, t.client.text, t.response, t.code, why, t.better)
 
 
 def _practise(scored: Sequence[RubricScore]) -> list[str]:
