@@ -42,11 +42,47 @@ MIN_FIRST_SHARE = 0.0005  # percent of the births since 1940 (SSA): about 20,000
 SINCE = 1940
 WORD_EXCESS = 1.3  # above the names' median excess by this much: a word first
 COMMON_ZIPF = 3.6  # a word this common in text (as anything) is not a name on its own
-ALWAYS_WORDS = (
-    "January February March April May June July August September October November December "
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Christmas Easter Thanksgiving "
-    "God Lord Jesus Mom Mommy Dad Daddy Grandma Grandpa Auntie Sir Madam Miss Ms Mrs Mr Dr"
-).split()
+ALWAYS_WORDS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Christmas",
+    "Easter",
+    "Thanksgiving",
+    "God",
+    "Lord",
+    "Jesus",
+    "Mom",
+    "Mommy",
+    "Dad",
+    "Daddy",
+    "Grandma",
+    "Grandpa",
+    "Auntie",
+    "Sir",
+    "Madam",
+    "Miss",
+    "Ms",
+    "Mrs",
+    "Mr",
+    "Dr",
+]
 
 
 def _read(path: Path, scale: float) -> dict[str, float]:
@@ -62,7 +98,11 @@ def _in(word: str, dictionary: set[str]) -> bool:
     """A dictionary word, also in a plural or verb form ("banks", "fields", "coats")."""
     return any(
         w in dictionary
-        for w in (word, word[:-1] if word.endswith("s") else "", word[:-2] if word.endswith("es") else "")
+        for w in (
+            word,
+            word[:-1] if word.endswith("s") else "",
+            word[:-2] if word.endswith("es") else "",
+        )
         if len(w) >= 3
     )
 

@@ -322,9 +322,29 @@ def practice(
     from mi_coach.practice.session import Session
 
     session = Session(loaded.scenario, clf, transcript)
-    result = loop.run(session, reader, folder, clf.codes, resumed=resume, path=resume_path)
+    result = loop.run(
+        session,
+        reader,
+        folder,
+        clf.codes,
+        resumed=resume,
+        path=resume_path,
+        resume_hint=_resume_hint(data_dir, scenarios_dir),
+    )
     if result.how == "interrupted":
         raise typer.Exit(130)
+
+
+def _resume_hint(data_dir: str | None, scenarios_dir: str | None) -> str:
+    """The command that continues a paused session, with the folders it was started with."""
+    import shlex
+
+    hint = "mi-coach practice --resume"
+    if data_dir:
+        hint += f" --data-dir {shlex.quote(data_dir)}"
+    if scenarios_dir:
+        hint += f" --scenarios {shlex.quote(scenarios_dir)}"
+    return hint
 
 
 def _lines(text: str) -> list[str]:
@@ -436,6 +456,10 @@ def import_(
             "--trainee", "-t", help="Who the counsellor was (recorded in the transcript)."
         ),
     ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", metavar="YYYY-MM-DD", help="The session's date (default: today)."),
+    ] = None,
     counselor: CounsellorOpt = None,
     client: ClientOpt = None,
 ) -> None:
@@ -444,16 +468,18 @@ def import_(
 
     from mi_coach.cli import view_review
     from mi_coach.practice.transcript import write_file
-    from mi_coach.review.importer import parse, to_transcript
+    from mi_coach.review.importer import parse_file, session_date, to_transcript
 
-    utterances = parse(file, counselor or (), client or ())  # bad input fails before spaCy loads
-    clf = _classifier()
-    t = to_transcript(utterances, clf, file, trainee)
+    if date is not None:
+        session_date(date)  # a bad date fails before anything is read
+    parsed = parse_file(file, counselor or (), client or ())  # bad input fails before spaCy loads
     out = Path(output) if output else Path(file).with_suffix(".json")
     if out.resolve() == Path(file).resolve():
         raise MiCoachError("the output would overwrite the input; give -o PATH", path=file)
+    clf = _classifier()
+    t = to_transcript(parsed, clf, file, trainee, date)
     write_file(out, t.to_json())
-    view_review.imported(t, out, clf.codes)
+    view_review.imported(t, out, clf.codes, parsed.unattributed)
 
 
 @app.command()
@@ -630,7 +656,23 @@ def export(
         bool,
         typer.Option(
             "--redact",
-            help="Replace names, phone numbers, e-mail and street addresses with placeholders.",
+            help="Replace personal details (names, dates, ID numbers, SSNs, addresses, phone "
+            "numbers, e-mail, URLs) with typed placeholders; the trainee's and supervisors' "
+            "names stay.",
+        ),
+    ] = False,
+    redact_all: Annotated[
+        bool,
+        typer.Option(
+            "--redact-all", help="As --redact, and the trainee's and supervisors' names go too."
+        ),
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="With --redact: list anything left that looks like an identifier, and exit 1 "
+            "if there is any.",
         ),
     ] = False,
     counselor: CounsellorOpt = None,
@@ -642,25 +684,34 @@ def export(
     from mi_coach.coding.ruleset import load_codes
     from mi_coach.review.export import export as do_export
 
+    redacting = redact or redact_all
+    if check and not redacting:
+        raise MiCoachError("--check checks a redacted export: add --redact (or --redact-all)")
     loaded, failed = _read_transcripts([file], counselor, client)
     if failed:
         raise typer.Exit(2)
     _, t = loaded[0]
     ner = None
-    if redact:
+    if redacting:
         from mi_coach.coding.nlp import get_ner_pipeline
 
         ner = get_ner_pipeline(_state["model"])
         if ner is None:
             term.warning("no trained pipeline: names are redacted only where patterns find them")
-    result = do_export(t, load_codes(), to.value, redact=redact, ner=ner)
+    result = do_export(
+        t, load_codes(), to.value, redact=redacting, ner=ner, everything=redact_all, check=check
+    )
     if output:
         from mi_coach.practice.transcript import write_file
 
         write_file(output, result.text)
     else:
         term.write_text(result.text)
-    view_review.exported(output, to.value, result.redactions if redact else None)
+    view_review.exported(output, to.value, result.redactions if redacting else None)
+    if check:
+        view_review.leftovers(result.leftovers)
+        if result.leftovers:
+            raise typer.Exit(1)
 
 
 @app.command()

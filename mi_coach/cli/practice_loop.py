@@ -73,6 +73,7 @@ def run(
     resumed: bool = False,
     out_of_input: Callable[[], None] | None = None,
     path: Path | None = None,
+    resume_hint: str = "mi-coach practice --resume",
 ) -> Result:
     t = session.transcript
     scenario = session.scenario
@@ -87,7 +88,7 @@ def run(
             while True:
                 text = reader.read("you> ")
                 if text is None:
-                    view_practice.paused(path, end_of_input=not reader.interactive)
+                    view_practice.paused(path, resume_hint, end_of_input=not reader.interactive)
                     return Result("paused", path, t)
                 text = text.strip()
                 if not text:
@@ -96,7 +97,7 @@ def run(
                     command = text.split()[0].lower()
                     if command in ("/quit", "/exit", "/q"):
                         save(t, folder, path)
-                        view_practice.paused(path)
+                        view_practice.paused(path, resume_hint)
                         return Result("paused", path, t)
                     if command == "/help":
                         view_practice.session_help(COMMANDS)
@@ -125,7 +126,7 @@ def run(
                 break
     except KeyboardInterrupt:
         save(t, folder, path)
-        view_practice.paused(path, interrupted=True)
+        view_practice.paused(path, resume_hint, interrupted=True)
         return Result("interrupted", path, t)
     card = scorecard(t.turns, scenario.rubrics, codes)
     t.scores = card.as_dict()

@@ -26,7 +26,7 @@ def _code_label(turn: Any, codes: Any) -> Text:
     return code_text(turn.code, info.family if info else "")
 
 
-def imported(t: Any, out: Any, codes: Any) -> None:
+def imported(t: Any, out: Any, codes: Any, unattributed: list[int] | None = None) -> None:
     counts: dict[str, int] = {}
     for turn in t.turns:
         counts[turn.code] = counts.get(turn.code, 0) + 1
@@ -34,6 +34,18 @@ def imported(t: Any, out: Any, codes: Any) -> None:
         f"Imported {len(t.turns)} counsellor turn(s) from {safe(t.scenario_source)} "
         f"→ {safe(str(out))}"
     )
+    if t.closing is not None:
+        console.print("  The client speaks last: their closing words are kept with the transcript.")
+    if unattributed:
+        lines = ", ".join(str(n) for n in unattributed[:8]) + (
+            " …" if len(unattributed) > 8 else ""
+        )
+        console.print(
+            f"  [yellow]{len(unattributed)} line(s) had no speaker label[/] (line {lines}): "
+            "kept, joined to the turn before."
+        )
+    else:
+        console.print("  Every line was attributed to a speaker.")
     console.print(
         "  " + ", ".join(f"{c}: {n}" for c, n in sorted(counts.items(), key=lambda x: -x[1]))
     )
@@ -190,15 +202,25 @@ def annotated(f: str, turns: list[Any]) -> None:
 
 def exported(output: str | None, fmt: str, redactions: Any) -> None:
     if redactions is not None:
-        total = sum(redactions.values()) if hasattr(redactions, "values") else int(redactions)
-        detail = (
-            ", ".join(f"{k}: {v}" for k, v in dict(redactions).items())
-            if hasattr(redactions, "items")
-            else ""
+        from mi_coach.review.redact import KINDS, PLACEHOLDER
+
+        total = sum(redactions.values())
+        detail = ", ".join(f"{PLACEHOLDER[k]} {redactions[k]}" for k in KINDS if redactions.get(k))
+        err_console.print(
+            f"Redacted {total} item(s){': ' + safe(detail) if detail else ''}.", soft_wrap=True
         )
-        err_console.print(f"Redacted {total} item(s){f' ({detail})' if detail else ''}.")
     if output:
         err_console.print(f"Wrote {fmt} to {safe(output)}")
+
+
+def leftovers(found: list[Any]) -> None:
+    """`export --check`: what still looks like an identifier, one line each."""
+    if not found:
+        err_console.print("[green]Check: nothing left that looks like an identifier.[/]")
+        return
+    err_console.print(f"[bold red]Check: {len(found)} token(s) still look like identifiers:[/]")
+    for where, o in found:
+        err_console.print(f"  {safe(where)}: {safe(repr(o.text))} ({safe(o.why)})", soft_wrap=True)
 
 
 SPARK = "▁▂▃▄▅▆▇█"

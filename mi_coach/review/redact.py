@@ -2,16 +2,19 @@
 
 What is replaced, and by what:
 
-| placeholder | what |
-|---|---|
-| `[DATE]` | dates and dates of birth: 03/14/1988, 7/4/71, 1988-03-14, March 14th 1988, 2nd of January 1980, DOB 01021980 |
-| `[SSN]` | social security numbers: 123-45-6789, 123 45 6789, XXX-XX-6789, the digits after "SSN"/"social" |
-| `[ID]` | case, record and member numbers: tokens mixing digits with letters or dashes (LT-2024-008817, CM-559201), long runs of digits, and numbers after "case", "ID", "#", "Medicaid", "member", "docket", "DOC"… |
-| `[PHONE]` | phone numbers, US and international |
-| `[EMAIL]` | e-mail addresses, also spelled out ("jo at mail dot com") |
-| `[URL]` | web addresses, with or without http:// or www. |
-| `[ADDRESS]` | street addresses with their apartment, PO boxes, city + state + ZIP |
-| `[NAME]` | people's names (see `redact_names`), and names the caller knows (the persona, speaker labels) |
+- `[DATE]`: dates and dates of birth (03/14/1988, 7/4/71, 1988-03-14, March 14th 1988,
+  2nd of January 1980, the second of November, DOB 01021980);
+- `[SSN]`: social security numbers (123-45-6789, 123 45 6789, XXX-XX-6789, the digits after
+  "SSN" or "social");
+- `[ID]`: case, record and member numbers: tokens mixing digits with letters or dashes
+  (LT-2024-008817, CM-559201), long runs of digits, and numbers after "case", "ID", "#",
+  "Medicaid", "member", "docket", "DOC"… (also in groups: "28 417 903");
+- `[PHONE]`: phone numbers, US and international, with an extension;
+- `[EMAIL]`: e-mail addresses, also spelled out ("jo dot lee at mail dot com");
+- `[URL]`: web addresses, with or without http:// or www.;
+- `[ADDRESS]`: street addresses with their apartment, PO boxes, city + state + ZIP;
+- `[NAME]`: people's names (see `redact_names`), and names the caller knows (the persona,
+  speaker labels).
 
 Kept: names in `keep` (the trainee's and the supervisor's, unless everything is to go), months
 used as months, weekdays, times, money, ages, years alone.
@@ -222,7 +225,7 @@ def leftovers(texts: Sequence[str], ner: Any = None, keep: Sequence[str] = ()) -
     again = Redactor(ner, keep=keep, propagate=False).find(cleaned)
     for i, f in enumerate(again):
         for s in f.spans:
-            out.append(Leftover(i, f.original[s.start : s.end], s.kind))
+            out.append(Leftover(i, f.original[s.start : s.end], f"looks like {s.placeholder}"))
     ents = _entities(ner, cleaned)
     for i, text in enumerate(cleaned):
         seen = {o.text for o in out if o.index == i}
@@ -237,19 +240,22 @@ def leftovers(texts: Sequence[str], ner: Any = None, keep: Sequence[str] = ()) -
                 why = "a web address"
             elif id_token(w):
                 why = "letters and digits"
-            elif sum(c.isdigit() for c in t) >= 4 and not _YEAR.fullmatch(t.strip("$,.")):
-                if not re.fullmatch(r"\$?\d{1,3}(?:,\d{3})*(?:\.\d\d)?", t):
-                    why = "a long number"
+            elif (
+                sum(c.isdigit() for c in t) >= 4
+                and not _YEAR.fullmatch(t.strip("$,."))
+                and not re.fullmatch(r"\$?\d{1,3}(?:,\d{3})*(?:\.\d\d)?", t)
+            ):
+                why = "a long number"
             if why:
                 out.append(Leftover(i, t, why))
                 seen.add(t)
         for e in ents[i]:
             name = text[e.start : e.end]
             parts = [p.lower().strip(".,'") for p in name.split()]
-            if e.label == "PERSON" and name not in seen and not set(parts) <= keep_words:
-                if any(name_class(p) != "word" for p in name.split()) or len(parts) > 1:
-                    out.append(Leftover(i, name, "a name by the entity recogniser"))
-                    seen.add(name)
+            sure = any(name_class(p) != "word" for p in name.split()) or len(parts) > 1
+            if e.label == "PERSON" and name not in seen and not set(parts) <= keep_words and sure:
+                out.append(Leftover(i, name, "a name by the entity recogniser"))
+                seen.add(name)
     for i, text in enumerate(cleaned):
         for m in _DIGITS.finditer(text):
             digits = sum(c.isdigit() for c in m.group())

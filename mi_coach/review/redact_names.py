@@ -25,84 +25,44 @@ kept, and so are the names the caller keeps (the trainee, the supervisor).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from mi_coach.review.redact_shapes import MONTH_WORDS, WEEKDAYS, Hit, Word
+from mi_coach.review.redact_shapes import MONTH_WORDS, WEEKDAYS, Hit, Word, word_lists
 
-TITLES = frozenset(
-    "mr mrs ms miss mx dr doctor prof professor officer ofc deputy sheriff detective det sgt "
-    "sergeant lt lieutenant captain capt judge justice attorney pastor father fr rev reverend "
-    "rabbi imam minister sister brother nurse coach aunt auntie uncle grandma grandpa granny "
-    "nana papa abuela abuelo tia tio cousin señor senor señora senora don doña mister madam "
-    "ma'am chaplain councilman councilwoman commissioner magistrate agent trooper".split()
-)
-RELATIONS = frozenset(
-    "son daughter kid kids child baby boy girl mom mother mama dad father papa brother sister "
-    "bro sis wife husband boyfriend girlfriend partner fiance fiancé fiancee ex spouse cousin "
-    "aunt uncle niece nephew grandma grandmother grandpa grandfather grandson granddaughter "
-    "stepdad stepmom stepson stepdaughter friend buddy roommate neighbor neighbour landlord "
-    "landlady boss manager supervisor po officer caseworker worker counselor counsellor "
-    "therapist sponsor lawyer attorney doctor nurse pastor teacher coworker co-worker "
-    "advocate navigator psychiatrist prescriber guardian mentor coach caseworker's cm".split()
-)
-POSSESSIVES = frozenset("my his her your our their the".split())
+_W = word_lists()["names"]
+
+TITLES = _W["titles"]
+RELATIONS = _W["relations"]
+POSSESSIVES = _W["possessives"]
 # Relations that work as a title too ("cousin Dre", "Auntie Pam"): no "my" needed.
-KIN = frozenset(
-    "cousin aunt auntie uncle grandma grandpa nana papa po client patient resident "
-    "participant".split()
-)
+KIN = _W["kin"]
 # What a person has: after "Hope's", a possessive, not "Hope is".
-POSSESSED = frozenset(
-    "car house place apartment phone room bed birthday school job stuff things number name "
-    "case appointment family kids baby mom dad".split()
-)
+POSSESSED = _W["possessed"]
 # Words after a name that make it the subject ("Will said", "Hope started"): any name class.
-STRONG_CUES = frozenset(
-    "said says told tells asked asks texted texts has wants wanted thinks thought lives lived "
-    "works worked drove drives picked picks started starts stepped dropped brought brings "
-    "helped helps loves hates promised promises swore swears".split()
-)
+STRONG_CUES = _W["strong_cues"]
 # More words that make a `name-word` the subject ("Dawn at the front desk", "Grace from the
 # church", "Rose will call"), not an everyday `word` ("Guy at the counter").
-WEAK_CUES = frozenset(
-    "at from will would can could should might must came comes went goes got gets drops "
-    "knows knew keeps stays stayed gave gives moved moves called calls did does didn't "
-    "doesn't won't can't couldn't wouldn't had just still never always also".split()
-)
-NOT_VERBS = frozenset("need bed red shed seed feed speed breed weed".split())
+WEAK_CUES = _W["weak_cues"]
+NOT_VERBS = _W["not_verbs"]
 # After "'s", words that show it is "is" ("Fentanyl's in everything"), not a possessive.
-NOT_AFTER_POSSESSIVE = frozenset(
-    "in on at not all the a an gonna going been just so really still always never here there "
-    "what like out up over too only my your his her our their it that this no".split()
-)
+NOT_AFTER_POSSESSIVE = _W["not_after_possessive"]
 # Closed-class words: never a name, whatever the lists say.
-FUNCTION_WORDS = frozenset(
-    "i i'm i've i'll i'd you you're you've you'll you'd he he's he'll he'd she she's she'll "
-    "she'd it it's we we're we've we'll they they're they've they'll me him her us them my your "
-    "his its our their mine yours this that these those a an the and but or so if when then "
-    "there here what who how why where which not no yes do does did is are was were be been "
-    "can could should would might must shall have has had in on at to for from with by of "
-    "about as all some any every each one just also only even still now today tonight "
-    "tomorrow yesterday okay ok yeah well oh hey hi hello thanks please sorry maybe someone "
-    "somebody everyone everybody nobody anyone anybody".split()
-)
-PLACE_ENTS = frozenset("GPE LOC NORP LANGUAGE FAC".split())
+FUNCTION_WORDS = _W["function_words"]
+# Words that open a line followed by a comma without being a name ("Look, you…").
+DISCOURSE = _W["discourse"]
+# What follows a name that opens a line and addresses someone ("Tomasz, you…").
+ADDRESSED = _W["addressed"]
+PLACE_ENTS = frozenset(["GPE", "LOC", "NORP", "LANGUAGE", "FAC"])
 # A month is a month after these words.
-MONTH_BEFORE = frozenset(
-    "in by since until till til before after during through from of early late mid last next "
-    "this every end beginning start middle around about to on for that until each".split()
-)
+MONTH_BEFORE = _W["month_before"]
 QUOTES = "\"'“”‘’"
-NICKNAME_WORDS = frozenset("big lil lil' little baby young old".split())
+NICKNAME_WORDS = _W["nickname_words"]
 # Capitalised words that are never a person's name here (kin words, God, holidays, weekdays).
-NEVER_NAMES = frozenset(
-    "god lord jesus christ allah heaven hell mom mommy mama dad daddy papa grandma grandpa "
-    "granny nana sir madam ma'am christmas easter thanksgiving halloween ramadan hanukkah "
-    "kwanzaa".split()
-) | WEEKDAYS
+NEVER_NAMES = _W["never_names"] | WEEKDAYS
 # "my name is X", "call me X", "named X", "goes by X", "known as X", "I'm X", "this is X"
 INTRODUCTIONS = (
     ("my", "name", "is"),
@@ -130,24 +90,36 @@ INTRODUCTIONS = (
     ("a.k.a.",),
 )
 # Words after a capitalised word that make it part of a place or an organisation.
-INSTITUTION_WORDS = frozenset(
-    "street st avenue ave road rd boulevard blvd lane drive court house center centre hospital "
-    "clinic school elementary middle high college university church ministries ministry "
-    "services service foundation county city park library shelter village apartments homes "
-    "program programme project health medical institute hall station market store mall "
-    "department dept office agency bank jail prison memorial heights manor place plaza "
-    "gardens terrace towers academy network coalition alliance society fund mission".split()
-)
+INSTITUTION_WORDS = _W["institution_words"]
 NON_PERSON_ENTS = frozenset(
-    "ORG GPE FAC LOC NORP PRODUCT EVENT WORK_OF_ART LAW LANGUAGE DATE TIME MONEY QUANTITY "
-    "PERCENT CARDINAL ORDINAL".split()
+    [
+        "ORG",
+        "GPE",
+        "FAC",
+        "LOC",
+        "NORP",
+        "PRODUCT",
+        "EVENT",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+        "DATE",
+        "TIME",
+        "MONEY",
+        "QUANTITY",
+        "PERCENT",
+        "CARDINAL",
+        "ORDINAL",
+    ]
 )
 
 
 @cache
 def lexicon() -> dict[str, str]:
     """Name → class (`name`, `name-word`, `word`) from lexicon/names.tsv."""
-    text = (resources.files("mi_coach.review") / "lexicon" / "names.tsv").read_text(encoding="utf-8")
+    text = (resources.files("mi_coach.review") / "lexicon" / "names.tsv").read_text(
+        encoding="utf-8"
+    )
     out: dict[str, str] = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):
@@ -156,9 +128,15 @@ def lexicon() -> dict[str, str]:
     return out
 
 
+def _plain(word: str) -> str:
+    """Without accents: "Ramón" → "Ramon" (the lists are spelled without them)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 def name_class(word: str) -> str | None:
     """The class of a capitalised word in the list of names, or None when it is not there."""
     lex = lexicon()
+    word = _plain(word)
     key = word[:1].upper() + word[1:].lower()
     if key.lower() in MONTH_WORDS or key.lower() in WEEKDAYS:
         return "word"
@@ -354,7 +332,7 @@ def _name(ws: Sequence[Word], i: int, text: str, ents: Sequence[Ent], named: set
         )
         if listed or (i - 1 in named and prev.after == ","):
             return True
-    if _persona_head(ws, i):
+    if _persona_head(ws, i) or _vocative(ws, i, kind):
         return True
     ent = _ent_at(ents, w)
     person = ent is not None and ent.label == "PERSON"
@@ -371,7 +349,7 @@ def _name(ws: Sequence[Word], i: int, text: str, ents: Sequence[Ent], named: set
     if month:
         return not _month_use(ws, i) and _cue_after(ws, i, strict=True)
     if kind == "word":
-        if place or (ent is not None and ent.label == "ORG"):
+        if ent is not None and ent.label in NON_PERSON_ENTS - {"DATE", "TIME"}:
             return False
         return _cue_after(ws, i, strict=True) if w.first else True
     if kind == "name":
@@ -386,6 +364,17 @@ def _name(ws: Sequence[Word], i: int, text: str, ents: Sequence[Ent], named: set
     if w.first:
         return pair or len(ent_words(ws, ent)) > 1 or _cue_after(ws, i, strict=True)  # type: ignore[arg-type]
     return True
+
+
+def _vocative(ws: Sequence[Word], i: int, kind: str | None) -> bool:
+    """A name the line opens with, addressing someone: "Tomasz, you sound exhausted."."""
+    w = ws[i]
+    if i != 0 or w.after != "," or kind == "word" or len(ws) < 2:
+        return False
+    low = w.lower
+    if low in DISCOURSE or low.endswith("ly") or w.text.isupper():
+        return False
+    return ws[1].lower.replace("’", "'") in ADDRESSED
 
 
 def _persona_head(ws: Sequence[Word], i: int) -> bool:
@@ -422,7 +411,12 @@ def known_names_regex(names: Iterable[str], keep: frozenset[str]) -> re.Pattern[
         exact.add(name)
         for p in name.split():
             p = p.strip(".,'\"()")
-            if len(p) < 2 or not p[:1].isupper() or p.lower() in keep or p.rstrip(".").lower() in TITLES:
+            if (
+                len(p) < 2
+                or not p[:1].isupper()
+                or p.lower() in keep
+                or p.rstrip(".").lower() in TITLES
+            ):
                 continue
             if name_class(p) == "word" or len(p) < 3:
                 exact.add(p)

@@ -12,6 +12,34 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict
+
+from mi_coach.base.loading import parse_yaml, validate
+
+
+class _WordLists(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    shapes: dict[str, list[str]]
+    names: dict[str, list[str]]
+    transcript: dict[str, list[str]]
+
+
+@cache
+def word_lists() -> dict[str, dict[str, frozenset[str]]]:
+    """The redactor's word lists (lexicon/redaction.yml), by module, each a set of words."""
+    path = resources.files("mi_coach.review") / "lexicon" / "redaction.yml"
+    doc = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    lists = validate(doc, _WordLists)
+    return {
+        group: {key: frozenset(words) for key, words in getattr(lists, group).items()}
+        for group in ("shapes", "names", "transcript")
+    }
+
+
+_W = word_lists()["shapes"]
 
 # -- words --------------------------------------------------------------------------------------
 
@@ -19,10 +47,7 @@ _LEAD = "\"'“‘([{<*_¿¡"
 _TRAIL = ".,;:!?\"'”’)]}>*_…"
 SENTENCE_END = ".!?…"
 # Abbreviations whose dot does not end a sentence.
-ABBREVIATIONS = frozenset(
-    "mr mrs ms mx dr prof st ave rd blvd apt no vs jr sr sgt lt capt det rev fr gen col "
-    "mt ft jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e etc approx dept".split()
-)
+ABBREVIATIONS = _W["abbreviations"]
 
 
 @dataclass(frozen=True)
@@ -97,7 +122,9 @@ EMAIL_SPOKEN = re.compile(
     re.IGNORECASE,
 )
 # A name spelled out letter by letter: "R-A-M-I-R-E-Z", "R. A. M. I. R. E. Z."
-SPELLED = re.compile(r"(?<![\w-])[A-Za-z](?:-[A-Za-z]){2,30}(?![\w-])|(?<!\w)[A-Z](?:\. [A-Z]){3,30}\.?")
+SPELLED = re.compile(
+    r"(?<![\w-])[A-Za-z](?:-[A-Za-z]){2,30}(?![\w-])|(?<!\w)[A-Z](?:\. [A-Z]){3,30}\.?"
+)
 URL = re.compile(r"(?<![\w@.-])(?:https?://|www\.)[^\s<>\"'`]{1,2000}", re.IGNORECASE)
 BARE_URL = re.compile(
     rf"(?<![\w@./-])[A-Za-z0-9][A-Za-z0-9.-]{{0,200}}\.(?:{TLDS})(?![A-Za-z0-9-])"
@@ -153,7 +180,10 @@ _MONTHS = {
 MONTH_WORDS = frozenset(_MONTHS)
 # Month names that are also everyday words: a date only when capitalised.
 _MONTH_ALSO_WORD = frozenset({"may", "march", "mar", "jan", "dec", "aug", "sep", "jun"})
-MONTH = r"(?:Jan|January|Feb|February|Mar|March|Apr|April|May|Jun|June|Jul|July|Aug|August|Sep|Sept|September|Oct|October|Nov|November|Dec|December)"
+MONTH = (
+    r"(?:Jan|January|Feb|February|Mar|March|Apr|April|May|Jun|June|Jul|July|Aug|August|Sep|Sept|"
+    r"September|Oct|October|Nov|November|Dec|December)"
+)
 _ORDINAL_WORDS = (
     "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
     "thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
@@ -162,14 +192,9 @@ _ORDINAL_WORDS = (
 )
 DAY = rf"(?:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|{_ORDINAL_WORDS})"
 YEAR = r"(?:1[89]\d\d|20\d\d|'\d\d)"
-WEEKDAYS = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs "
-    "fri sat sun".split()
-)
+WEEKDAYS = _W["weekdays"]
 
-NUMERIC_DATE = re.compile(
-    r"(?<![\w/.$-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/-]|[.,]\d)"
-)
+NUMERIC_DATE = re.compile(r"(?<![\w/.$-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/-]|[.,]\d)")
 ISO_DATE = re.compile(r"(?<![\w/.-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\w/-]|[.,]\d)")
 SHORT_DATE = re.compile(r"(?<![\w/.$-])(\d{1,2})/(\d{4}|\d{1,2})(?![\w/-]|[.,]\d)")
 WRITTEN_DATES = (
@@ -184,11 +209,8 @@ WRITTEN_DATES = (
     re.compile(rf"\b{MONTH}\.?,? {YEAR}\b", re.IGNORECASE),
 )
 # A date cue before a short date ("on 3/14", "DOB 3/14") or a run of digits ("DOB 01021980").
-DATE_CUES = frozenset(
-    "on by since until till til due from before after dob d.o.b born birth birthday dated date "
-    "thru through".split()
-)
-BIRTH_CUES = frozenset("dob d.o.b born birth birthday birthdate".split())
+DATE_CUES = _W["date_cues"]
+BIRTH_CUES = _W["birth_cues"]
 
 
 def _month_ok(text: str) -> bool:
@@ -210,67 +232,36 @@ def _year_ok(y: str) -> bool:
 
 # -- places ---------------------------------------------------------------------------------------
 
-STREET_SUFFIXES = frozenset(
-    "street st avenue ave av road rd boulevard blvd lane ln drive dr court ct way place pl "
-    "terrace ter circle cir parkway pkwy highway hwy square sq crescent cres trail trl alley "
-    "plaza walk pike turnpike expressway expy freeway fwy row loop run path point pt".split()
-)
+STREET_SUFFIXES = _W["street_suffixes"]
 # Suffixes that name a street even without a house number ("Maple Avenue", "Main St.").
-STREET_SUFFIXES_ALONE = frozenset(
-    "street st avenue ave road rd boulevard blvd lane ln drive parkway pkwy highway hwy "
-    "terrace pike turnpike expressway expy".split()
-)
-ABBREVIATED_SUFFIXES = frozenset(
-    "st ave av rd blvd ln dr ct pl ter cir pkwy hwy sq trl expy fwy pt".split()
-)
-DIRECTIONS = frozenset("n s e w ne nw se sw north south east west".split())
-UNITS = frozenset(
-    "apt apartment unit suite ste lot rm room fl floor bldg building trailer space #".split()
-)
-STATE_CODES = frozenset(
-    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
-    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR".split()
-)
+STREET_SUFFIXES_ALONE = _W["street_suffixes_alone"]
+ABBREVIATED_SUFFIXES = _W["abbreviated_suffixes"]
+DIRECTIONS = _W["directions"]
+UNITS = _W["units"]
+# Units that make an address on their own ("Apt 3B"); "Room 12" alone is a shelter's room.
+UNITS_ALONE = _W["units_alone"]
+STATE_CODES = _W["state_codes"]
 # Codes that are also words or abbreviations in capitals: a state only beside a ZIP or a comma.
-AMBIGUOUS_CODES = frozenset("HI IN ME OK OR ID OH DC PR LA MA PA CO".split())
-STATES = frozenset(
-    "alabama alaska arizona arkansas california colorado connecticut delaware florida georgia "
-    "hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts "
-    "michigan minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon "
-    "pennsylvania tennessee texas utah vermont virginia washington wisconsin wyoming".split()
-)
-TWO_WORD_STATES = frozenset(
-    "new hampshire|new jersey|new mexico|new york|north carolina|north dakota|rhode island|"
-    "south carolina|south dakota|west virginia|puerto rico".split("|")
-)
+AMBIGUOUS_CODES = _W["ambiguous_codes"]
+STATES = _W["states"]
+TWO_WORD_STATES = _W["two_word_states"]
 ZIP = re.compile(r"\d{5}(?:-\d{4})?")
 HOUSE_NUMBER = re.compile(r"\d{1,6}[A-Za-z]?|\d{1,6}-\d{1,4}|\d{1,6}[½]")
 ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th)", re.IGNORECASE)
 NAME_WORD = re.compile(r"[A-Z][A-Za-z'’.-]{0,30}")
 PO_BOX = re.compile(r"\b(?:P\.? ?O\.? ?Box|Post Office Box) #?\d{1,7}\b", re.IGNORECASE)
 # Words that start a sentence but never a street or a city name.
-FUNCTION_WORDS = frozenset(
-    "the a an on at in to from by near off of and or but so then my our your his her their "
-    "this that over past down up into onto behind across".split()
-)
+FUNCTION_WORDS = _W["function_words"]
 
 # -- numbers ---------------------------------------------------------------------------------------
 
 # Words after which a number is an identifier: "case 44817", "Medicaid ID: 99123", "DOC #447190".
-ID_CUES = frozenset(
-    "case id ids number num no nbr # medicaid medicare member docket doc record records file "
-    "account acct policy claim booking inmate mrn chart voucher confirmation reference ref "
-    "permit license licence badge client hmis sid ebt tracking ticket citation warrant "
-    "application certificate passport plate registration cin pin dl sis snap wic".split()
-)
+ID_CUES = _W["id_cues"]
 # Words allowed between a cue and its number ("case number is 44817", "ID #: 559").
-ID_LINKS = frozenset("is was are it's its the my his her their our a no # : = - number id".split())
-SSN_CUES = frozenset("ssn ss social soc".split())
+ID_LINKS = _W["id_links"]
+SSN_CUES = _W["ssn_cues"]
 # Units and words after a number that make it an amount, not an identifier.
-AMOUNT_WORDS = frozenset(
-    "dollars dollar bucks usd cents hours hour hrs minutes mins days day weeks months years "
-    "miles mi people kids times percent pounds lbs calories mg ml steps points dollars".split()
-)
+AMOUNT_WORDS = _W["amount_words"]
 # Tokens mixing digits and letters that are common words, not identifiers.
 NON_ID = re.compile(
     r"\d{1,4}(?:st|nd|rd|th|s|'s|am|pm|a\.m|p\.m|k|kg|lb|lbs|mg|ml|g|oz|hr|hrs|h|min|mins|yo|yr|"
@@ -423,11 +414,13 @@ def _streets(text: str, ws: list[Word]) -> Iterator[Hit]:
         if end is not None:
             last = _unit_after(ws, end)
             tail = ws[last]
-            stop = tail.end + (1 if tail.after.startswith(".") and last == end and _abbr(tail) else 0)
+            stop = tail.end + (
+                1 if tail.after.startswith(".") and last == end and _abbr(tail) else 0
+            )
             yield Hit(w.start, stop, "address")
             i = last + 1
             continue
-        if (w.lower.rstrip(".") in UNITS and w.text[:1].isupper()) or w.lower.rstrip(".") == "apt":
+        if (w.lower.rstrip(".") in UNITS_ALONE and w.text[:1].isupper()) or w.lower == "apt":
             last = _unit_value(ws, i)
             if last is not None:
                 yield Hit(w.start, ws[last].end, "address")
@@ -480,9 +473,9 @@ def _unit_after(ws: list[Word], j: int) -> int:
     if k >= len(ws) or ws[j].after not in ("", ",", ".", ".,"):
         return j
     w = ws[k]
-    if w.before.endswith("#") or w.text.startswith("#"):
-        if re.fullmatch(r"#?[A-Za-z]?\d{1,5}[A-Za-z]?", w.text):
-            return k
+    hashed = w.before.endswith("#") or w.text.startswith("#")
+    if hashed and re.fullmatch(r"#?[A-Za-z]?\d{1,5}[A-Za-z]?", w.text):
+        return k
     if w.lower.rstrip(".") in UNITS or w.text == "#":
         last = _unit_value(ws, k)
         if last is not None:
@@ -523,7 +516,9 @@ def _places(text: str, ws: list[Word]) -> Iterator[Hit]:
     """City, state and ZIP: "Pittsburgh PA 15212", "Columbus, OH 43215", "Dayton, Ohio";
     and a ZIP after its cue ("zip code 15212")."""
     for i, w in enumerate(ws):
-        if w.lower in ("zip", "zipcode", "postcode") or (w.lower == "code" and i and ws[i - 1].lower == "zip"):
+        if w.lower in ("zip", "zipcode", "postcode") or (
+            w.lower == "code" and i and ws[i - 1].lower == "zip"
+        ):
             for j in range(i + 1, min(len(ws), i + 3)):
                 if ZIP.fullmatch(ws[j].text):
                     yield Hit(ws[j].start, ws[j].end, "address")
@@ -554,8 +549,7 @@ def _places(text: str, ws: list[Word]) -> Iterator[Hit]:
         if zip_ is not None:
             yield Hit(ws[first].start, ws[zip_].end, "address")
         elif has_city and (comma or (code and ws[i].text not in AMBIGUOUS_CODES)):
-            if code or comma:
-                yield Hit(ws[first].start, ws[last].end, "address")
+            yield Hit(ws[first].start, ws[last].end, "address")
 
 
 def _numbers(text: str, ws: list[Word]) -> Iterator[Hit]:
@@ -570,10 +564,18 @@ def _numbers(text: str, ws: list[Word]) -> Iterator[Hit]:
             continue
         glued = w.before.endswith("#") or w.text.startswith("#")
         value = w.text.lstrip("#")
-        if not re.fullmatch(r"[A-Za-z0-9-]{1,30}", value) or not any(c.isdigit() for c in value):
+        prefix = (
+            re.fullmatch(r"[A-Z]{1,3}", value) is not None
+            and i + 1 < len(ws)
+            and not w.after
+            and re.fullmatch(r"\d{2,6}", ws[i + 1].text) is not None
+        )
+        if not re.fullmatch(r"[A-Za-z0-9-]{1,30}", value) or not (
+            prefix or any(c.isdigit() for c in value)
+        ):
             i += 1
             continue
-        last = i  # digits in groups: "28 417 903", "5520 1193"
+        last = i  # digits in groups: "28 417 903", "5520 1193", "HX 778 221 09"
         while (
             last + 1 < len(ws)
             and not ws[last].after
