@@ -179,9 +179,14 @@ class Redactor:
             named, who = names_in(ws, line_ents, self.keep)
             hits.append(found + named)
             people.append(who)
-        shared = [w for who in people for w in who] if self.propagate else []
+        # a name found in one text is looked for in the others; an everyday word ("May", "Will")
+        # is a name only where its own context said so
+        shared = (
+            [w for who in people for w in who if name_class(w) != "word"] if self.propagate else []
+        )
         for i, text in enumerate(texts):
-            rx = known_names_regex([*self.names, *shared, *people[i]], self.keep)
+            own = [w for w in people[i] if name_class(w) != "word"]
+            rx = known_names_regex([*self.names, *shared, *own], self.keep)
             if rx is not None:
                 hits[i] += [Hit(m.start(), m.end(), "name") for m in rx.finditer(text)]
         return [Found(t, _resolve(t, h)) for t, h in zip(texts, hits)]

@@ -181,8 +181,8 @@ MONTH_WORDS = frozenset(_MONTHS)
 # Month names that are also everyday words: a date only when capitalised.
 _MONTH_ALSO_WORD = frozenset({"may", "march", "mar", "jan", "dec", "aug", "sep", "jun"})
 MONTH = (
-    r"(?:Jan|January|Feb|February|Mar|March|Apr|April|May|Jun|June|Jul|July|Aug|August|Sep|Sept|"
-    r"September|Oct|October|Nov|November|Dec|December)"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)(?![A-Za-z])"
 )
 _ORDINAL_WORDS = (
     "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
@@ -200,13 +200,13 @@ SHORT_DATE = re.compile(r"(?<![\w/.$-])(\d{1,2})/(\d{4}|\d{1,2})(?![\w/-]|[.,]\d
 WRITTEN_DATES = (
     # March 14th 1988, March 14, 1988, Mar. 14, March the 14th, March 14
     re.compile(
-        rf"\b{MONTH}\.?,? (?:the )?{DAY}\b(?:,? {YEAR}\b)?(?!\s?(?:%|percent|dollars|bucks))",
+        rf"\b{MONTH},? (?:the )?{DAY}\b(?:,? {YEAR}\b)?(?!\s?(?:%|percent|dollars|bucks))",
         re.IGNORECASE,
     ),
     # 14 March 1988, 2nd of January 1980, the 2nd of January
-    re.compile(rf"\b(?:the )?{DAY} (?:of )?{MONTH}\b\.?(?:,? {YEAR}\b)?", re.IGNORECASE),
+    re.compile(rf"\b(?:the )?{DAY} (?:of )?{MONTH}(?:,? {YEAR}\b)?", re.IGNORECASE),
     # January 1980, Sept. '88
-    re.compile(rf"\b{MONTH}\.?,? {YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{MONTH},? {YEAR}\b", re.IGNORECASE),
 )
 # A date cue before a short date ("on 3/14", "DOB 3/14") or a run of digits ("DOB 01021980").
 DATE_CUES = _W["date_cues"]
@@ -275,7 +275,9 @@ NAMED_THINGS = re.compile(
     re.IGNORECASE,
 )
 YEAR_RANGE = re.compile(r"(?:19|20)\d\d[-–/](?:(?:19|20)\d\d|\d\d)")
-MONEY_OR_COUNT = re.compile(r"\$?\d{1,3}(?:,\d{3})+(?:\.\d+)?|\$\d+(?:\.\d+)?|\d+\.\d+|\d+%")
+MONEY_OR_COUNT = re.compile(
+    r"\$?\d{1,3},\d{3}(?:,\d{3})?(?:,\d{3})?(?:\.\d{1,2})?|\$\d{1,9}(?:\.\d{1,2})?|\d+\.\d+|\d+%"
+)
 TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:am|pm)?", re.IGNORECASE)
 
 
@@ -324,7 +326,11 @@ def shapes(text: str, ws: list[Word] | None = None) -> list[Hit]:
         ws = words(text)
     hits: list[Hit] = []
     hits += [Hit(m.start(), m.end(), "email") for m in EMAIL.finditer(text)]
-    hits += [Hit(m.start(), m.end(), "email") for m in EMAIL_SPOKEN.finditer(text)]
+    for m in EMAIL_SPOKEN.finditer(text):
+        spoken = m.group().lower()
+        if " at " in spoken and not re.search(r" dot |\(dot\)|\[dot\]", spoken):
+            continue  # "apply at benefits.gov" is a web address, not an e-mail
+        hits.append(Hit(m.start(), m.end(), "email"))
     for rx in (URL, BARE_URL):
         for m in rx.finditer(text):
             end = m.end()
@@ -580,7 +586,7 @@ def _numbers(text: str, ws: list[Word]) -> Iterator[Hit]:
             last + 1 < len(ws)
             and not ws[last].after
             and not ws[last + 1].before
-            and re.fullmatch(r"\d{2,6}", ws[last + 1].text)
+            and re.fullmatch(r"\d{1,6}", ws[last + 1].text)
             and last - i < 5
         ):
             last += 1
