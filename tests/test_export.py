@@ -379,7 +379,13 @@ def test_redacted_json_keeps_evidence_pointing_into_the_response(pii, codes):
 
 def test_redaction_without_a_pipeline_still_removes_patterns_and_known_names(pii, codes):
     out = export(
-        pii, codes, "html", redact=True, ner=None, names=["Maria Lopez", "Tom Baker"], everything=True
+        pii,
+        codes,
+        "html",
+        redact=True,
+        ner=None,
+        names=["Maria Lopez", "Tom Baker"],
+        everything=True,
     )
     for trace in (
         "Maria",

@@ -157,9 +157,8 @@ def _nested_repeat(tree, inside_repeat=False):
         elif op is sre.BRANCH:
             if any(_nested_repeat(b, inside_repeat) for b in av[1]):
                 return True
-        elif op in (sre.ASSERT, sre.ASSERT_NOT):
-            if _nested_repeat(av[1], inside_repeat):
-                return True
+        elif op in (sre.ASSERT, sre.ASSERT_NOT) and _nested_repeat(av[1], inside_repeat):
+            return True
     return False
 
 
@@ -243,7 +242,11 @@ def test_a_transcript_keeps_its_authors_unless_everything_goes(ner):
     turn = data["turns"][0]
     assert turn["client"]["text"] == "[NAME] here, my DOB is [DATE] and my case is [ID]."
     assert turn["response"] == "Thanks [NAME], what would help this week?"
-    assert turn["annotation"] == {**turn["annotation"], "comment": "Good start, Ana.", "by": "Priya Patel"}
+    assert turn["annotation"] == {
+        **turn["annotation"],
+        "comment": "Good start, Ana.",
+        "by": "Priya Patel",
+    }
     assert data["closing"]["text"] == "Bye, call me at [PHONE]."
     assert data["speakers"] == ["Counselor", "[NAME]"]
     assert r.counts == {"name": 2, "date": 1, "id": 1, "phone": 1}
