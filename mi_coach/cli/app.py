@@ -845,8 +845,9 @@ def workshop_report(
         ),
     ] = None,
 ) -> None:
-    """Per trainee (hit rate per skill, R:Q, non-adherent), per item (hardest first), and the
-    group."""
+    """What a trainer acts on: per trainee, drill accuracy by skill, practice outcome and MI score,
+    and who needs help with what; per drill item, how many got it right and the commonest wrong
+    code (hardest first); the room."""
     from pathlib import Path
 
     from mi_coach.authoring import workshop as ws
@@ -859,18 +860,17 @@ def workshop_report(
         drills, transcripts, failed = ws.read_folder(folder, step)
     for problem in failed:
         term.error(f"skipped: {problem}")
-    report = ws.aggregate(folder, drills, transcripts, load_codes(), failed)
     labels = {k: v.label for k, v in load_skills().skills.items()}
-    tables = ws.rows(report, labels, {k: v.short for k, v in load_skills().skills.items()})
+    report = ws.aggregate(folder, drills, transcripts, load_codes(), failed, labels)
     title = f"Workshop results: {folder}"
     if to == WorkshopFormat.table:
-        view_authoring.workshop_tables(tables, title)
+        view_authoring.workshop(report, title)
     else:
         text = {
             "csv": ws.to_csv,
-            "md": lambda t: ws.to_md(t, title),
-            "html": lambda t: ws.to_html(t, title),
-        }[to.value](tables)
+            "md": lambda r: ws.to_md(r, title),
+            "html": lambda r: ws.to_html(r, title),
+        }[to.value](report)
         if output:
             from mi_coach.practice.transcript import write_file
 
