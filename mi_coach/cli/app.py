@@ -714,24 +714,60 @@ def export(
             raise typer.Exit(1)
 
 
+class ProgressFormat(str, Enum):
+    table = "table"
+    md = "md"
+    html = "html"
+    csv = "csv"
+
+
 @app.command()
 @guarded
 def progress(
     trainee: Annotated[
         str | None, typer.Option("--trainee", "-t", help="Only this trainee's sessions.")
     ] = None,
+    include_imported: Annotated[
+        bool,
+        typer.Option(
+            "--include-imported",
+            help="Also count imported real sessions kept in the transcripts folder.",
+        ),
+    ] = False,
+    to: Annotated[
+        ProgressFormat, typer.Option("--to", help="table, md, html or csv.")
+    ] = ProgressFormat.table,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="PATH", help="Write here (default: standard output)."
+        ),
+    ] = None,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Your practice sessions over time: the key numbers with trends, and what to work on."""
-    from mi_coach.cli import view_review
+    """Sessions over time, one trainee at a time: finished sessions' key numbers with trends (paused
+    ones listed apart), and what improved and what to work on."""
+    from mi_coach.cli import term, view_review
     from mi_coach.coding.ruleset import load_codes
     from mi_coach.practice.transcript import listing, transcripts_dir
-    from mi_coach.review.progress import over_time
+    from mi_coach.review import progress as pg
 
     folder = transcripts_dir(data_dir, create=False)
     sessions = [t for _, t in listing(folder)] if folder.is_dir() else []
-    report = over_time(sessions, load_codes(), trainee)
-    view_review.progress_report(report, folder)
+    report = pg.over_time(sessions, load_codes(), trainee, include_imported)
+    if to == ProgressFormat.table:
+        if output:
+            raise MiCoachError("--output needs --to md, html or csv")
+        view_review.progress_report(report, folder)
+        return
+    text = {"md": pg.to_md, "html": pg.to_html, "csv": pg.to_csv}[to.value](report)
+    if output:
+        from mi_coach.practice.transcript import write_file
+
+        write_file(output, text)
+        term.note(f"Wrote {to.value} to {output}")
+    else:
+        term.write_text(text)
 
 
 # -- trainers: drills and workshop results ------------------------------------------------------

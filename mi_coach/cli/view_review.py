@@ -250,42 +250,55 @@ def sparkline(values: list[Any]) -> str:
 
 
 def progress_report(report: Any, folder: Any) -> None:
-    from mi_coach.review.progress import KEYS
+    from mi_coach.review.progress import KEYS, MIN_SESSIONS, cell, trend_shown
 
     who = f" — {safe(report.trainee)}" if report.trainee else ""
     console.rule(f"Progress{who}")
-    if not report.rows:
-        console.print(f"No finished practice sessions in {safe(str(folder))}.")
-        console.print(safe(report.sentence))
+    if not report.people:
+        what = "practice or imported" if report.include_imported else "practice"
+        console.print(f"No finished {what} sessions in {safe(str(folder))}.")
+        console.print("Start one with `mi-coach practice`.")
         return
-    table = Table(
-        caption="R:Q reflections per question · %CR complex reflections · %OQ open "
-        "questions · non-adh MI-non-adherent · MI the MI rubric score (0-100)"
-    )
-    for col in (
-        "date",
-        "trainee",
-        "scenario",
-        "outcome",
-        "turns",
-        *[label for _, label, _ in KEYS],
-    ):
-        table.add_column(
-            col,
-            justify="left" if col in ("date", "trainee", "scenario", "outcome") else "right",
-            no_wrap=col in ("date", "scenario"),
+    for p in report.people:
+        table = Table(
+            title=safe(p.trainee),
+            title_justify="left",
+            caption="R:Q reflections per question · %CR complex reflections · %OQ open "
+            "questions · non-adh MI-non-adherent · MI the MI rubric score (0-100) · n/a: too "
+            f"few questions or reflections · a trend shows from {MIN_SESSIONS} sessions",
         )
-    for r in report.rows:
-        table.add_row(
-            r.started[:10],
-            safe(r.trainee or "–"),
-            safe(r.scenario),
-            STATUS_WORDS.get(r.status, r.status),
-            str(r.turns),
-            *[number(r.values[k], pct=k.startswith("percent")) for k, _, _ in KEYS],
-        )
-    table.add_row(
-        "trend", "", "", "", "", *[sparkline(report.trends[k]) for k, _, _ in KEYS], style="bold"
-    )
-    console.print(table)
-    console.print(safe(report.sentence))
+        for col in ("date", "scenario", "outcome", "turns", *[label for _, label, *_ in KEYS]):
+            table.add_column(
+                col,
+                justify="left" if col in ("date", "scenario", "outcome") else "right",
+                no_wrap=col in ("date", "scenario"),
+            )
+        for r in p.rows:
+            table.add_row(
+                r.started[:10],
+                safe(r.scenario),
+                STATUS_WORDS.get(r.status, r.status),
+                str(r.turns),
+                *[cell(k, r.values[k]) for k, *_ in KEYS],
+            )
+        if p.rows:
+            table.add_row(
+                "trend",
+                "",
+                "",
+                "",
+                *[sparkline(p.trends[k]) if trend_shown(p, k) else "" for k, *_ in KEYS],
+                style="bold",
+            )
+            console.print(table)
+        console.print(safe(p.sentence))
+        if p.paused:
+            console.print(
+                "[dim]Paused, not counted: "
+                + safe(
+                    ", ".join(f"{r.started[:10]} {r.scenario} ({r.turns} turns)" for r in p.paused)
+                )
+                + "[/]",
+                soft_wrap=True,
+            )
+        console.print()
