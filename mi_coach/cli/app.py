@@ -941,17 +941,14 @@ def validate(
     ] = True,
 ) -> None:
     """Check content files and report every problem at once (file:line: field: problem)."""
-    from mi_coach.authoring.validate import check, files_in
+    from mi_coach.authoring.validate import check_all, files_in
     from mi_coach.cli import term, view_authoring
 
     files = files_in(paths)
     if not files:
         raise MiCoachError("no YAML files found in " + ", ".join(paths))
-    results = []
     with term.progress(len(files), "validating") as step:
-        for f in files:
-            results.append(check(f, _classifier if examples else None))
-            step()
+        results = check_all(files, _classifier if examples else None, step)
     view_authoring.validation(results)
     if any(r.problems for r in results):
         raise typer.Exit(1)
