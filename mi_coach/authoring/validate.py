@@ -134,7 +134,10 @@ def _check(
         if schema:  # the cross-references still found, from the raw data
             return schema + rubric_references(doc, rubrics) + scenario_references(doc, codes)
         scenario = Scenario.model_validate(doc.data)
-        found = rubric_references(doc, rubrics) + graph_problems(scenario, doc, codes)
+        found: list[Any] = [
+            *rubric_references(doc, rubrics),
+            *graph_problems(scenario, doc, codes),
+        ]
         if not found and classifier is not None:
             found += check_examples(scenario, classifier(), doc)
         return found
@@ -184,7 +187,8 @@ def scenario_references(doc: YamlDoc, codes: Any) -> list[MiCoachError]:
     """Start, rupture and transition targets, and the codes and families conditions name."""
     data = doc.data if isinstance(doc.data, dict) else {}
     out: list[MiCoachError] = []
-    states = data.get("states") if isinstance(data.get("states"), dict) else {}
+    raw = data.get("states")
+    states: dict[str, Any] = raw if isinstance(raw, dict) else {}
     for key in ("start", "rupture"):
         value = data.get(key)
         if isinstance(value, str) and states and value not in states:
@@ -222,7 +226,7 @@ def selection_references(doc: YamlDoc, codes: Any, root: tuple[Any, ...]) -> lis
                 walk(v, (*loc, i))
 
     data = doc.data if isinstance(doc.data, dict) else {}
-    node = data
+    node: Any = data
     for part in root:
         node = node.get(part) if isinstance(node, dict) else None
     walk(node, root)
@@ -258,7 +262,8 @@ def skill_references(doc: YamlDoc) -> list[MiCoachError]:
 
     skills = load_skills().skills
     data = doc.data if isinstance(doc.data, dict) else {}
-    items = data.get("items") if isinstance(data.get("items"), list) else []
+    raw = data.get("items")
+    items: list[Any] = raw if isinstance(raw, list) else []
     out = []
     for i, item in enumerate(items):
         skill = item.get("skill") if isinstance(item, dict) else None

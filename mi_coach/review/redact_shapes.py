@@ -366,13 +366,13 @@ def _dates(text: str, ws: list[Word]) -> Iterator[Hit]:
         if 1 <= int(m.group(3)) <= 12 and 1 <= int(m.group(4)) <= 31 and _year_ok(m.group(1)):
             yield Hit(m.start(), m.end(), "date")
     for m in SHORT_DATE.finditer(text):
-        a, b = m.group(1), m.group(2)
-        if not 1 <= int(a) <= 12:
+        month, second = m.group(1), m.group(2)
+        if not 1 <= int(month) <= 12:
             continue
-        if len(b) == 4:
-            if _year_ok(b):
+        if len(second) == 4:
+            if _year_ok(second):
                 yield Hit(m.start(), m.end(), "date")
-        elif 1 <= int(b) <= 31 and _cue_before(text, m.start(), DATE_CUES):
+        elif 1 <= int(second) <= 31 and _cue_before(text, m.start(), DATE_CUES):
             yield Hit(m.start(), m.end(), "date")
     for rx in WRITTEN_DATES:
         for m in rx.finditer(text):
@@ -427,10 +427,10 @@ def _streets(text: str, ws: list[Word]) -> Iterator[Hit]:
             i = last + 1
             continue
         if (w.lower.rstrip(".") in UNITS_ALONE and w.text[:1].isupper()) or w.lower == "apt":
-            last = _unit_value(ws, i)
-            if last is not None:
-                yield Hit(w.start, ws[last].end, "address")
-                i = last + 1
+            value = _unit_value(ws, i)
+            if value is not None:
+                yield Hit(w.start, ws[value].end, "address")
+                i = value + 1
                 continue
         i += 1
 
