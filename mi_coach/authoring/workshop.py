@@ -252,9 +252,19 @@ def score(x: float | None) -> str:
     return "–" if x is None else f"{x:.0f}"
 
 
+OUTCOME_WORDS = {
+    "success": "next step",
+    "rupture": "rupture",
+    "turn_limit": "out of turns",
+    "imported": "imported",
+}
+
+
 def outcome_text(outcomes: Counter, paused: int = 0) -> str:
+    """ "2 next step; 1 rupture; 1 paused (not counted)"."""
     parts = [
-        f"{n} {OUTCOMES.get(k, k)}" for k, n in sorted(outcomes.items(), key=lambda kv: -kv[1])
+        f"{n} {OUTCOME_WORDS.get(k, OUTCOMES.get(k, k))}"
+        for k, n in sorted(outcomes.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     if paused:
         parts.append(f"{paused} paused (not counted)")
