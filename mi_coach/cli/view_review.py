@@ -260,6 +260,8 @@ def progress_report(report: Any, folder: Any) -> None:
         console.print("Start one with `mi-coach practice`.")
         return
     for p in report.people:
+        if not p.rows:
+            console.print(f"[bold]{safe(p.trainee)}[/]")
         table = Table(
             title=safe(p.trainee),
             title_justify="left",
