@@ -54,6 +54,9 @@ CASES = [
     ("Everybody calls me Tiny.", "Everybody calls me [NAME]."),
     ("Zofia, you have been working so hard.", "[NAME], you have been working so hard."),
     ("It's spelled K-O-W-A-L, like it sounds.", "It's spelled [NAME], like it sounds."),
+    ("Consider asking Nguyen Van An what he wants.", "Consider asking [NAME] what he wants."),
+    ("SSN# 219447805", "SSN# [SSN]"),
+    ("born 12-25-1979 in a hurry", "born [DATE] in a hurry"),
 ]
 # Look-alikes: nothing here may change.
 KEEP = [
@@ -74,6 +77,10 @@ KEEP = [
     "Room 12 is mine.",
     "It happened between 1999-2004.",
     "Summer is hard when you sleep outside.",
+    "They sent me to Catholic Charities for the deposit.",
+    "I'm Black and Puerto Rican, and people assume things.",
+    "I work at McDonald's and watched the Steelers game after.",
+    "They moved us to Building C.",
 ]
 
 

@@ -91,6 +91,8 @@ INTRODUCTIONS = (
 )
 # Words after a capitalised word that make it part of a place or an organisation.
 INSTITUTION_WORDS = _W["institution_words"]
+NOT_NAMES = _W["not_names"]
+WORD_ENDINGS = tuple(_W["word_endings"])
 NON_PERSON_ENTS = frozenset(
     [
         "ORG",
@@ -307,6 +309,20 @@ def _name(ws: Sequence[Word], i: int, text: str, ents: Sequence[Ent], named: set
     kind = name_class(text)
     low = text.lower().replace("’", "'")
     nxt = ws[i + 1] if i + 1 < len(ws) else None
+    ent = _ent_at(ents, w)
+    in_name = (  # a word inside a person's name of several words: "Nguyen Van An"
+        ent is not None
+        and ent.label == "PERSON"
+        and len(ent_words(ws, ent)) > 1
+        and _cap(text)
+        and not w.first
+        and not _title(w)
+        and any(name_class(_core_text(x)) in ("name", "name-word") for x in ent_words(ws, ent))
+    )
+    if low in NOT_NAMES or w.lower in NOT_NAMES:
+        return False
+    if in_name and low not in NEVER_NAMES:
+        return True
     if low in NEVER_NAMES or low in FUNCTION_WORDS:
         return False
     if _title(w) and nxt is not None and _cap(nxt.text) and not w.after.replace(".", ""):
@@ -334,10 +350,9 @@ def _name(ws: Sequence[Word], i: int, text: str, ents: Sequence[Ent], named: set
             return True
     if _persona_head(ws, i) or _vocative(ws, i, kind):
         return True
-    ent = _ent_at(ents, w)
     person = ent is not None and ent.label == "PERSON"
     place = ent is not None and ent.label in PLACE_ENTS
-    if _phrase(ws, i):
+    if _phrase(ws, i) and not (person and ent is not None and len(ent_words(ws, ent)) > 1):
         return False
     pair = (
         nxt is not None
@@ -359,7 +374,7 @@ def _name(ws: Sequence[Word], i: int, text: str, ents: Sequence[Ent], named: set
             return pair or _cue_after(ws, i, strict=False)
         return not place or _cue_after(ws, i, strict=False)
     # not in the list: only the entity recogniser, with the words after it when it opens a line
-    if not person:
+    if not person or low.endswith(WORD_ENDINGS):
         return False
     if w.first:
         return pair or len(ent_words(ws, ent)) > 1 or _cue_after(ws, i, strict=True)  # type: ignore[arg-type]

@@ -564,7 +564,9 @@ def _numbers(text: str, ws: list[Word]) -> Iterator[Hit]:
     i = 0
     while i < len(ws):
         w = ws[i]
-        if id_token(w):
+        digits_only = w.text.lstrip("#").isdigit()
+        ssn = digits_only and len(w.text.lstrip("#")) == 9 and _cue_words(ws, i, SSN_CUES, 4)
+        if id_token(w) and not ssn:
             yield Hit(w.start, w.end, "id")
             i += 1
             continue
