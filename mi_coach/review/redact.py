@@ -205,6 +205,16 @@ def redact(
     return [f.text for f in found], count(found)
 
 
+def _could_be_a_name(word: str) -> bool:
+    from mi_coach.review.redact_names import NOT_NAMES, WORD_ENDINGS
+
+    low = word.lower().strip(".,'")
+    kind = name_class(word)
+    if low in NOT_NAMES or kind == "word":
+        return False
+    return kind is not None or not low.endswith(WORD_ENDINGS)
+
+
 # -- what is left ---------------------------------------------------------------------------------
 
 _DIGITS = re.compile(r"\d[\d\s().-]{3,}\d")
@@ -257,7 +267,7 @@ def leftovers(texts: Sequence[str], ner: Any = None, keep: Sequence[str] = ()) -
         for e in ents[i]:
             name = text[e.start : e.end]
             parts = [p.lower().strip(".,'") for p in name.split()]
-            sure = any(name_class(p) != "word" for p in name.split()) or len(parts) > 1
+            sure = any(_could_be_a_name(p) for p in name.split())
             if e.label == "PERSON" and name not in seen and not set(parts) <= keep_words and sure:
                 out.append(Leftover(i, name, "a name by the entity recogniser"))
                 seen.add(name)
