@@ -138,3 +138,70 @@ def test_content_folder_beside_builtins(runner, tmp_path):
     assert "again.yml" in r.output and "mine.yml" in r.output  # both files are named
     r = runner.invoke(app, ["--content", str(tmp_path / "missing"), "scenarios"])
     assert r.exit_code == 2 and "content folder not found" in r.output
+
+
+# -- issue 17: every cross-reference, schema and graph together, quotes, enums ------------------
+
+
+def test_validate_finds_an_unknown_rubric_with_schema_problems_at_once(runner, tmp_path):
+    text = MINI.read_text()
+    assert "rubrics: [mi, trauma_informed]" in text
+    text = text.replace("rubrics: [mi, trauma_informed]", "rubrics: [mi, motivational]")
+    text = text.replace("difficulty: beginner", "difficulty: easy")
+    text = text.replace("{family: [reflection, question]}", "{code: [reflecton]}")
+    f = tmp_path / "s.yml"
+    f.write_text(text)
+    r = runner.invoke(app, ["validate", str(f), "--no-examples"])
+    assert r.exit_code == 1
+    lines = [line for line in r.output.splitlines() if line.startswith("✗")]
+    assert any("rubrics.1: unknown rubric 'motivational'" in line for line in lines), r.output
+    assert any("difficulty:" in line for line in lines)  # the schema problem, reported too
+    assert any("unknown code 'reflecton'" in line for line in lines)  # and the reference
+    assert len(lines) == 3, r.output
+
+
+def test_a_rubric_validated_in_the_same_run_is_known(runner, tmp_path):
+    rubric = tmp_path / "motivational.yml"
+    rubric.write_text(
+        (ROOT / "rubrics" / "mi.yml").read_text().replace("id: mi\n", "id: motivational\n", 1)
+    )
+    scenario = tmp_path / "s.yml"
+    scenario.write_text(
+        MINI.read_text().replace("rubrics: [mi, trauma_informed]", "rubrics: [mi, motivational]")
+    )
+    r = runner.invoke(app, ["validate", str(scenario), "--no-examples"])
+    assert r.exit_code == 1 and "unknown rubric 'motivational'" in r.output
+    r = runner.invoke(app, ["validate", str(scenario), str(rubric), "--no-examples"])
+    assert r.exit_code == 0, r.output
+
+
+def test_drill_skills_and_rubric_codes_are_checked_with_the_schema(runner, tmp_path):
+    bank = tmp_path / "b.yml"
+    bank.write_text(
+        "id: b\ntitle: B\nitems:\n"
+        "  - {id: a, skill: reflecting, setting: x, client: y, exemplars: [z]}\n"
+        "  - {id: b, skill: open_question, setting: x, client: y}\n"
+    )
+    r = runner.invoke(app, ["validate", str(bank), "--no-examples"])
+    assert "items.0.skill: unknown skill 'reflecting'" in r.output
+    assert "items.1.exemplars: required field is missing" in r.output
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens(runner, tmp_path):
+    f = tmp_path / "q.yml"
+    f.write_text('id: x\ntitle: "Unclosed\nsummary: y\nsetting: z\nstates: {}\n')
+    r = runner.invoke(app, ["validate", str(f)])
+    assert r.exit_code == 1
+    assert f"{f}:2: YAML error: a quoted value opens here and is never closed" in r.output
+
+
+def test_schema_enums_for_codes_families_and_skills(runner):
+    scenario = json.loads(runner.invoke(app, ["schema", "scenario"]).output)
+    condition = scenario["$defs"]["Condition"]["properties"]
+    assert "complex_reflection" in condition["code"]["items"]["enum"]
+    assert "mi_non_adherent" in condition["family"]["items"]["enum"]
+    assert "mi" in scenario["properties"]["rubrics"]["items"]["examples"]
+    drill = json.loads(runner.invoke(app, ["schema", "drill"]).output)
+    assert "open_question" in drill["$defs"]["Item"]["properties"]["skill"]["enum"]
+    rubric = json.loads(runner.invoke(app, ["schema", "rubric"]).output)
+    assert "reflection" in rubric["$defs"]["Select"]["properties"]["family"]["items"]["enum"]

@@ -3,6 +3,8 @@ judging answers, the drill command with scripted answers, and the workshop repor
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import stat
 from collections import Counter
@@ -150,12 +152,24 @@ def test_workshop_report(runner, tmp_path):
     assert "junk.json" in r.output and "skipped" in r.output
     assert "Ana" in r.output and "Ben" in r.output and "t-kids-oq" in r.output
     r = runner.invoke(app, ["workshop", "report", str(room), "--to", "csv"])
-    lines = r.output.splitlines()
-    ana = next(line for line in lines if line.startswith("trainees,Ana"))
-    ben = next(line for line in lines if line.startswith("trainees,Ben"))
-    assert "100%" in ana and ben.split(",")[-1] == "1"  # Ben: one non-adherent response
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert list(rows[0]) == [
+        "table",
+        "trainee",
+        "skill",
+        "item",
+        "measure",
+        "value",
+        "hits",
+        "answers",
+        "note",
+    ]
+    ana = [row for row in rows if row["trainee"] == "Ana" and row["measure"] == "accuracy"]
+    assert ana and all(row["value"] == "1.0" for row in ana)
+    ben = {row["measure"]: row["value"] for row in rows if row["trainee"] == "Ben"}
+    assert ben["sessions: paused"] == "1" and ben["mi non-adherent"] == "0"  # paused: not counted
     r = runner.invoke(
         app, ["workshop", "report", str(room), "--to", "html", "-o", str(tmp_path / "w.html")]
     )
     html = (tmp_path / "w.html").read_text()
-    assert "<table>" in html and "Ana" in html and "http" not in html
+    assert "<table>" in html and "Ana" in html and "://" not in html and "href" not in html

@@ -316,10 +316,10 @@ def test_patterns_work_without_a_pipeline():
     assert out[0] == "Call me on [PHONE] or [PHONE] or [PHONE]."
     assert out[1] == "Mail [EMAIL] today."
     assert out[2] == "I live at [ADDRESS]; she moved to [ADDRESS], then [ADDRESS]."
-    assert out[3] == "[NAME] said 3 kids on the way, 2 jobs, 1999-2004, 2024-01-15, 40 hours."
-    assert out[4] == "Maria Lopez was here."  # no pipeline: names only when known
+    assert out[3] == "[NAME] said 3 kids on the way, 2 jobs, 1999-2004, [DATE], 40 hours."
+    assert out[4] == "[NAME] was here."  # no pipeline: the list of names still knows them
     assert out[5] == ""
-    assert counts == {"phone": 3, "email": 1, "address": 3, "name": 1}
+    assert counts == {"phone": 3, "email": 1, "address": 3, "name": 2, "date": 1}
 
 
 def test_names_found_by_the_pipeline_are_replaced_everywhere():
@@ -340,7 +340,7 @@ def test_redaction_leaves_no_trace_in_any_format(pii, codes):
     ner = get_ner_pipeline()
     totals = None
     for fmt in FORMATS:
-        out = export(pii, codes, fmt, redact=True, ner=ner)
+        out = export(pii, codes, fmt, redact=True, ner=ner, everything=True)
         for trace in TRACES:
             assert trace.lower() not in out.text.lower(), (fmt, trace)
         for placeholder in ("NAME", "PHONE", "EMAIL", "ADDRESS"):
@@ -367,7 +367,9 @@ def test_redaction_leaves_no_trace_in_any_format(pii, codes):
 
 
 def test_redacted_json_keeps_evidence_pointing_into_the_response(pii, codes):
-    data = json.loads(export(pii, codes, "json", redact=True, ner=get_ner_pipeline()).text)
+    data = json.loads(
+        export(pii, codes, "json", redact=True, ner=get_ner_pipeline(), everything=True).text
+    )
     assert data["trainee"] == "[NAME]"
     assert data["turns"][0]["response"] == "You should have called [NAME] weeks ago, ring [PHONE]."
     for turn in data["turns"]:
@@ -377,7 +379,15 @@ def test_redacted_json_keeps_evidence_pointing_into_the_response(pii, codes):
 
 
 def test_redaction_without_a_pipeline_still_removes_patterns_and_known_names(pii, codes):
-    out = export(pii, codes, "html", redact=True, ner=None, names=["Maria Lopez", "Tom Baker"])
+    out = export(
+        pii,
+        codes,
+        "html",
+        redact=True,
+        ner=None,
+        names=["Maria Lopez", "Tom Baker"],
+        everything=True,
+    )
     for trace in (
         "Maria",
         "Lopez",

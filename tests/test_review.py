@@ -46,7 +46,7 @@ def test_parse_speakers_and_continuations(session_txt):
 def test_parse_errors_name_file_and_line(tmp_path):
     f = tmp_path / "x.txt"
     f.write_text("Counselor: hi\nDoctor: hello\n")
-    with pytest.raises(MiCoachError, match=r"x.txt:2: unknown speaker 'Doctor'"):
+    with pytest.raises(MiCoachError, match=r"x.txt:2: speaker: unknown speaker 'Doctor'"):
         parse(f)
     assert [x.speaker for x in parse(f, counsellor=["doctor"])] == ["counsellor"]
     f.write_text("who,what\na,b\n")

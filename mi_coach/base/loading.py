@@ -166,8 +166,12 @@ def parse_yaml(text: str, path: str) -> YamlDoc:
         data = yaml.load(text, Loader=_FastLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context and "quoted scalar" in exc.context and exc.context_mark is not None:
+            mark = exc.context_mark  # an unclosed quote: report where it opens, not the file's end
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "malformed YAML"
+        if mark is exc.context_mark and exc.context and "quoted scalar" in exc.context:
+            problem = f"a quoted value opens here and is never closed ({exc.problem})"
         raise MiCoachError(f"YAML error: {problem}", path=path, line=line) from None
     except yaml.YAMLError as exc:
         raise MiCoachError(f"YAML error: {exc}", path=path) from None

@@ -336,9 +336,29 @@ def practice(
     from mi_coach.practice.session import Session
 
     session = Session(loaded.scenario, clf, transcript)
-    result = loop.run(session, reader, folder, clf.codes, resumed=resume, path=resume_path)
+    result = loop.run(
+        session,
+        reader,
+        folder,
+        clf.codes,
+        resumed=resume,
+        path=resume_path,
+        resume_hint=_resume_hint(data_dir, scenarios_dir),
+    )
     if result.how == "interrupted":
         raise typer.Exit(130)
+
+
+def _resume_hint(data_dir: str | None, scenarios_dir: str | None) -> str:
+    """The command that continues a paused session, with the folders it was started with."""
+    import shlex
+
+    hint = "mi-coach practice --resume"
+    if data_dir:
+        hint += f" --data-dir {shlex.quote(data_dir)}"
+    if scenarios_dir:
+        hint += f" --scenarios {shlex.quote(scenarios_dir)}"
+    return hint
 
 
 def _lines(text: str) -> list[str]:
@@ -450,6 +470,10 @@ def import_(
             "--trainee", "-t", help="Who the counsellor was (recorded in the transcript)."
         ),
     ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", metavar="YYYY-MM-DD", help="The session's date (default: today)."),
+    ] = None,
     counselor: CounsellorOpt = None,
     client: ClientOpt = None,
     force: Annotated[
@@ -464,17 +488,24 @@ def import_(
 
     from mi_coach.cli import view_review
     from mi_coach.practice.transcript import write_file
-    from mi_coach.review.importer import parse, refuse_to_lose_annotations, to_transcript
+    from mi_coach.review.importer import (
+        parse_file,
+        refuse_to_lose_annotations,
+        session_date,
+        to_transcript,
+    )
 
-    utterances = parse(file, counselor or (), client or ())  # bad input fails before spaCy loads
+    if date is not None:
+        session_date(date)  # a bad date fails before anything is read
+    parsed = parse_file(file, counselor or (), client or ())  # bad input fails before spaCy loads
     out = Path(output) if output else Path(file).with_suffix(".json")
     if out.resolve() == Path(file).resolve():
         raise MiCoachError("the output would overwrite the input; give -o PATH", path=file)
     refuse_to_lose_annotations(out, force)
     clf = _classifier()
-    t = to_transcript(utterances, clf, file, trainee)
+    t = to_transcript(parsed, clf, file, trainee, date)
     write_file(out, t.to_json())
-    view_review.imported(t, out, clf.codes)
+    view_review.imported(t, out, clf.codes, parsed.unattributed)
 
 
 @app.command()
@@ -655,7 +686,23 @@ def export(
         bool,
         typer.Option(
             "--redact",
-            help="Replace names, phone numbers, e-mail and street addresses with placeholders.",
+            help="Replace personal details (names, dates, ID numbers, SSNs, addresses, phone "
+            "numbers, e-mail, URLs) with typed placeholders; the trainee's and supervisors' "
+            "names stay.",
+        ),
+    ] = False,
+    redact_all: Annotated[
+        bool,
+        typer.Option(
+            "--redact-all", help="As --redact, and the trainee's and supervisors' names go too."
+        ),
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="With --redact: list anything left that looks like an identifier, and exit 1 "
+            "if there is any.",
         ),
     ] = False,
     counselor: CounsellorOpt = None,
@@ -667,25 +714,48 @@ def export(
     from mi_coach.coding.ruleset import load_codes
     from mi_coach.review.export import export as do_export
 
+    redacting = redact or redact_all
+    if check and not redacting:
+        raise MiCoachError("--check checks a redacted export: add --redact (or --redact-all)")
     loaded, failed = _read_transcripts([file], counselor, client)
     if failed:
         raise typer.Exit(2)
     _, t = loaded[0]
     ner = None
-    if redact:
+    if redacting:
         from mi_coach.coding.nlp import get_ner_pipeline
 
         ner = get_ner_pipeline(_options().model)
         if ner is None:
             term.warning("no trained pipeline: names are redacted only where patterns find them")
-    result = do_export(t, load_codes(), to.value, redact=redact, ner=ner, source=file)
+    result = do_export(
+        t,
+        load_codes(),
+        to.value,
+        redact=redacting,
+        ner=ner,
+        everything=redact_all,
+        check=check,
+        source=file,
+    )
     if output:
         from mi_coach.practice.transcript import write_file
 
         write_file(output, result.text)
     else:
         term.write_text(result.text)
-    view_review.exported(output, to.value, result.redactions if redact else None)
+    view_review.exported(output, to.value, result.redactions if redacting else None)
+    if check:
+        view_review.leftovers(result.leftovers)
+        if result.leftovers:
+            raise typer.Exit(1)
+
+
+class ProgressFormat(str, Enum):
+    table = "table"
+    md = "md"
+    html = "html"
+    csv = "csv"
 
 
 @app.command()
@@ -694,18 +764,47 @@ def progress(
     trainee: Annotated[
         str | None, typer.Option("--trainee", "-t", help="Only this trainee's sessions.")
     ] = None,
+    include_imported: Annotated[
+        bool,
+        typer.Option(
+            "--include-imported",
+            help="Also count imported real sessions kept in the transcripts folder.",
+        ),
+    ] = False,
+    to: Annotated[
+        ProgressFormat, typer.Option("--to", help="table, md, html or csv.")
+    ] = ProgressFormat.table,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="PATH", help="Write here (default: standard output)."
+        ),
+    ] = None,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Your practice sessions over time: the key numbers with trends, and what to work on."""
-    from mi_coach.cli import view_review
+    """Sessions over time, one trainee at a time: finished sessions' key numbers with trends (paused
+    ones listed apart), and what improved and what to work on."""
+    from mi_coach.cli import term, view_review
     from mi_coach.coding.ruleset import load_codes
     from mi_coach.practice.transcript import listing, transcripts_dir
-    from mi_coach.review.progress import over_time
+    from mi_coach.review import progress as pg
 
     folder = transcripts_dir(data_dir, create=False)
     sessions = [t for _, t in listing(folder)] if folder.is_dir() else []
-    report = over_time(sessions, load_codes(), trainee)
-    view_review.progress_report(report, folder)
+    report = pg.over_time(sessions, load_codes(), trainee, include_imported)
+    if to == ProgressFormat.table:
+        if output:
+            raise MiCoachError("--output needs --to md, html or csv")
+        view_review.progress_report(report, folder)
+        return
+    text = {"md": pg.to_md, "html": pg.to_html, "csv": pg.to_csv}[to.value](report)
+    if output:
+        from mi_coach.practice.transcript import write_file
+
+        write_file(output, text)
+        term.note(f"Wrote {to.value} to {output}")
+    else:
+        term.write_text(text)
 
 
 # -- trainers: drills and workshop results ------------------------------------------------------
@@ -819,8 +918,9 @@ def workshop_report(
         ),
     ] = None,
 ) -> None:
-    """Per trainee (hit rate per skill, R:Q, non-adherent), per item (hardest first), and the
-    group."""
+    """What a trainer acts on: per trainee, drill accuracy by skill, practice outcome and MI score,
+    and who needs help with what; per drill item, how many got it right and the commonest wrong
+    code (hardest first); the room."""
     from pathlib import Path
 
     from mi_coach.authoring import workshop as ws
@@ -833,18 +933,17 @@ def workshop_report(
         drills, transcripts, failed = ws.read_folder(folder, step)
     for problem in failed:
         term.error(f"skipped: {problem}")
-    report = ws.aggregate(folder, drills, transcripts, load_codes(), failed)
     labels = {k: v.label for k, v in load_skills().skills.items()}
-    tables = ws.rows(report, labels, {k: v.short for k, v in load_skills().skills.items()})
+    report = ws.aggregate(folder, drills, transcripts, load_codes(), failed, labels)
     title = f"Workshop results: {folder}"
     if to == WorkshopFormat.table:
-        view_authoring.workshop_tables(tables, title)
+        view_authoring.workshop(report, title)
     else:
         text = {
             "csv": ws.to_csv,
-            "md": lambda t: ws.to_md(t, title),
-            "html": lambda t: ws.to_html(t, title),
-        }[to.value](tables)
+            "md": lambda r: ws.to_md(r, title),
+            "html": lambda r: ws.to_html(r, title),
+        }[to.value](report)
         if output:
             from mi_coach.practice.transcript import write_file
 
@@ -879,17 +978,14 @@ def validate(
     ] = True,
 ) -> None:
     """Check content files and report every problem at once (file:line: field: problem)."""
-    from mi_coach.authoring.validate import check, files_in
+    from mi_coach.authoring.validate import check_all, files_in
     from mi_coach.cli import term, view_authoring
 
     files = files_in(paths)
     if not files:
         raise MiCoachError("no YAML files found in " + ", ".join(paths))
-    results = []
     with term.progress(len(files), "validating") as step:
-        for f in files:
-            results.append(check(f, _classifier if examples else None))
-            step()
+        results = check_all(files, _classifier if examples else None, step)
     view_authoring.validation(results)
     if any(r.problems for r in results):
         raise typer.Exit(1)

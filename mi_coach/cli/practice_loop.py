@@ -72,6 +72,7 @@ def run(
     codes: object,
     resumed: bool = False,
     path: Path | None = None,
+    resume_hint: str = "mi-coach practice --resume",
 ) -> Result:
     t = session.transcript
     scenario = session.scenario
@@ -86,7 +87,7 @@ def run(
             while True:
                 text = reader.read("you> ")
                 if text is None:
-                    view_practice.paused(path, end_of_input=not reader.interactive)
+                    view_practice.paused(path, resume_hint, end_of_input=not reader.interactive)
                     return Result("paused", path, t)
                 text = text.strip()
                 if not text:
@@ -95,7 +96,7 @@ def run(
                     command = text.split()[0].lower()
                     if command in ("/quit", "/exit", "/q"):
                         save(t, folder, path)
-                        view_practice.paused(path)
+                        view_practice.paused(path, resume_hint)
                         return Result("paused", path, t)
                     if command == "/help":
                         view_practice.session_help(COMMANDS)
@@ -124,7 +125,7 @@ def run(
                 break
     except KeyboardInterrupt:
         save(t, folder, path)
-        view_practice.paused(path, interrupted=True)
+        view_practice.paused(path, resume_hint, interrupted=True)
         return Result("interrupted", path, t)
     card = card_for(t, codes, str(path))  # the one scoring path: review scores it the same
     t.scores = card.as_dict()

@@ -51,15 +51,61 @@ def drill_score(results: Any, labels: dict[str, str], path: Any, finished: bool)
     console.print(f"Results saved: {safe(str(path))}")
 
 
-def workshop_tables(tables: dict[str, list[list[str]]], title: str) -> None:
+def workshop(report: Any, title: str) -> None:
+    """The workshop report in the terminal: the room, the trainees (flags in red), the items."""
+    from mi_coach.authoring.workshop import needs_help, outcome_text, pct, score
+
     console.rule(safe(title))
-    for name, rows in tables.items():
-        table = Table(title=name.capitalize(), title_justify="left")
-        for col in rows[0]:
-            table.add_column(safe(col), overflow="fold")
-        for row in rows[1:]:
-            table.add_row(*[safe(c) for c in row])
-        console.print(table)
+    console.print(
+        f"Trainees: {len(report.trainees)} · drill result files: {report.drills} · practice: "
+        f"{safe(outcome_text(report.outcomes, report.paused))} · MI score (mean): "
+        f"{score(report.mi_score)}",
+        soft_wrap=True,
+    )
+    skills = list(report.skills)
+    room = Table(title="The room: accuracy by skill", title_justify="left")
+    for col in ("skill", "room", "needs help"):
+        room.add_column(col, overflow="fold")
+    for s in skills:
+        who = ", ".join(p.trainee for p in report.trainees if s in p.flags)
+        room.add_row(
+            safe(report.label(s)),
+            pct(*report.skills[s]),
+            Text(who or "–", style="red" if who else ""),
+        )
+    console.print(room)
+    people = Table(title="Trainees", title_justify="left")
+    people.add_column("trainee", overflow="fold")
+    for s in skills:
+        people.add_column(safe(report.label(s)), overflow="fold")
+    for col in ("sessions", "MI score", "flag"):
+        people.add_column(col, overflow="fold")
+    for p in report.trainees:
+        cells = [
+            Text(pct(*p.skills.get(s, (0, 0))), style="bold red" if s in p.flags else "")
+            for s in skills
+        ]
+        people.add_row(
+            safe(p.trainee),
+            *cells,
+            str(p.sessions),
+            score(p.mi_score),
+            Text(needs_help(p, report) or "", style="red"),
+        )
+    console.print(people)
+    items = Table(title="Drill items, hardest first", title_justify="left")
+    for col in ("item", "skill", "right", "most common wrong code", "example answer"):
+        items.add_column(col, overflow="fold")
+    for i in report.items:
+        wrong = i.common_wrong
+        items.add_row(
+            safe(i.item),
+            safe(report.label(i.skill)),
+            pct(i.hits, i.answers),
+            f"{safe(wrong[0])} ({wrong[1]})" if wrong else "–",
+            safe(wrong[2]) if wrong else "–",
+        )
+    console.print(items)
 
 
 def validation(results: list[Any]) -> None:

@@ -78,11 +78,16 @@ def undone(turn: Any) -> None:
         note(f"Took back turn {turn.n}: \u201c{turn.response}\u201d")
 
 
-def paused(path: Any, interrupted: bool = False, end_of_input: bool = False) -> None:
+def paused(
+    path: Any,
+    resume_hint: str = "mi-coach practice --resume",
+    interrupted: bool = False,
+    end_of_input: bool = False,
+) -> None:
     why = "Interrupted" if interrupted else "Out of responses" if end_of_input else "Paused"
     console.print()
     console.print(f"[yellow]{why}.[/] Every completed turn is saved in {safe(str(path))}")
-    console.print("Continue it with: [bold]mi-coach practice --resume[/]")
+    console.print(f"Continue it with: [bold]{safe(resume_hint)}[/]", soft_wrap=True)
 
 
 def turn_feedback(turn: Any, name: str, codes: Any) -> None:

@@ -29,7 +29,7 @@ def _code_label(turn: Any, codes: Any) -> Text:
     return label
 
 
-def imported(t: Any, out: Any, codes: Any) -> None:
+def imported(t: Any, out: Any, codes: Any, unattributed: list[int] | None = None) -> None:
     counts: dict[str, int] = {}
     for turn in t.turns:
         counts[turn.code] = counts.get(turn.code, 0) + 1
@@ -37,6 +37,18 @@ def imported(t: Any, out: Any, codes: Any) -> None:
         f"Imported {len(t.turns)} counsellor turn(s) from {safe(t.scenario_source)} "
         f"→ {safe(str(out))}"
     )
+    if t.closing is not None:
+        console.print("  The client speaks last: their closing words are kept with the transcript.")
+    if unattributed:
+        lines = ", ".join(str(n) for n in unattributed[:8]) + (
+            " …" if len(unattributed) > 8 else ""
+        )
+        console.print(
+            f"  [yellow]{len(unattributed)} line(s) had no speaker label[/] (line {lines}): "
+            "kept, joined to the turn before."
+        )
+    else:
+        console.print("  Every line was attributed to a speaker.")
     console.print(
         "  " + ", ".join(f"{c}: {n}" for c, n in sorted(counts.items(), key=lambda x: -x[1]))
     )
@@ -212,15 +224,25 @@ def annotated(f: str, turns: list[Any]) -> None:
 
 def exported(output: str | None, fmt: str, redactions: Any) -> None:
     if redactions is not None:
-        total = sum(redactions.values()) if hasattr(redactions, "values") else int(redactions)
-        detail = (
-            ", ".join(f"{k}: {v}" for k, v in dict(redactions).items())
-            if hasattr(redactions, "items")
-            else ""
+        from mi_coach.review.redact import KINDS, PLACEHOLDER
+
+        total = sum(redactions.values())
+        detail = ", ".join(f"{PLACEHOLDER[k]} {redactions[k]}" for k in KINDS if redactions.get(k))
+        err_console.print(
+            f"Redacted {total} item(s){': ' + safe(detail) if detail else ''}.", soft_wrap=True
         )
-        err_console.print(f"Redacted {total} item(s){f' ({detail})' if detail else ''}.")
     if output:
         err_console.print(f"Wrote {fmt} to {safe(output)}")
+
+
+def leftovers(found: list[Any]) -> None:
+    """`export --check`: what still looks like an identifier, one line each."""
+    if not found:
+        err_console.print("[green]Check: nothing left that looks like an identifier.[/]")
+        return
+    err_console.print(f"[bold red]Check: {len(found)} token(s) still look like identifiers:[/]")
+    for where, o in found:
+        err_console.print(f"  {safe(where)}: {safe(repr(o.text))} ({safe(o.why)})", soft_wrap=True)
 
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -250,42 +272,57 @@ def sparkline(values: list[Any]) -> str:
 
 
 def progress_report(report: Any, folder: Any) -> None:
-    from mi_coach.review.progress import KEYS
+    from mi_coach.review.progress import KEYS, MIN_SESSIONS, cell, trend_shown
 
     who = f" — {safe(report.trainee)}" if report.trainee else ""
     console.rule(f"Progress{who}")
-    if not report.rows:
-        console.print(f"No finished practice sessions in {safe(str(folder))}.")
-        console.print(safe(report.sentence))
+    if not report.people:
+        what = "practice or imported" if report.include_imported else "practice"
+        console.print(f"No finished {what} sessions in {safe(str(folder))}.")
+        console.print("Start one with `mi-coach practice`.")
         return
-    table = Table(
-        caption="R:Q reflections per question · %CR complex reflections · %OQ open "
-        "questions · non-adh MI-non-adherent · MI the MI rubric score (0-100)"
-    )
-    for col in (
-        "date",
-        "trainee",
-        "scenario",
-        "outcome",
-        "turns",
-        *[label for _, label, _ in KEYS],
-    ):
-        table.add_column(
-            col,
-            justify="left" if col in ("date", "trainee", "scenario", "outcome") else "right",
-            no_wrap=col in ("date", "scenario"),
+    for p in report.people:
+        if not p.rows:
+            console.print(f"[bold]{safe(p.trainee)}[/]")
+        table = Table(
+            title=safe(p.trainee),
+            title_justify="left",
+            caption="R:Q reflections per question · %CR complex reflections · %OQ open "
+            "questions · non-adh MI-non-adherent · MI the MI rubric score (0-100) · n/a: too "
+            f"few questions or reflections · a trend shows from {MIN_SESSIONS} sessions",
         )
-    for r in report.rows:
-        table.add_row(
-            r.started[:10],
-            safe(r.trainee or "–"),
-            safe(r.scenario),
-            STATUS_WORDS.get(r.status, r.status),
-            str(r.turns),
-            *[number(r.values[k], pct=k.startswith("percent")) for k, _, _ in KEYS],
-        )
-    table.add_row(
-        "trend", "", "", "", "", *[sparkline(report.trends[k]) for k, _, _ in KEYS], style="bold"
-    )
-    console.print(table)
-    console.print(safe(report.sentence))
+        for col in ("date", "scenario", "outcome", "turns", *[label for _, label, *_ in KEYS]):
+            table.add_column(
+                col,
+                justify="left" if col in ("date", "scenario", "outcome") else "right",
+                no_wrap=col in ("date", "scenario"),
+            )
+        for r in p.rows:
+            table.add_row(
+                r.started[:10],
+                safe(r.scenario),
+                STATUS_WORDS.get(r.status, r.status),
+                str(r.turns),
+                *[cell(k, r.values[k]) for k, *_ in KEYS],
+            )
+        if p.rows:
+            table.add_row(
+                "trend",
+                "",
+                "",
+                "",
+                *[sparkline(p.trends[k]) if trend_shown(p, k) else "" for k, *_ in KEYS],
+                style="bold",
+            )
+            console.print(table)
+        console.print(safe(p.sentence))
+        if p.paused:
+            console.print(
+                "[dim]Paused, not counted: "
+                + safe(
+                    ", ".join(f"{r.started[:10]} {r.scenario} ({r.turns} turns)" for r in p.paused)
+                )
+                + "[/]",
+                soft_wrap=True,
+            )
+        console.print()

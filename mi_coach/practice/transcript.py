@@ -126,6 +126,8 @@ class Transcript(_Record):
     scenario_source: str  # the scenario file, or the imported file
     trainee: str | None = None
     rubrics: list[str] = Field(default_factory=lambda: ["mi"])  # what the scorecard scores
+    # an imported session: the speaker labels its file used (they can be people's names)
+    speakers: list[str] | None = None
     feedback: Literal["turn", "end"] = "turn"
     seed: int | None = None
     started: str
@@ -135,6 +137,8 @@ class Transcript(_Record):
     state: str | None = None
     rapport: int | None = None
     turns: list[Turn] = Field(default_factory=list)
+    # an imported session that ends with the client speaking: their words after the last response
+    closing: ClientTurn | None = None
     scores: dict[str, Any] | None = None
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)

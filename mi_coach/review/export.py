@@ -12,9 +12,11 @@ as a formula prefixed with a single quote). The HTML page makes no request of an
 CSS, inline SVG charts, no JavaScript, and a Content-Security-Policy that forbids scripts and
 remote resources anyway.
 
-With `redact=True`, names, phone numbers, e-mail and street addresses are replaced in every text
-field (see `mi_coach.review.redact`), the evidence offsets are moved to match, and the counts come back
-in `Exported.redactions`.
+With `redact=True`, personal details (names, dates, ID numbers, SSNs, addresses, phone numbers,
+e-mail, URLs) are replaced by typed placeholders in every text field (see `mi_coach.review.redact`),
+the evidence offsets are moved to match, and the counts come back in `Exported.redactions`; the
+trainee's and the supervisors' names are kept unless `everything`. With `check`, what still looks
+like an identifier comes back in `Exported.leftovers`.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from mi_coach.practice.transcript import Transcript
 from mi_coach.review.export_csv import to_csv
 from mi_coach.review.export_html import to_html
 from mi_coach.review.export_md import to_markdown
-from mi_coach.review.redact_transcript import redact_transcript
+from mi_coach.review.redact_transcript import check as check_redacted
+from mi_coach.review.redact_transcript import redact_all_fields
 from mi_coach.review.review import card_for, numbers
 from mi_coach.scoring.scorecard import Scorecard
 
@@ -43,8 +46,9 @@ FORMATS: tuple[str, ...] = ("md", "html", "csv", "json")
 @dataclass(frozen=True)
 class Exported:
     text: str
-    redactions: Counter = field(default_factory=Counter)  # by kind: name, phone, email, address
+    redactions: Counter = field(default_factory=Counter)  # by kind: name, date, id, ssn, …
     format: str = ""
+    leftovers: list[tuple[str, Any]] = field(default_factory=list)  # (where, Leftover)
 
 
 def export(
@@ -55,15 +59,22 @@ def export(
     ner: Any = None,
     names: Sequence[str] = (),
     source: str | None = None,
+    everything: bool = False,
+    check: bool = False,
 ) -> Exported:
     """The transcript as `fmt`. `redact`: replace personal details (names found by the `ner`
-    pipeline when given, the trainee's name and `names` always, and phone/e-mail/address
-    patterns). `source`: the file the transcript came from, named in errors."""
+    pipeline when given, the persona's name and `names` always; `everything`: the trainee's and
+    the supervisors' too). `check`: also list what still looks like an identifier. `source`: the
+    file the transcript came from, named in errors."""
     if fmt not in FORMATS:
         raise MiCoachError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
     counts: Counter = Counter()
+    left: list[tuple[str, Any]] = []
     if redact:
-        t, counts = redact_transcript(t, ner, names)
+        r = redact_all_fields(t, ner, names, everything)
+        t, counts = r.transcript, r.counts
+        if check:
+            left = check_redacted(r, ner)
     card = card_for(t, codes, source)
     nums = numbers(t, codes, card)
     writer: Callable[..., str] = {
@@ -73,7 +84,7 @@ def export(
         "json": to_json,
     }[fmt]
     text = writer(t, codes, card, nums, counts if redact else None)
-    return Exported(text, counts, fmt)
+    return Exported(text, counts, fmt, left)
 
 
 def to_json(

@@ -47,14 +47,13 @@ def date(t: Transcript) -> str:
 
 
 def redaction_note(counts: Counter) -> str:
+    from mi_coach.review.redact import KINDS, PLACEHOLDER
+
     total = sum(counts.values())
-    detail = ", ".join(
-        f"{k}: {counts[k]}" for k in ("name", "phone", "email", "address") if counts.get(k)
-    )
+    detail = ", ".join(f"{PLACEHOLDER[k]} {counts[k]}" for k in KINDS if counts.get(k))
     return (
-        f"Redacted: names, phone numbers, e-mail and street addresses were replaced with "
-        f"placeholders ({total} replacement{'s' if total != 1 else ''}"
-        f"{'; ' + detail if detail else ''})."
+        f"Redacted: personal details were replaced with placeholders ({total} "
+        f"replacement{'s' if total != 1 else ''}{': ' + detail if detail else ''})."
     )
 
 

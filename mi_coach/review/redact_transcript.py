@@ -1,40 +1,108 @@
-"""Redacting a whole transcript: every text field through the redactor, evidence offsets moved to match."""
+"""Redacting a whole transcript: every text field through the redactor, evidence offsets moved to match.
+
+Known names, always replaced: the persona's name (from the scenario the transcript names, when it
+can be found) and speaker labels an imported session used for people. Kept names: the trainee
+and the supervisors who annotated it (they wrote the report), unless `everything` is asked for.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from mi_coach.practice.transcript import Transcript
-from mi_coach.review.redact import Found, Redactor
+from mi_coach.review.redact import Found, Leftover, Redactor, leftovers
+from mi_coach.review.redact_shapes import word_lists
+
+_W = word_lists()["transcript"]
+
+# Speaker labels that are roles, not people's names.
+ROLE_LABELS = _W["role_labels"]
+
+
+@dataclass(frozen=True)
+class Redacted:
+    transcript: Transcript
+    counts: Counter  # replacements by kind (evidence copies not counted again)
+    fields: tuple[str, ...]  # where each redacted text came from ("turn 3 client", …)
+    texts: tuple[str, ...]  # the redacted texts, in the same order
+    keep: tuple[str, ...]  # the names kept
+
+
+def authors(t: Transcript) -> list[str]:
+    """The report's authors: the trainee and every supervisor who annotated a turn."""
+    names = [t.trainee or ""]
+    names += [turn.annotation.by or "" for turn in t.turns if turn.annotation is not None]
+    return [n for n in dict.fromkeys(n.strip() for n in names) if n]
+
+
+def known_names(t: Transcript) -> list[str]:
+    """Names the transcript declares: the persona's, and speaker labels that are not roles."""
+    names: list[str] = []
+    if t.kind == "practice":
+        persona = _persona_name(t)
+        if persona:
+            names.append(persona)
+    for label in t.speakers or []:
+        if " ".join(label.lower().replace("_", " ").split()) not in ROLE_LABELS:
+            names.append(label)
+    return names
+
+
+def _persona_name(t: Transcript) -> str | None:
+    from mi_coach.base.errors import MiCoachError
+    from mi_coach.practice import scenarios as sc
+
+    for find in (lambda: sc.find(t.scenario), lambda: sc.load_scenario_file(t.scenario_source)):
+        try:
+            return find().scenario.persona.name
+        except (MiCoachError, OSError, ValueError):
+            continue
+    return None
 
 
 def redact_transcript(
-    t: Transcript, ner: Any = None, names: Sequence[str] = ()
+    t: Transcript,
+    ner: Any = None,
+    names: Sequence[str] = (),
+    everything: bool = False,
 ) -> tuple[Transcript, Counter]:
     """A copy of the transcript with personal details replaced in every text field, evidence
-    offsets moved to match; and the replacements made, by kind (evidence is not counted again)."""
-    data = t.model_dump(by_alias=True)
-    slots: list[tuple[dict[str, Any], str]] = []  # (the record, its key): texts to redact
-    known = [n for n in [t.trainee, *names] if n]
+    offsets moved to match; and the replacements made, by kind. `everything`: the trainee's and
+    the supervisors' names go too."""
+    r = redact_all_fields(t, ner, names, everything)
+    return r.transcript, r.counts
 
-    def slot(record: dict[str, Any] | None, key: str) -> None:
+
+def redact_all_fields(
+    t: Transcript, ner: Any = None, names: Sequence[str] = (), everything: bool = False
+) -> Redacted:
+    data = t.model_dump(by_alias=True)
+    slots: list[tuple[dict[str, Any], str, str]] = []  # (the record, its key, where): to redact
+    keep = [] if everything else authors(t)
+    known = [*known_names(t), *names, *(authors(t) if everything else [])]
+
+    def slot(record: dict[str, Any] | None, key: str, where: str) -> None:
         if record is not None and isinstance(record.get(key), str) and record[key]:
-            slots.append((record, key))
+            slots.append((record, key, where))
 
     for key in ("trainee", "scenario_title", "scenario_source"):
-        slot(data, key)
+        if key != "trainee" or everything:
+            slot(data, key, key)
     for turn in data["turns"]:
-        slot(turn, "response")
-        slot(turn.get("client"), "text")
-        slot(turn.get("client"), "thought")
-        slot(turn, "feedback")
-        slot(turn, "better")
-        slot(turn.get("annotation"), "comment")
-        slot(turn.get("annotation"), "by")
-        if turn.get("annotation") and turn["annotation"].get("by"):
-            known.append(turn["annotation"]["by"])
+        n = turn["n"]
+        slot(turn, "response", f"turn {n} response")
+        slot(turn.get("client"), "text", f"turn {n} client")
+        slot(turn.get("client"), "thought", f"turn {n} thought")
+        slot(turn, "feedback", f"turn {n} feedback")
+        slot(turn, "better", f"turn {n} better")
+        slot(turn, "missed_note", f"turn {n} missed chance")
+        slot(turn.get("annotation"), "comment", f"turn {n} comment")
+        if everything:
+            slot(turn.get("annotation"), "by", f"turn {n} supervisor")
+    slot(data.get("closing"), "text", "closing client line")
     counted = len(slots)
     # Copies of those texts are redacted too, uncounted: the saved scorecard's best moment and
     # missed chance, and evidence that does not point into its response (evidence that does is
@@ -43,16 +111,16 @@ def redact_transcript(
         moment = (data.get("scores") or {}).get(key)
         if isinstance(moment, dict):
             for field_ in ("client", "response", "note", "better"):
-                slot(moment, field_)
+                slot(moment, field_, f"scores {key}")
     for turn in data["turns"]:
         for ev in turn.get("evidence") or []:
             if not aligned(ev, turn["response"]):
-                slot(ev, "match")
-    found = Redactor(ner, known).find([rec[key] for rec, key in slots])
+                slot(ev, "match", f"turn {turn['n']} evidence")
+    found = Redactor(ner, known, keep).find([rec[key] for rec, key, _ in slots])
     counts: Counter = Counter(s.kind for f in found[:counted] for s in f.spans)
     by_response: dict[int, Found] = {}
     f: Found | None
-    for i, ((rec, key), f) in enumerate(zip(slots, found)):
+    for i, ((rec, key, _), f) in enumerate(zip(slots, found)):
         if key == "response" and i < counted:
             by_response[id(rec)] = f
         rec[key] = f.text
@@ -69,7 +137,22 @@ def redact_transcript(
     if t.kind == "imported":  # the title is the file's name, often the client's name
         data["scenario_title"] = "Imported session"
         data["scenario_source"] = "[FILE]"
-    return Transcript.model_validate(data), counts
+    if data.get("speakers"):
+        data["speakers"] = [
+            s if " ".join(s.lower().split()) in ROLE_LABELS else "[NAME]" for s in data["speakers"]
+        ]
+    return Redacted(
+        Transcript.model_validate(data),
+        counts,
+        tuple(where for _, _, where in slots[:counted]),
+        tuple(f.text for f in found[:counted]),
+        tuple(keep),
+    )
+
+
+def check(r: Redacted, ner: Any = None) -> list[tuple[str, Leftover]]:
+    """What still looks like an identifier in a redacted transcript, with where it stands."""
+    return [(r.fields[o.index], o) for o in leftovers(r.texts, ner, r.keep)]
 
 
 def aligned(ev: dict[str, Any], text: str) -> bool:

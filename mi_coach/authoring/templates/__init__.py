@@ -6,6 +6,8 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
+from mi_coach.base.errors import MiCoachError
+
 
 def template(kind: str, name: str) -> str:
     text = (resources.files("mi_coach.authoring.templates") / f"{kind}.yml").read_text(
@@ -26,7 +28,40 @@ def json_schema(kind: str) -> dict[str, Any]:
     schema = model.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"mi-coach {kind}"
+    if kind != "transcript":
+        _enums(schema)
     return schema
+
+
+def _enums(schema: dict[str, Any]) -> None:
+    """Codes, families and drill skills as enums (an editor then catches a typo); rubric ids a
+    scenario names get the known ones as examples (a trainer may add rubrics of their own)."""
+    from mi_coach.coding.ruleset import load_codes
+    from mi_coach.practice.drills import load_skills
+
+    codes = load_codes()
+    known = {
+        "code": list(codes.codes),
+        "family": sorted({info.family for info in codes.codes.values()}),
+        "skill": list(load_skills().skills),
+    }
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        props = definition.get("properties", {})
+        for name, prop in props.items():
+            values = known.get(name)
+            if values is None:
+                continue
+            target = prop.get("items") if prop.get("type") == "array" else prop
+            if isinstance(target, dict) and target.get("type") == "string":
+                target["enum"] = values
+    rubrics = schema.get("properties", {}).get("rubrics")
+    if isinstance(rubrics, dict) and isinstance(rubrics.get("items"), dict):
+        try:
+            from mi_coach.scoring.scorecard import load_rubrics
+
+            rubrics["items"]["examples"] = sorted(load_rubrics())
+        except MiCoachError:  # a broken content folder: no examples
+            pass
 
 
 def rules_markdown(rs: Any) -> str:
