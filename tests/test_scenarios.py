@@ -50,9 +50,10 @@ def test_every_state_is_reached_by_a_scripted_path(path, clf):
     for target in s.states:
         path_ = example_path(s, target)
         assert path_ is not None, target
-        session = Session(
-            s, clf, new_transcript(s, trainee=None, feedback="turn", seed=7, source=str(path))
+        transcript = new_transcript(
+            s, trainee=None, feedback="turn", seed=7, source=str(path), difficulty="hard"
         )
+        session = Session(s, clf, transcript)
         for response in path_:
             session.respond(response)
         assert session.state_id == target, (target, path_)
