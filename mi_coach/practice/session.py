@@ -532,7 +532,7 @@ class Session:
         return last
 
 
-class _Blank(dict):  # type: ignore[type-arg]
+class _Blank(dict[str, Any]):
     """format_map values: a placeholder a template does not fill stays visible, never raises."""
 
     def __missing__(self, key: str) -> str:
