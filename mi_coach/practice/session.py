@@ -594,7 +594,8 @@ def check_examples(scenario: Scenario, classifier: Any, doc: Any = None) -> list
 
 
 def example_path(scenario: Scenario, target: str) -> list[str] | None:
-    """The shortest list of transition examples that leads from the start to `target`."""
+    """The shortest list of transition examples that leads from the start to `target`, through
+    transitions that do not depend on what the client has heard before."""
     from collections import deque
 
     queue: deque[tuple[str, list[str]]] = deque([(scenario.start, [])])
@@ -604,6 +605,8 @@ def example_path(scenario: Scenario, target: str) -> list[str] | None:
         if sid == target:
             return path
         for t in scenario.states[sid].transitions:
+            if t.when is not None and (t.when.heard or t.when.not_heard):
+                continue
             if t.to not in seen:
                 seen.add(t.to)
                 queue.append((t.to, path + [t.example]))
