@@ -460,7 +460,7 @@ def _best(turns: Sequence[Any], family_of: dict[str, str]) -> Moment | None:
         t.response,
         t.code,
         f"rapport {t.rapport_before} → {t.rapport_after}; the client thought: "
-        f"\u201c{t.client.thought}\u201d",
+        f"\u201c{getattr(t, 'reaction', None) or t.client.thought}\u201d",
     )
 
 
