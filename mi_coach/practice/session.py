@@ -109,7 +109,7 @@ def fact_heard(fact: Fact, codes: list[str], families: set[str], text: str) -> b
 class Memory:
     """What the client remembers, read from the transcript."""
 
-    said: dict[str, int] = field(default_factory=dict)  # client line text -> times said
+    said: dict[str, int] = field(default_factory=dict)  # client line text -> the last turn said
     heard: set[str] = field(default_factory=set)  # facts
     strikes: int = 0
     warned: bool = False  # the last turn ended with a warning sign
@@ -218,7 +218,7 @@ class Session:
         min_words = self.reactions.repeat.min_words
         for turn in t.turns:
             if turn.client is not None:
-                mem.said[turn.client.text] = mem.said.get(turn.client.text, 0) + 1
+                mem.said[turn.client.text] = turn.n
             mem.heard |= self._turn_facts(turn)
             mem.strikes += turn.strike
             norm = normalise(turn.response)
@@ -262,8 +262,9 @@ class Session:
         rng = random.Random(f"{self.transcript.seed}|{self.turn_number}|{state_id}{salt}")
         return pool[rng.randrange(len(pool))]
 
-    def _pick(self, state_id: str, mem: Memory) -> Line | BaseLine | None:
-        """The client's next line in a state, or None when it has nothing new to say."""
+    def _pick(self, state_id: str, mem: Memory) -> Line | BaseLine:
+        """The client's next line in a state: never one already said, unless the trainee just
+        repeated themselves or (in a scenario with too few lines) nothing new is left."""
         s = self.scenario
         state = s.states[state_id]
         usable = [x for x in state.lines if self._usable(x, mem)]
@@ -296,7 +297,9 @@ class Session:
             return self._choice(circling, state_id, "|circling")
         if mem.repeated and usable:  # the trainee said the same again; so may the client
             return self._choice(usable, state_id)
-        return None
+        # nothing new left (the built-in clients never get here): the line said longest ago
+        stale = usable or [x for x in state.lines if x.free]
+        return min(stale, key=lambda x: mem.said.get(x.text, 0))
 
     def _rendered(self, line: Line | BaseLine) -> Line | BaseLine:
         if "{" not in line.thought:
@@ -305,10 +308,7 @@ class Session:
 
     def current_line(self) -> Line | BaseLine:
         mem = self.memory()
-        line = self._pick(self.state_id, mem)
-        if line is None:  # only for a session that has said everything; stay with a free line
-            line = next(x for x in self.state.lines if x.free)
-        return self._rendered(line)
+        return self._rendered(self._pick(self.state_id, mem))
 
     def closing_line(self) -> str | None:
         """What the client says as the session ends (an ending state's line, or the turn limit)."""
@@ -503,12 +503,10 @@ class Session:
         following = self._pick(to, self.memory())
         if ending:
             t.status = ending
-        elif len(t.turns) >= self.scenario.max_turns or following is None:
-            t.status = "turn_limit"  # out of turns, or the client has nothing new to say
-        if transition.thought:
-            turn.reaction = render(transition.thought, self.forms)
-        elif following is not None:
-            turn.reaction = render(following.thought, self.forms)
+        elif len(t.turns) >= self.scenario.max_turns:
+            t.status = "turn_limit"
+        thought = transition.thought or following.thought
+        turn.reaction = render(thought, self.forms)
         self._hint_index = 0
         return Outcome(turn, None if t.status == "in_progress" else t.status, self.closing_line())
 

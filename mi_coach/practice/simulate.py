@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mi_coach.base.loading import builtin_dir, load_yaml, validate
 from mi_coach.practice.reactions import Difficulty
 from mi_coach.practice.scenarios import Scenario, Transition
-from mi_coach.practice.session import Session, new_transcript
+from mi_coach.practice.session import Session, new_transcript, normalise
 from mi_coach.practice.transcript import Transcript
 
 Policy = Literal["mostly_good", "mixed"]
@@ -138,7 +138,9 @@ class Simulator:
             kind = "small_talk"
         return rng.choice(getattr(load_bank(), kind)), kind
 
-    def run(self, seed: int, policy: Policy, difficulty: Difficulty) -> tuple[Transcript, list[str]]:
+    def run(
+        self, seed: int, policy: Policy, difficulty: Difficulty
+    ) -> tuple[Transcript, list[str]]:
         """One simulated session: the transcript and the kind of each move."""
         s = self.scenario
         transcript = new_transcript(
@@ -165,7 +167,7 @@ class Report:
     turns_to_success: list[int] = field(default_factory=list)
     ruptures_by_difficulty: Counter[str] = field(default_factory=Counter)
     warnings: int = 0
-    out_of_lines: int = 0  # sessions that ended because the client had nothing new to say
+    reused: int = 0  # client lines said again without the trainee repeating themselves
     lines_used: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def add(self, t: Transcript, policy: str, max_turns: int) -> None:
@@ -177,11 +179,28 @@ class Report:
         if t.status == "rupture":
             self.ruptures_by_difficulty[t.difficulty or "hard"] += 1
         self.warnings += sum(x.warning for x in t.turns)
-        if t.status == "turn_limit" and len(t.turns) < max_turns:
-            self.out_of_lines += 1
+        self.reused += len(reused_lines(t))
         for x in t.turns:
             if x.client is not None and x.state is not None:
                 self.lines_used[x.state].add(x.client.text)
+
+
+def reused_lines(t: Transcript) -> list[int]:
+    """Turns whose client line was said before although the trainee's previous response repeated
+    none of theirs (the client's memory failed)."""
+    said: set[str] = set()
+    seen: set[str] = set()
+    repeated = False
+    out = []
+    for x in t.turns:
+        if x.client is not None:
+            if x.client.text in said and not repeated:
+                out.append(x.n)
+            said.add(x.client.text)
+        norm = normalise(x.response)
+        repeated = bool(norm) and norm in seen
+        seen.add(norm)
+    return out
 
 
 def plan(n: int) -> list[tuple[int, Policy, Difficulty]]:
