@@ -77,7 +77,9 @@ def main() -> int:
     for k, vals in runs.items():
         print(f"{k:<16} {statistics.median(vals):>7.2f}s {max(vals):>7.2f}s")
     menu = statistics.median(runs["menu"])
-    print(f"target: first line within 0.3 s of choosing a client: {'met' if menu <= 0.3 else 'NOT met'}")
+    print(
+        f"target: first line within 0.3 s of choosing a client: {'met' if menu <= 0.3 else 'NOT met'}"
+    )
     return 0
 
 

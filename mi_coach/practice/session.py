@@ -444,8 +444,8 @@ class Session:
                 or strikes >= level.strikes_to_end
                 or (level.floor_ends and at_floor)
             )
-            if level.warn_first and not mem.warned:
-                ends = False
+            if unsure or (level.warn_first and not mem.warned):
+                ends = False  # an unsure code never ends a session; gentle warns first
             if ends:
                 if not to_rupture:
                     to = self.scenario.rupture
