@@ -152,7 +152,7 @@ def run(
                 bare = BARE.get(text.lower().rstrip("?!. "))
                 if bare is not None and not text.startswith("/"):
                     if reader.interactive:
-                        answer = reader.read(f"Did you mean the command {bare}? [y/n] ")
+                        answer = reader.read(f"Did you mean the command {bare}? (y/n) ")
                         if answer is None:
                             continue
                         if answer.strip().lower() in ("y", "yes"):
