@@ -120,23 +120,30 @@ def test_the_top_of_the_meter_is_explained(clf):
 
 
 def test_the_thought_is_the_reaction_to_the_response(clf):
+    from mi_coach.practice.reactions import load_reactions
+
+    generic = load_reactions().thoughts
     s = session(clf, seed=4)
     out = s.respond("You're worried the rent will come before the money does.")
-    assert out.turn.reaction == s.current_line().thought  # the thought that goes with the reply
-    assert out.turn.reaction != out.turn.client.thought
+    assert out.turn.reaction in [t.replace("{They}", "They") for t in generic["reflection"]]
+    out = s.respond("You should just call them.")
+    assert out.turn.reaction in generic["mi_non_adherent"]
+    dee = builtin("trauma-referrals")
+    s = session(clf, scenario=dee, seed=1)
+    out = s.respond("Can you tell me what happened with him?")  # an open question, but a probe
+    neutral = [t.replace("{them}", "them") for t in dee.reactions["trauma_question"]]
+    assert out.turn.reaction in neutral
 
 
 @pytest.mark.parametrize(("pronouns", "word"), [(None, "They"), ("she/her", "She")])
 def test_trainee_pronouns_are_neutral_unless_set(clf, pronouns, word):
     walt = builtin("street-home")
-    for seed in range(1, 30):
+    reactions = set()
+    for seed in range(1, 12):
         s = session(clf, scenario=walt, seed=seed, pronouns=pronouns)
-        s.respond("What's it like out here for you?")
-        if s.current_line().text.startswith("Eleven years on this block"):
-            break
-    else:
-        pytest.fail("no seed reached the line")
-    assert s.transcript.turns[-1].reaction == f"Huh. {word} asked. Most of 'em don't."
+        reactions.add(s.respond("What's it like out here for you?").turn.reaction)
+    assert f"Huh. {word} asked. Most of 'em don't." in reactions
+    assert not any("{" in r for r in reactions)
 
 
 def test_gentle_warns_then_gives_one_chance_to_repair(clf):

@@ -332,6 +332,7 @@ def scenario_detail(loaded: Any) -> None:
         ("Stressors", ", ".join(p.stressors)),
         ("Culture", p.culture),
         ("Trauma cues", ", ".join(p.trauma_cues) or "none noted"),
+        ("Case file", ", ".join(d.title for d in s.case_file) or "none (/file shows the persona)"),
         (
             "Shape",
             f"{len(s.states)} states, up to {s.max_turns} turns; endings: "

@@ -58,6 +58,7 @@ class Reasons(_Strict):
     unsure: str
     repair: str
     limit: str
+    held: str
     warning: str
 
 
@@ -96,6 +97,9 @@ class FallbackLines(_Strict):
     circling: list[Line] = Field(min_length=1)
 
 
+SPECIAL_REACTIONS = ("warning", "repeat", "long")
+
+
 class Reactions(_Strict):
     rapport: dict[str, int]
     missed_chance: MissedChance
@@ -110,6 +114,7 @@ class Reactions(_Strict):
     difficulty: dict[Difficulty, Level]
     repair: Repair
     lines: FallbackLines
+    thoughts: dict[str, list[str]]
     pronouns: dict[str, dict[str, str]]
 
     @model_validator(mode="after")

@@ -32,8 +32,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import YamlDoc, builtin_dir, load_yaml, validate
 from mi_coach.base.paths import folders
+from mi_coach.practice.reactions import SPECIAL_REACTIONS, Talk, bad_placeholders, load_reactions
 from mi_coach.practice.reactions import Line as BaseLine
-from mi_coach.practice.reactions import Talk, bad_placeholders, load_reactions
 
 __all__ = ["Talk"]
 Ending = Literal["success", "rupture"]
@@ -230,6 +230,11 @@ class Scenario(_Strict):
         default_factory=list,
         description="what the client says when they have said everything a state holds",
     )
+    reactions: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="the client's unspoken reactions to a response, by what it was: warning, "
+        "repeat, long, a named reason, a code or a family",
+    )
     states: dict[str, State] = Field(min_length=2)
 
     @field_validator("states", "facts")
@@ -425,6 +430,18 @@ def name_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachE
 
     for fid, fact in facts.items():
         condition(fact, ("facts", fid))
+    known = {*codes.codes, *families, *named, *SPECIAL_REACTIONS}
+    for key, thoughts in scenario.reactions.items():
+        if key not in known:
+            out.append(
+                doc.error(
+                    f"no code, family or reason {key!r} (use a code, a family, a named reason, "
+                    f"or {', '.join(SPECIAL_REACTIONS)})",
+                    ("reactions", key),
+                )
+            )
+        for i, text in enumerate(thoughts):
+            thought(text, ("reactions", key, i))
     for key in ("repeated", "warnings", "circling"):
         lines(getattr(scenario, key), (key,))
     for sid, state in states.items():

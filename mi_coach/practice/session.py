@@ -424,7 +424,11 @@ class Session:
         after = max(0, min(10, before + total))
         if after - before != total:
             reasons.append(
-                Reason(kind="limit", delta=after - before - total, text=self._fmt(r.reasons.limit))
+                Reason(
+                    kind="limit",
+                    delta=after - before - total,
+                    text=self._fmt(r.reasons.limit, limit=after),
+                )
             )
 
         # a threatened rupture: does it happen at this difficulty, or is it a warning sign?
@@ -456,7 +460,9 @@ class Session:
                 if after <= floor:
                     reasons.append(
                         Reason(
-                            kind="limit", delta=floor + 1 - after, text=self._fmt(r.reasons.limit)
+                            kind="limit",
+                            delta=floor + 1 - after,
+                            text=self._fmt(r.reasons.held, limit=floor + 1),
                         )
                     )
                     after = floor + 1
@@ -500,15 +506,39 @@ class Session:
         t.state = to
         t.rapport = after
         ending = states[to].end
-        following = self._pick(to, self.memory())
         if ending:
             t.status = ending
         elif len(t.turns) >= self.scenario.max_turns:
             t.status = "turn_limit"
-        thought = transition.thought or following.thought
-        turn.reaction = render(thought, self.forms)
+        turn.reaction = render(transition.thought or self._reaction(turn, transition), self.forms)
         self._hint_index = 0
         return Outcome(turn, None if t.status == "in_progress" else t.status, self.closing_line())
+
+    def reaction_keys(self, turn: Turn, transition: Transition) -> list[str]:
+        """What a response was, most specific first: the keys a reaction thought is looked up by."""
+        keys = []
+        if turn.warning:
+            keys.append("warning")
+        if any(r.kind == "repeat" for r in turn.reasons):
+            keys.append("repeat")
+        if transition.reason is not None:
+            keys.append(transition.reason)
+        if any(r.kind == "words_at_least" for r in turn.reasons):
+            keys.append("long")
+        return keys + [turn.code, turn.family]
+
+    def _reaction(self, turn: Turn, transition: Transition) -> str:
+        """The client's unspoken reaction to a response, in their voice (the scenario's
+        `reactions`, else reactions.yml's), one not thought before in this session if possible."""
+        used = {x.reaction for x in self.transcript.turns}
+        fallback = self.reactions.thoughts
+        for key in self.reaction_keys(turn, transition):
+            pool = self.scenario.reactions.get(key) or fallback.get(key)
+            if pool:
+                rendered = [render(x, self.forms) for x in pool]
+                fresh = [x for x, r in zip(pool, rendered) if r not in used]
+                return self._choice(fresh or pool, self.state_id, "|reaction")
+        return ""
 
     def _missed(self, line: Line | BaseLine, code: str, family: str) -> bool:
         m = self.reactions.missed_chance
