@@ -100,13 +100,14 @@ def test_no_presuming_line_before_its_mention(runs):
     assert not bad, bad[:5]
 
 
-def test_rapport_changes_are_explained_and_every_turn_has_a_reaction(runs):
+def test_rapport_changes_are_explained_and_every_turn_has_a_fresh_reaction(runs):
     _, sessions = runs
     for _, _, t, _ in sessions:
-        for turn in t.turns:
+        for before, turn in zip([None, *t.turns], t.turns):
             assert sum(r.delta for r in turn.reasons) == turn.rapport_after - turn.rapport_before
             assert all(r.text for r in turn.reasons)
             assert turn.reaction and "{" not in turn.reaction
+            assert before is None or turn.reaction != before.reaction, (t.seed, turn.n)
 
 
 def test_mostly_good_sessions_reach_success_within_the_turn_limit(runs):

@@ -528,16 +528,19 @@ class Session:
         return keys + [turn.code, turn.family]
 
     def _reaction(self, turn: Turn, transition: Transition) -> str:
-        """The client's unspoken reaction to a response, in their voice (the scenario's
-        `reactions`, else reactions.yml's), one not thought before in this session if possible."""
-        used = {x.reaction for x in self.transcript.turns}
+        """The client's unspoken reaction to a response, in their voice: for the most specific key
+        that has thoughts (the scenario's `reactions`, then reactions.yml's), one not thought yet
+        in this session, else the one thought longest ago."""
+        last_used = {x.reaction: x.n for x in self.transcript.turns if x.reaction}
         fallback = self.reactions.thoughts
         for key in self.reaction_keys(turn, transition):
-            pool = self.scenario.reactions.get(key) or fallback.get(key)
-            if pool:
-                rendered = [render(x, self.forms) for x in pool]
-                fresh = [x for x, r in zip(pool, rendered) if r not in used]
-                return self._choice(fresh or pool, self.state_id, "|reaction")
+            pool = [*self.scenario.reactions.get(key, []), *fallback.get(key, [])]
+            if not pool:
+                continue
+            fresh = [x for x in pool if render(x, self.forms) not in last_used]
+            if fresh:
+                return str(self._choice(fresh, self.state_id, "|reaction"))
+            return min(pool, key=lambda x: last_used.get(render(x, self.forms), 0))
         return ""
 
     def _missed(self, line: Line | BaseLine, code: str, family: str) -> bool:
