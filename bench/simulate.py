@@ -37,7 +37,7 @@ def main() -> int:
     print(f"{args.sessions} sessions per client (classifier loaded in {loaded:.1f} s)\n")
     head = (
         f"{'client':<18} {'success':>8} {'mostly good':>12} {'mixed':>6}  "
-        f"{'ruptures g/s/h':>14} {'warnings':>8} {'reused':>6}  turns to success (median, p90)"
+        f"{'ruptures g/s/h':>14} {'warnings':>8} {'reused':>6}  to success: median, p90"
     )
     print(head)
     print("-" * len(head))
@@ -60,7 +60,7 @@ def main() -> int:
         r = rep.ruptures_by_difficulty
         turns = sorted(rep.turns_to_success)
         p90 = turns[int(0.9 * (len(turns) - 1))] if turns else None
-        med = statistics.median(turns) if turns else None
+        med = f"{statistics.median(turns):g}" if turns else None
         print(
             f"{sid:<18} {rep.outcomes['success'] / rep.sessions:>8.0%} {share:>12.0%} "
             f"{mixed_share:>6.0%}  {r['gentle']:>4}/{r['standard']}/{r['hard']:<5} "
@@ -80,9 +80,8 @@ def main() -> int:
             used.append(f"[{pool}] {len(lines & spoken)}/{len(lines)}")
         states_out.append((sid, used))
     print(
-        f"\nall clients: {dict((k, v) for k, v in totals.items() if k != 'reused')}; "
-        f"lines reused without a trainee repeat: {totals['reused']}; "
-        f"simulation {sim_time:.1f} s"
+        f"\nall clients: {dict((k, v) for k, v in totals.items() if k != 'reused')}\n"
+        f"lines reused without a trainee repeat: {totals['reused']}; simulation {sim_time:.1f} s"
     )
     if args.states:
         print("\nlines used per state (used/written):")

@@ -529,18 +529,20 @@ class Session:
 
     def _reaction(self, turn: Turn, transition: Transition) -> str:
         """The client's unspoken reaction to a response, in their voice: for the most specific key
-        that has thoughts (the scenario's `reactions`, then reactions.yml's), one not thought yet
-        in this session, else the one thought longest ago."""
+        that has thoughts, one not thought yet in this session (the scenario's `reactions` first,
+        then reactions.yml's), else the one thought longest ago."""
         last_used = {x.reaction: x.n for x in self.transcript.turns if x.reaction}
         fallback = self.reactions.thoughts
         for key in self.reaction_keys(turn, transition):
-            pool = [*self.scenario.reactions.get(key, []), *fallback.get(key, [])]
-            if not pool:
+            own, generic = self.scenario.reactions.get(key, []), fallback.get(key, [])
+            if not (own or generic):
                 continue
-            fresh = [x for x in pool if render(x, self.forms) not in last_used]
-            if fresh:
-                return str(self._choice(fresh, self.state_id, "|reaction"))
-            return min(pool, key=lambda x: last_used.get(render(x, self.forms), 0))
+            for pool in (own, generic):  # the client's own voice first
+                fresh = [x for x in pool if render(x, self.forms) not in last_used]
+                if fresh:
+                    return str(self._choice(fresh, self.state_id, "|reaction"))
+            every = [*own, *generic]
+            return min(every, key=lambda x: last_used.get(render(x, self.forms), 0))
         return ""
 
     def _missed(self, line: Line | BaseLine, code: str, family: str) -> bool:
