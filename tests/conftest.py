@@ -38,3 +38,4 @@ def _isolated_environment(monkeypatch, tmp_path_factory):
         monkeypatch.delenv(name)
     monkeypatch.setenv("MI_COACH_DATA", str(tmp_path_factory.mktemp("data")))
     monkeypatch.setenv("MI_COACH_CACHE", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("MI_COACH_CONFIG", str(tmp_path_factory.mktemp("config")))

@@ -137,3 +137,106 @@ def test_scenarios_list_and_show(runner):
     assert "Content notes" in r.output and "money worries" in r.output and "6 states" in r.output
     r = runner.invoke(app, ["scenarios", "show", "nope"])
     assert r.exit_code == 2 and "no scenario 'nope'" in r.output
+
+
+def test_case_file_and_glossary_during_a_session(runner, tmp_path):
+    r = practice(runner, tmp_path, "mini-benefits", input="/file\n/help\n/quit\n")
+    assert r.exit_code == 0, r.output
+    assert "Case file" in r.output and "Benefits application" in r.output
+    assert "four to eight weeks" in r.output  # the document, not only the persona
+    assert "Works part-time at a warehouse" in r.output
+    assert "The words the feedback uses" in r.output
+    assert "complex reflection" in r.output and "MITI" in r.output and "righting reflex" in r.output
+    [t] = transcripts(tmp_path)
+    assert t["turns"] == []  # commands never use up a turn
+
+
+def test_a_bare_command_word_is_not_sent_as_a_response(runner, tmp_path):
+    r = practice(runner, tmp_path, "mini-benefits", input="hint\nhelp?\n/quit\n")
+    assert r.exit_code == 0, r.output
+    assert "\u201chint\u201d taken as the command /hint" in r.output
+    assert "hint:" in r.output and "/undo" in r.output
+    [t] = transcripts(tmp_path)
+    assert t["turns"] == []
+
+
+def test_assessment_mode_does_not_offer_hints(runner, tmp_path):
+    r = practice(runner, tmp_path, "mini-benefits", "--feedback", "end", input="/help\n/quit\n")
+    banner, _, rest = r.output.partition("rapport")
+    assert "/file" in banner and "/hint" not in banner
+    assert "/hint" not in rest.split("Paused")[0]
+
+
+def test_feedback_shows_why_rapport_moved_and_the_reaction(runner, tmp_path):
+    r = practice(runner, tmp_path, "mini-benefits", input=GOOD_PATH[0] + "\n/quit\n")
+    assert "+2 Complex reflection" in r.output
+    [t] = transcripts(tmp_path)
+    turn = t["turns"][0]
+    assert turn["reasons"] == [{"kind": "code", "delta": 2, "text": "Complex reflection"}]
+    assert turn["reaction"] and turn["reaction"] in r.output
+    assert t["difficulty"] == "standard"
+
+
+def test_difficulty_is_shown_and_recorded(runner, tmp_path):
+    r = practice(runner, tmp_path, "mini-benefits", "--difficulty", "gentle", input="/quit\n")
+    assert "difficulty gentle" in r.output
+    [t] = transcripts(tmp_path)
+    assert t["difficulty"] == "gentle"
+    r = runner.invoke(app, ["scenarios", "--scenarios", MINI_DIR])
+    assert "level" in r.output and "--difficulty gentle|standard|hard" in r.output
+
+
+def test_resume_shows_the_last_two_turns(runner, tmp_path):
+    r = practice(
+        runner,
+        tmp_path,
+        "mini-benefits",
+        input="Okay.\nLet me grab a pen.\nSorry, my phone keeps buzzing.\n/quit\n",
+    )
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(
+        app,
+        ["practice", "--resume", "--data-dir", str(tmp_path), "--scenarios", MINI_DIR],
+        input="",
+    )
+    recap, _, after = r.output.partition("turn 4/8")
+    assert "Let me grab a pen." in recap and "Sorry, my phone keeps buzzing." in recap
+    assert "you> Okay." not in recap  # only the last two
+
+
+def test_the_trainee_name_is_remembered(runner, tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    monkeypatch.setenv("MI_COACH_CONFIG", str(config))
+    practice(runner, tmp_path, "mini-benefits", "--trainee", "Ana", input="/quit\n")
+    profile = config / "profile.json"
+    assert json.loads(profile.read_text()) == {"trainee": "Ana"}
+    assert oct(profile.stat().st_mode & 0o777) == "0o600"
+    r = practice(runner, tmp_path, "mini-benefits", input="/quit\n")
+    assert "Trainee" in r.output and "Ana" in r.output
+    assert [t["trainee"] for t in transcripts(tmp_path)] == ["Ana", "Ana"]
+
+
+def test_the_first_line_does_not_wait_for_the_classifier(runner, tmp_path, monkeypatch):
+    import threading
+
+    from mi_coach.cli import app as app_module
+    from mi_coach.cli import view_practice
+
+    shown = threading.Event()
+    seen = {}
+    real_build, real_says = app_module._build_classifier, view_practice.client_says
+
+    def slow_build(model):
+        seen["line first"] = shown.wait(30)  # the pipeline is still "loading" ...
+        return real_build(model)
+
+    def says(*args, **kwargs):
+        real_says(*args, **kwargs)
+        shown.set()  # ... when the client's first line is printed
+
+    monkeypatch.setattr(app_module, "_build_classifier", slow_build)
+    monkeypatch.setattr(view_practice, "client_says", says)
+    r = practice(runner, tmp_path, "mini-benefits", input=GOOD_PATH[0] + "\n/quit\n")
+    assert r.exit_code == 0, r.output
+    assert seen == {"line first": True}
+    assert "Complex reflection" in r.output  # the response waited for the rest, then was coded

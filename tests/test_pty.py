@@ -18,6 +18,7 @@ MINI_DIR = str(Path(__file__).parent / "data" / "scenarios")
 def _mi(*args, data):
     """`mi-coach ARGS` in a real pseudo-terminal, its data folder in `data`."""
     env = dict(os.environ, COLUMNS="160", NO_COLOR="1", TERM="dumb", MI_COACH_DATA=str(data))
+    env["MI_COACH_CONFIG"] = str(data / "config")  # never the user's own profile
     return pexpect.spawn(
         sys.executable, ["-m", "mi_coach", *args], env=env, encoding="utf-8", timeout=90
     )
@@ -76,9 +77,30 @@ def test_ctrl_d_pauses(tmp_path):
     assert child.exitstatus == 0
 
 
+def test_a_bare_command_word_is_asked_about(tmp_path):
+    child = spawn("mini-benefits", "--seed", "1", data=tmp_path)
+    child.expect("you> ")
+    child.sendline("hint")
+    child.expect(r"Did you mean the command /hint\? \(y/n\) ")
+    child.sendline("y")
+    child.expect("hint:")
+    child.expect("you> ")
+    child.sendline("help")
+    child.expect(r"Did you mean the command /help\? \(y/n\) ")
+    child.sendline("n")  # then it is a response after all
+    child.expect("Code")
+    child.expect("you> ")
+    child.sendline("/quit")
+    child.expect(pexpect.EOF)
+    [path] = list((tmp_path / "transcripts").glob("*.json"))
+    assert [t["response"] for t in json.loads(path.read_text())["turns"]] == ["help"]
+
+
 def test_menu_when_no_scenario_is_named(tmp_path):
-    child = spawn(data=tmp_path)
+    child = spawn("--difficulty", "gentle", data=tmp_path)
     child.expect("Choose a client")
+    child.expect("level")
+    child.expect("This session: gentle")
     child.expect("scenario number or id> ")
     child.sendline("mini-benefits")
     child.expect("Practice: Sam")

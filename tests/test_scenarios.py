@@ -50,9 +50,10 @@ def test_every_state_is_reached_by_a_scripted_path(path, clf):
     for target in s.states:
         path_ = example_path(s, target)
         assert path_ is not None, target
-        session = Session(
-            s, clf, new_transcript(s, trainee=None, feedback="turn", seed=7, source=str(path))
+        transcript = new_transcript(
+            s, trainee=None, feedback="turn", seed=7, source=str(path), difficulty="hard"
         )
+        session = Session(s, clf, transcript)
         for response in path_:
             session.respond(response)
         assert session.state_id == target, (target, path_)
@@ -91,6 +92,27 @@ def write(tmp_path, text, name="s.yml"):
             ('      - to: opening\n        example: "Okay."\n', ""),
             "states.opening: the last transition must have no `when`",
         ),
+        (
+            ("requires: [timeline]", "requires: [timelines]"),
+            "lines.3.requires.0: no fact 'timelines'",
+        ),
+        (("asks: timeline", "asks: deadline"), "states.opening.lines.2.asks: no fact 'deadline'"),
+        (
+            ("{family: [reflection, question]}", "{family: [reflection, question], heard: [x]}"),
+            "states.opening.transitions.1.when.heard.0: no fact 'x'",
+        ),
+        (
+            ("        rapport: -3\n", "        rapport: -3\n        reason: rudeness\n"),
+            "states.defensive.transitions.0.reason: no reason 'rudeness'",
+        ),
+        (
+            ("thought: Here we go.", "thought: Here {she} goes."),
+            "states.defensive.lines.0.thought: unknown placeholder {she}",
+        ),
+        (
+            ("  timeline:\n", "  unheard: {about: nothing}\n  timeline:\n"),
+            "facts.unheard: fact 'unheard' can never be heard",
+        ),
     ],
 )
 def test_bad_scenario_names_file_line_field(tmp_path, change, where):
@@ -128,3 +150,19 @@ def test_user_folders_and_duplicate_ids(tmp_path, monkeypatch):
         load_all(str(tmp_path / "b"))
     with pytest.raises(MiCoachError, match="scenario folder not found"):
         load_all(str(tmp_path / "missing"))
+
+
+def test_validate_names_every_memory_reference_problem(runner, tmp_path):
+    from mi_coach.cli.app import app
+
+    text = (DATA / "mini.yml").read_text()
+    text = text.replace("requires: [timeline]", "requires: [timelines]")
+    text = text.replace("asks: timeline", "asks: deadline")
+    f = tmp_path / "bad.yml"
+    f.write_text(text)
+    r = runner.invoke(app, ["validate", str(f), "--no-examples"])
+    assert r.exit_code == 1, r.output
+    assert f"{f}:" in r.output
+    assert "states.opening.lines.2.asks: no fact 'deadline'" in r.output
+    assert "states.opening.lines.3.requires.0: no fact 'timelines'" in r.output
+    assert "Traceback" not in r.output

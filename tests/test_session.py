@@ -13,11 +13,18 @@ from mi_coach.practice.session import Session, new_transcript
 MINI = load_scenario_file(Path(__file__).parent / "data" / "scenarios" / "mini.yml").scenario
 
 
-def session(clf, seed=1, scenario=MINI, feedback="turn"):
+def session(clf, seed=1, scenario=MINI, feedback="turn", difficulty="standard"):
     return Session(
         scenario,
         clf,
-        new_transcript(scenario, trainee="T", feedback=feedback, seed=seed, source="mini"),
+        new_transcript(
+            scenario,
+            trainee="T",
+            feedback=feedback,
+            seed=seed,
+            source="mini",
+            difficulty=difficulty,
+        ),
     )
 
 
@@ -50,8 +57,8 @@ def test_judgment_in_discord_ruptures(clf):
         s.respond("Sorry.")
 
 
-def test_rapport_reaching_the_floor_ruptures(clf):
-    s = session(clf)
+def test_rapport_reaching_the_floor_ruptures_at_hard(clf):
+    s = session(clf, difficulty="hard")
     s.transcript.rapport = 1
     out = s.respond("You're lazy and you need to call them now.")  # judgment: -3
     assert out.turn.rapport_after == 0

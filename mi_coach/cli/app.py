@@ -244,6 +244,18 @@ class Feedback(str, Enum):
     end = "end"
 
 
+class Difficulty(str, Enum):
+    gentle = "gentle"
+    standard = "standard"
+    hard = "hard"
+
+
+class Pronouns(str, Enum):
+    they = "they/them"
+    she = "she/her"
+    he = "he/him"
+
+
 @app.command()
 @guarded
 def practice(
@@ -254,7 +266,20 @@ def practice(
         ),
     ] = None,
     trainee: Annotated[
-        str | None, typer.Option("--trainee", "-t", help="Your name, recorded in the transcript.")
+        str | None,
+        typer.Option(
+            "--trainee",
+            "-t",
+            help="Your name, recorded in the transcript and remembered for later sessions.",
+        ),
+    ] = None,
+    pronouns: Annotated[
+        Pronouns | None,
+        typer.Option(
+            "--pronouns",
+            help="Your pronouns, for the client's thoughts about you (default they/them; "
+            "remembered).",
+        ),
     ] = None,
     feedback: Annotated[
         Feedback,
@@ -264,6 +289,15 @@ def practice(
             "feedback only in the final scorecard.",
         ),
     ] = Feedback.turn,
+    difficulty: Annotated[
+        Difficulty,
+        typer.Option(
+            "--difficulty",
+            help="How forgiving the client is. gentle: a warning sign and a chance to repair "
+            "before any rupture; standard: a rupture needs a pattern of non-adherent responses; "
+            "hard: one sure, severe response can end it.",
+        ),
+    ] = Difficulty.standard,
     seed: Annotated[
         int | None,
         typer.Option(
@@ -288,7 +322,7 @@ def practice(
 ) -> None:
     """Practise on a scripted client: respond turn by turn, get feedback, finish with a scorecard."""
     from mi_coach.cli import practice_loop as loop
-    from mi_coach.practice import scenarios as sc
+    from mi_coach.practice import profile
     from mi_coach.practice import transcript as tr
 
     if resume and scenario:
@@ -302,6 +336,10 @@ def practice(
     else:
         reader = loop.Reader()
     folder = tr.transcripts_dir(data_dir)
+    trainee, pronoun_set = profile.remember(trainee, pronouns.value if pronouns else None)
+    # the classifier loads in the background while the trainee reads the menu and the first line
+    model = _options().model  # read here: the context is not visible from the loading thread
+    clf = loop.Background(lambda: _build_classifier(model), on_ready=_pipeline_warning)
     resume_path = None
     if resume:
         found = tr.last_unfinished(folder)
@@ -316,13 +354,12 @@ def practice(
             )
     else:
         if scenario is None:
-            every = sc.load_all(scenarios_dir)
-            choices = [
-                (s.scenario.id, s.scenario.title, s.scenario.setting, s.scenario.difficulty)
-                for s in every.values()
-            ]
-            scenario = loop.pick_scenario(choices, reader)
-        loaded = sc.find(scenario, scenarios_dir)
+            from mi_coach.practice import catalog
+
+            rows = catalog.rows(scenarios_dir)
+            choices = [(r["id"], r["title"], r["setting"], r["difficulty"]) for r in rows]
+            scenario = loop.pick_scenario(choices, reader, difficulty.value)
+        loaded = _find_scenario(scenario, scenarios_dir)
         from mi_coach.practice.session import new_transcript
 
         transcript = new_transcript(
@@ -331,16 +368,19 @@ def practice(
             feedback=feedback.value,
             seed=seed if seed is not None else loop.new_seed(),
             source=loaded.path,
+            difficulty=difficulty.value,
+            pronouns=pronoun_set,
         )
-    clf = _classifier()
+    from mi_coach.coding.ruleset import load_codes
     from mi_coach.practice.session import Session
 
-    session = Session(loaded.scenario, clf, transcript)
+    codes = load_codes()
+    session = Session(loaded.scenario, clf, transcript, codes=codes)
     result = loop.run(
         session,
         reader,
         folder,
-        clf.codes,
+        codes,
         resumed=resume,
         path=resume_path,
         resume_hint=_resume_hint(data_dir, scenarios_dir),
@@ -359,6 +399,31 @@ def _resume_hint(data_dir: str | None, scenarios_dir: str | None) -> str:
     if scenarios_dir:
         hint += f" --scenarios {shlex.quote(scenarios_dir)}"
     return hint
+
+
+def _build_classifier(model: str | None) -> Any:
+    from mi_coach.coding.engine import get_classifier
+
+    return get_classifier(model)
+
+
+def _pipeline_warning(clf: Any) -> None:
+    from mi_coach.cli import term
+
+    if clf.pipeline.warning:
+        term.warning(clf.pipeline.warning)
+
+
+def _find_scenario(scenario: str, scenarios_dir: str | None) -> Any:
+    """A scenario by id through the cached list (only its own file is parsed), else by path or a
+    close id (sc.find)."""
+    from mi_coach.practice import catalog
+    from mi_coach.practice import scenarios as sc
+
+    row = next((r for r in catalog.rows(scenarios_dir) if r["id"] == scenario), None)
+    if row is not None:
+        return sc.load_scenario_file(row["path"], builtin=row["builtin"])
+    return sc.find(scenario, scenarios_dir)
 
 
 def _lines(text: str) -> list[str]:

@@ -3,15 +3,22 @@ the views. It holds no MI logic (practice.session) and styles no output (view_pr
 
 Input comes from a `Reader`: the terminal, a file of responses, or piped standard input. Lines
 starting with "/" are in-session commands in every mode, so scripted runs can /undo and /quit too.
+A command word typed without its slash ("hint") is asked about at the terminal, not sent.
+
+The classifier is built in a background thread (`Background`) while the trainee reads the client's
+first line and types: the first line never waits for spaCy, and a response entered early waits
+only for what is left of the loading.
 """
 
 from __future__ import annotations
 
+import contextvars
 import random
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from mi_coach.base.errors import MiCoachError
 from mi_coach.cli import term, view_practice
@@ -21,10 +28,62 @@ from mi_coach.review.review import card_for
 
 COMMANDS = {
     "/hint": "a hint for this moment (not in assessment mode)",
+    "/file": "the case file: who the client is, the letter, the referral",
     "/undo": "take back your last response",
-    "/help": "this list",
+    "/help": "this list, and the MI terms the feedback uses",
     "/quit": "stop here; the session is saved and `mi-coach practice --resume` continues it",
 }
+# Command words a trainee may type without the slash.
+BARE = {name.lstrip("/"): name for name in COMMANDS}
+
+
+def commands_for(feedback: str) -> dict[str, str]:
+    """The commands on offer: no /hint in assessment mode."""
+    return {k: v for k, v in COMMANDS.items() if not (k == "/hint" and feedback == "end")}
+
+
+class Background:
+    """A value built in a background thread. `get()` (or any attribute) waits for what is left
+    of the building, re-raises its error in the caller's thread, and runs `on_ready` once there."""
+
+    def __init__(self, build: Callable[[], Any], on_ready: Callable[[Any], None] | None = None):
+        self._build = build
+        self._on_ready = on_ready
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._announced = False
+        # the loading thread sees this invocation's context (content folders given by --content)
+        context = contextvars.copy_context()
+        self._thread = threading.Thread(
+            target=context.run, args=(self._run,), name="mi-coach-loader", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._build()
+        except BaseException as exc:  # handed to the caller's thread by get()
+            self._error = exc
+
+    @property
+    def ready(self) -> bool:
+        return not self._thread.is_alive()
+
+    def get(self) -> Any:
+        while self._thread.is_alive():
+            self._thread.join(0.05)  # short waits, so Ctrl-C is felt at once
+        if self._error is not None:
+            raise self._error
+        if not self._announced:
+            self._announced = True
+            if self._on_ready is not None:
+                self._on_ready(self._value)
+        return self._value
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.get(), name)
 
 
 class Reader:
@@ -77,7 +136,10 @@ def run(
     t = session.transcript
     scenario = session.scenario
     path = save(t, folder, path)
-    view_practice.session_intro(scenario, t, path, resumed, COMMANDS)
+    offered = commands_for(t.feedback)
+    view_practice.session_intro(scenario, t, path, resumed, offered)
+    if resumed:
+        view_practice.recap(t.turns[-2:], scenario.persona.name)
     try:
         while not session.over:
             line = session.current_line()
@@ -92,6 +154,17 @@ def run(
                 text = text.strip()
                 if not text:
                     continue
+                bare = BARE.get(text.lower().rstrip("?!. "))
+                if bare is not None and not text.startswith("/"):
+                    if reader.interactive:
+                        answer = reader.read(f"Did you mean the command {bare}? (y/n) ")
+                        if answer is None:
+                            continue
+                        if answer.strip().lower() in ("y", "yes"):
+                            text = bare
+                    else:
+                        term.note(f"\u201c{text}\u201d taken as the command {bare}.")
+                        text = bare
                 if text.startswith("/"):
                     command = text.split()[0].lower()
                     if command in ("/quit", "/exit", "/q"):
@@ -99,12 +172,16 @@ def run(
                         view_practice.paused(path, resume_hint)
                         return Result("paused", path, t)
                     if command == "/help":
-                        view_practice.session_help(COMMANDS)
+                        from mi_coach.practice.reactions import load_glossary
+
+                        view_practice.session_help(offered, load_glossary().terms)
                     elif command == "/hint":
                         if t.feedback == "end":
                             term.note("Hints are off in assessment mode (--feedback end).")
                         else:
                             view_practice.hint(session.hint())
+                    elif command == "/file":
+                        view_practice.case_file(scenario)
                     elif command == "/undo":
                         undone = session.undo()
                         save(t, folder, path)
@@ -117,7 +194,7 @@ def run(
                 outcome = session.respond(text)
                 save(t, folder, path)  # journal every completed turn
                 if t.feedback == "turn":
-                    view_practice.turn_feedback(outcome.turn, scenario.persona.name, codes)
+                    view_practice.turn_feedback(outcome.turn, session.first_name, codes)
                 if outcome.ended:
                     view_practice.session_end(
                         scenario.persona.name, outcome.closing_line or "", outcome.ended
@@ -135,11 +212,13 @@ def run(
     return Result("finished", path, t)
 
 
-def pick_scenario(choices: Sequence[tuple[str, str, str, str]], reader: Reader) -> str:
-    """The menu: (id, title, setting, difficulty) rows; returns the chosen id."""
+def pick_scenario(
+    choices: Sequence[tuple[str, str, str, str]], reader: Reader, difficulty: str = "standard"
+) -> str:
+    """The menu: (id, title, setting, level) rows; returns the chosen id."""
     if not reader.interactive:
         raise MiCoachError("name a scenario to practise (`mi-coach scenarios` lists them)")
-    view_practice.scenario_menu(choices)
+    view_practice.scenario_menu(choices, difficulty)
     while True:
         answer = reader.read("scenario number or id> ")
         if answer is None:

@@ -46,7 +46,8 @@ def session_intro(
         if t.feedback == "turn"
         else "assessment: feedback at the end only"
     )
-    body.add_row("Mode", f"{mode}; up to {scenario.max_turns} turns; seed {t.seed}")
+    difficulty = f"; difficulty {t.difficulty}" if t.difficulty else ""
+    body.add_row("Mode", f"{mode}{difficulty}; up to {scenario.max_turns} turns; seed {t.seed}")
     if t.trainee:
         body.add_row("Trainee", safe(t.trainee))
     body.add_row("Commands", "  ".join(commands))
@@ -57,9 +58,55 @@ def session_intro(
     console.print(rapport_bar(t.rapport))
 
 
-def session_help(commands: dict[str, str]) -> None:
+def session_help(commands: dict[str, str], glossary: dict[str, str] | None = None) -> None:
     for name, what in commands.items():
         console.print(f"  [bold]{name}[/]  {safe(what)}")
+    if glossary:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for term, meaning in glossary.items():
+            table.add_row(safe(term), safe(meaning))
+        console.print("[bold]The words the feedback uses[/]")
+        console.print(table)
+
+
+def recap(turns: Sequence[Any], name: str) -> None:
+    """The last turns of a resumed session, so the trainee knows where they were."""
+    for turn in turns:
+        client = turn.client.text if turn.client is not None else ""
+        console.print(f"[dim]turn {turn.n}[/]  [bold cyan]{safe(name)}:[/] [dim]{safe(client)}[/]")
+        console.print(f"[bold]you>[/] [dim]{safe(turn.response)}[/]")
+
+
+def case_file(scenario: Any) -> None:
+    """What the case manager knows: the persona and the documents in the case file."""
+    p = scenario.persona
+    body = Table.grid(padding=(0, 2))
+    body.add_column(style="bold", no_wrap=True)
+    body.add_column()
+    rows = [
+        ("Client", f"{p.name} ({p.pronouns}, {p.age})"),
+        ("Background", p.background),
+        ("Values", "; ".join(p.values)),
+        ("Strengths", "; ".join(p.strengths)),
+        ("Stressors", "; ".join(p.stressors)),
+        ("Culture", p.culture),
+    ]
+    if p.trauma_cues:
+        rows.append(("Notice, don't probe", "; ".join(p.trauma_cues)))
+    for k, v in rows:
+        body.add_row(k, safe(str(v).strip()))
+    console.print(Panel(body, title="Case file", title_align="left", border_style="blue"))
+    for doc in scenario.case_file:
+        console.print(
+            Panel(
+                Text(safe(doc.text.strip())),
+                title=safe(doc.title),
+                title_align="left",
+                border_style="blue",
+            )
+        )
 
 
 def client_says(name: str, text: str, n: int, max_turns: int) -> None:
@@ -107,13 +154,40 @@ def turn_feedback(turn: Any, name: str, codes: Any) -> None:
         body.add_row("Because of", ", ".join(f"\u201c{safe(m)}\u201d" for m in triggers[:4]))
     if turn.feedback:
         body.add_row("Why", safe(turn.feedback))
-    body.add_row(f"{safe(name)} thought", Text(safe(turn.client.thought), style="italic"))
-    body.add_row("", rapport_bar(turn.rapport_after, turn.rapport_after - turn.rapport_before))
+    thought = turn.reaction or (turn.client.thought if turn.client else None)
+    if thought:
+        body.add_row(f"{safe(name)} thought", Text(safe(thought), style="italic"))
+    body.add_row(
+        "Rapport", rapport_bar(turn.rapport_after, turn.rapport_after - turn.rapport_before)
+    )
+    for reason in turn.reasons:
+        if reason.kind == "warning":
+            continue
+        if reason.kind == "limit":
+            body.add_row("", Text(f"   ({safe(reason.text)})", style="dim"))
+        else:
+            body.add_row(
+                "",
+                Text.assemble(
+                    (
+                        f"{reason.delta:+d} " if reason.delta else " \u00b10 ",
+                        _delta_style(reason.delta),
+                    ),
+                    safe(reason.text),
+                ),
+            )
+    warning = next((r for r in turn.reasons if r.kind == "warning"), None)
+    if warning is not None:
+        body.add_row("Warning sign", Text(safe(warning.text), style="bold yellow"))
     if turn.missed_chance:
         body.add_row("Missed chance", Text(safe(turn.missed_note or ""), style="yellow"))
     if turn.better:
         body.add_row("Try instead", Text(safe(turn.better), style="green"))
     console.print(Panel(body, border_style=FAMILY_STYLE.get(info.family) or "none"))
+
+
+def _delta_style(delta: int) -> str:
+    return "green" if delta > 0 else "red" if delta < 0 else "dim"
 
 
 def session_end(name: str, closing: str, how: str) -> None:
@@ -229,18 +303,32 @@ def scorecard(card: Any, t: Any, path: Any, codes: Any, saved: bool = True) -> N
         console.print(f"Transcript saved: {safe(str(path))}")
 
 
-def scenario_menu(choices: Sequence[tuple[str, str, str, str]]) -> None:
-    table = Table(title="Choose a client", title_justify="left")
-    for col in ("#", "id", "title", "setting", "difficulty"):
+DIFFICULTY_NOTE = (
+    "level: how hard the client is to reach. --difficulty gentle|standard|hard: how forgiving "
+    "they are (gentle: a warning sign and a chance to repair before any rupture)."
+)
+
+
+def scenario_menu(
+    choices: Sequence[tuple[str, str, str, str]], difficulty: str = "standard"
+) -> None:
+    table = Table(
+        title="Choose a client",
+        title_justify="left",
+        caption=f"{DIFFICULTY_NOTE} This session: {difficulty}.",
+        caption_justify="left",
+    )
+    for col in ("#", "id", "title", "setting", "level"):
         table.add_column(col)
-    for n, (sid, title, setting, diff) in enumerate(choices, 1):
-        table.add_row(str(n), sid, safe(title), safe(setting), diff)
+    for n, (sid, title, setting, level) in enumerate(choices, 1):
+        table.add_row(str(n), sid, safe(title), safe(setting), level)
     console.print(table)
 
 
 def scenario_table(rows: list[Any]) -> None:
     table = Table(
-        caption="mi-coach scenarios show ID describes one; mi-coach practice ID starts it."
+        caption="mi-coach scenarios show ID describes one; mi-coach practice ID starts it. "
+        + DIFFICULTY_NOTE
     )
     table.add_column("id", no_wrap=True, style="bold")
     table.add_column("client", ratio=3)
@@ -280,6 +368,7 @@ def scenario_detail(loaded: Any) -> None:
         ("Stressors", ", ".join(p.stressors)),
         ("Culture", p.culture),
         ("Trauma cues", ", ".join(p.trauma_cues) or "none noted"),
+        ("Case file", ", ".join(d.title for d in s.case_file) or "none (/file shows the persona)"),
         (
             "Shape",
             f"{len(s.states)} states, up to {s.max_turns} turns; endings: "

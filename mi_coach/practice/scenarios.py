@@ -4,8 +4,17 @@ A scenario is a graph of client states. Each state holds several client lines (e
 change, sustain, neutral or discord talk, with the client's unspoken thought), hints and exemplar
 responses, and an ordered list of transitions. The first transition whose condition holds for the
 trainee's response is taken; the last one has no condition (the otherwise branch). Conditions name
-codes or families of the classifier's code table, words the response mentions, and the rapport
-meter: the engine knows kinds of condition, never particular codes.
+codes or families of the classifier's code table, words the response mentions, the rapport meter
+and what the client has heard so far: the engine knows kinds of condition, never particular codes.
+
+The client remembers. A scenario declares `facts`: what the client can hear from the trainee (an
+appeal mentioned, permission asked, a question answered). Lines can `require` a fact (a line that
+presumes an earlier mention is said only after it), be said only `unless` a fact was heard, `ask`
+for a fact (not asked again once the trainee answered it plainly), `escalate` (said when the
+state's need has been ignored) or come only right `after` a kind of response. Scenario-wide lines
+answer a trainee who repeats themselves (`repeated`), give a warning sign before a rupture
+(`warnings`) and keep a circling conversation from repeating (`circling`). `case_file` holds the
+documents the case manager has (the letter, the referral), shown by /file.
 
 Every transition carries an example response that takes it: those examples are tests (`mi-coach
 validate` and the test suite run each one through the classifier from its state).
@@ -24,10 +33,19 @@ from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import YamlDoc, builtin_dir, load_yaml, validate
 from mi_coach.base.model import Strict
 from mi_coach.base.paths import folders
+from mi_coach.practice.reactions import SPECIAL_REACTIONS, Talk, bad_placeholders, load_reactions
+from mi_coach.practice.reactions import Line as BaseLine
 
-Talk = Literal["change", "sustain", "neutral", "discord"]
+__all__ = ["Talk"]
 Ending = Literal["success", "rupture"]
 ID = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+def _pattern(mentions: list[str]) -> re.Pattern[str] | None:
+    if not mentions:
+        return None
+    words = "|".join(re.escape(m.lower()).replace(r"\ ", r"\s+") for m in mentions)
+    return re.compile(rf"\b(?:{words})", re.IGNORECASE)
 
 
 class Persona(Strict):
@@ -42,14 +60,9 @@ class Persona(Strict):
     trauma_cues: list[str] = Field(default_factory=list)
 
 
-class Line(Strict):
-    text: str = Field(min_length=1)
-    talk: Talk
-    thought: str = Field(min_length=1)
-
-
 class Condition(Strict):
-    """All given parts must hold; within `code`, `family` and `mentions` any one is enough."""
+    """All given parts must hold; within `code`, `family` and `mentions` any one is enough;
+    every fact in `heard` must have been heard and none in `not_heard`."""
 
     code: list[str] = Field(default_factory=list)
     family: list[str] = Field(default_factory=list)
@@ -58,24 +71,65 @@ class Condition(Strict):
     rapport_at_least: int | None = None
     words_at_most: int | None = Field(None, ge=1)
     words_at_least: int | None = Field(None, ge=1)
+    heard: list[str] = Field(default_factory=list)
+    not_heard: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _not_empty(self) -> Condition:
-        if not self.model_fields_set - {"code", "family", "mentions"} and not (
-            self.code or self.family or self.mentions
+        lists = {"code", "family", "mentions", "heard", "not_heard"}
+        if not self.model_fields_set - lists and not (
+            self.code or self.family or self.mentions or self.heard or self.not_heard
         ):
             raise ValueError(
                 "a condition needs at least one of code, family, mentions, "
-                "rapport_below, rapport_at_least, words_at_most, words_at_least "
-                "(leave `when` out for the otherwise branch)"
+                "rapport_below, rapport_at_least, words_at_most, words_at_least, heard, "
+                "not_heard (leave `when` out for the otherwise branch)"
             )
         return self
 
     def mention_pattern(self) -> re.Pattern[str] | None:
-        if not self.mentions:
-            return None
-        words = "|".join(re.escape(m.lower()).replace(r"\ ", r"\s+") for m in self.mentions)
-        return re.compile(rf"\b(?:{words})", re.IGNORECASE)
+        return _pattern(self.mentions)
+
+
+class Fact(Strict):
+    """Something the client can hear from the trainee. It is heard once a response matches all
+    the parts given (any code, any family, any of the words), or, for a fact a line `asks`, once
+    the trainee answers that line plainly (reactions.yml: answers_by_code)."""
+
+    about: str | None = Field(None, description="what the client has then heard, in words")
+    code: list[str] = Field(default_factory=list)
+    family: list[str] = Field(default_factory=list)
+    mentions: list[str] = Field(default_factory=list)
+
+    def mention_pattern(self) -> re.Pattern[str] | None:
+        return _pattern(self.mentions)
+
+    @property
+    def by_response(self) -> bool:
+        return bool(self.code or self.family or self.mentions)
+
+
+class Line(BaseLine):
+    requires: list[str] = Field(
+        default_factory=list, description="facts the client must have heard before saying this"
+    )
+    unless: list[str] = Field(
+        default_factory=list, description="facts that, once heard, make this line unsaid"
+    )
+    asks: str | None = Field(
+        None, description="a fact this line asks for: not asked again once the trainee answered"
+    )
+    escalate: bool = Field(
+        False, description="said when the need in this state has been ignored at least once"
+    )
+    after: Condition | None = Field(
+        None, description="said only right after a response like this (code, words, length)"
+    )
+
+    @property
+    def free(self) -> bool:
+        """A line that can always be said in its state."""
+        return not (self.requires or self.asks or self.escalate or self.after)
 
 
 class Transition(Strict):
@@ -83,6 +137,14 @@ class Transition(Strict):
     to: str
     rapport: int | None = Field(
         None, ge=-5, le=5, description="rapport change; default from reactions by code"
+    )
+    reason: str | None = Field(
+        None, description="why rapport moves: a named reason of patterns/reactions.yml"
+    )
+    thought: str | None = Field(
+        None,
+        min_length=1,
+        description="the client's reaction to this response (else the thought of their next line)",
     )
     example: str = Field(min_length=1, description="a response that takes this transition")
 
@@ -102,6 +164,11 @@ class State(Strict):
             return self
         if len(self.lines) < 2:
             raise ValueError("a state needs at least two client lines (so replays differ)")
+        if not any(line.free for line in self.lines):
+            raise ValueError(
+                "a state needs at least one line without requires, asks, escalate or after "
+                "(something the client can always say)"
+            )
         if not self.hints:
             raise ValueError("a state needs at least one hint")
         if not self.exemplars:
@@ -120,6 +187,11 @@ class Rapport(Strict):
     rupture_at: int = Field(0, ge=0, le=10, description="rapport at or below this ruptures")
 
 
+class Document(Strict):
+    title: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+
+
 class Scenario(Strict):
     id: str = Field(pattern=ID)
     title: str = Field(min_length=1)
@@ -130,6 +202,9 @@ class Scenario(Strict):
     rubrics: list[str] = Field(min_length=1)
     content_notes: list[str] = Field(default_factory=list)
     persona: Persona
+    case_file: list[Document] = Field(
+        default_factory=list, description="what the case manager has: the letter, the referral"
+    )
     start: str
     max_turns: int = Field(14, ge=1, le=100)
     rapport: Rapport = Rapport()
@@ -139,14 +214,32 @@ class Scenario(Strict):
         min_length=1,
         description="what the client says when the turn limit is reached",
     )
+    facts: dict[str, Fact] = Field(
+        default_factory=dict, description="what the client can hear from the trainee"
+    )
+    repeated: list[Line] = Field(
+        default_factory=list, description="what the client says when the trainee repeats themselves"
+    )
+    warnings: list[Line] = Field(
+        default_factory=list, description="warning signs before a rupture (gentle and standard)"
+    )
+    circling: list[Line] = Field(
+        default_factory=list,
+        description="what the client says when they have said everything a state holds",
+    )
+    reactions: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="the client's unspoken reactions to a response, by what it was: warning, "
+        "repeat, long, a named reason, a code or a family",
+    )
     states: dict[str, State] = Field(min_length=2)
 
-    @field_validator("states")
+    @field_validator("states", "facts")
     @classmethod
-    def _state_ids(cls, states: dict[str, State]) -> dict[str, State]:
+    def _state_ids(cls, states: dict[str, Any]) -> dict[str, Any]:
         for key in states:
             if not re.match(ID, str(key)):
-                raise ValueError(f"state id {key!r}: use lowercase letters, digits, _ and -")
+                raise ValueError(f"id {key!r}: use lowercase letters, digits, _ and -")
         return states
 
     def reachable(self) -> list[str]:
@@ -162,6 +255,17 @@ class Scenario(Strict):
 
     def endings(self, kind: Ending) -> list[str]:
         return [sid for sid, s in self.states.items() if s.end == kind]
+
+    def find_line(self, state_id: str | None, text: str) -> Line | None:
+        """The line of a state (or a scenario-wide line) with this text."""
+        state = self.states.get(state_id or "")
+        pools = [state.lines] if state is not None else []
+        pools += [self.repeated, self.warnings, self.circling]
+        for pool in pools:
+            for line in pool:
+                if line.text == text:
+                    return line
+        return None
 
 
 @dataclass(frozen=True)
@@ -200,7 +304,7 @@ def check_names(scenario: Scenario, doc: YamlDoc, codes: Any) -> None:
 def graph_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachError]:
     """What pydantic cannot see alone: the graph holds together (start and rupture states, every
     transition leads to a defined state, every state is reachable, every state has a way to an
-    ending) and the codes and families named in conditions exist. Errors name line and field."""
+    ending), and every name used exists (see name_problems). Errors name line and field."""
     out: list[MiCoachError] = []
     states = scenario.states
     if scenario.start not in states:
@@ -216,32 +320,7 @@ def graph_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoach
         out.append(
             doc.error("rapport.start must be above rapport.rupture_at", ("rapport", "start"))
         )
-    families = {info.family for info in codes.codes.values()}
-    for sid, state in states.items():
-        for i, t in enumerate(state.transitions):
-            where = ("states", sid, "transitions", i)
-            if t.to not in states:
-                out.append(
-                    doc.error(f"no state {t.to!r} (states: {', '.join(states)})", where + ("to",))
-                )
-            if t.when is None:
-                continue
-            for j, code in enumerate(t.when.code):
-                if code not in codes.codes:
-                    out.append(
-                        doc.error(
-                            f"unknown code {code!r} (codes: {', '.join(codes.codes)})",
-                            where + ("when", "code", j),
-                        )
-                    )
-            for j, fam in enumerate(t.when.family):
-                if fam not in families:
-                    out.append(
-                        doc.error(
-                            f"unknown family {fam!r} (families: {', '.join(sorted(families))})",
-                            where + ("when", "family", j),
-                        )
-                    )
+    out += name_problems(scenario, doc, codes)
     if out:
         return out
     reachable = set(scenario.reachable())
@@ -271,6 +350,125 @@ def graph_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoach
                 ("states", stuck[0]),
             )
         )
+    return out
+
+
+def name_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachError]:
+    """Every name a scenario uses exists: states, codes and families in conditions, facts in
+    `heard`, `not_heard`, `requires`, `unless` and `asks`, named reasons; a fact no response can
+    set is asked by some line; placeholders in thoughts are the trainee's pronouns."""
+    out: list[MiCoachError] = []
+    states = scenario.states
+    families = {info.family for info in codes.codes.values()}
+    facts = scenario.facts
+    fact_list = ", ".join(facts) or "none declared: add them under `facts:`"
+    named = load_reactions().named_reasons
+
+    def fact_refs(names: list[str], where: tuple[Any, ...]) -> None:
+        for j, name in enumerate(names):
+            if name not in facts:
+                out.append(doc.error(f"no fact {name!r} (facts: {fact_list})", where + (j,)))
+
+    def condition(c: Condition | Fact, where: tuple[Any, ...]) -> None:
+        for j, code in enumerate(c.code):
+            if code not in codes.codes:
+                out.append(
+                    doc.error(
+                        f"unknown code {code!r} (codes: {', '.join(codes.codes)})",
+                        where + ("code", j),
+                    )
+                )
+        for j, fam in enumerate(c.family):
+            if fam not in families:
+                out.append(
+                    doc.error(
+                        f"unknown family {fam!r} (families: {', '.join(sorted(families))})",
+                        where + ("family", j),
+                    )
+                )
+        if isinstance(c, Condition):
+            fact_refs(c.heard, where + ("heard",))
+            fact_refs(c.not_heard, where + ("not_heard",))
+
+    def thought(text: str | None, where: tuple[Any, ...]) -> None:
+        bad = bad_placeholders(text or "")
+        if bad:
+            out.append(
+                doc.error(
+                    f"unknown placeholder {bad[0]} (the trainee's pronouns: {{they}} {{them}} "
+                    f"{{their}} {{themself}} {{is}} {{was}} {{has}} {{does}} {{s}})",
+                    where,
+                )
+            )
+
+    asked: set[str] = set()
+
+    def lines(pool: list[Line], where: tuple[Any, ...]) -> None:
+        for i, line in enumerate(pool):
+            at = where + (i,)
+            fact_refs(line.requires, at + ("requires",))
+            fact_refs(line.unless, at + ("unless",))
+            if line.asks is not None:
+                asked.add(line.asks)
+                if line.asks not in facts:
+                    out.append(
+                        doc.error(f"no fact {line.asks!r} (facts: {fact_list})", at + ("asks",))
+                    )
+            if line.after is not None:
+                condition(line.after, at + ("after",))
+            thought(line.thought, at + ("thought",))
+            if "{" in line.text:
+                out.append(
+                    doc.error(
+                        "placeholders belong in thoughts; a client line says `you` to the trainee",
+                        at + ("text",),
+                    )
+                )
+
+    for fid, fact in facts.items():
+        condition(fact, ("facts", fid))
+    known = {*codes.codes, *families, *named, *SPECIAL_REACTIONS}
+    for key, thoughts in scenario.reactions.items():
+        if key not in known:
+            out.append(
+                doc.error(
+                    f"no code, family or reason {key!r} (use a code, a family, a named reason, "
+                    f"or {', '.join(SPECIAL_REACTIONS)})",
+                    ("reactions", key),
+                )
+            )
+        for i, text in enumerate(thoughts):
+            thought(text, ("reactions", key, i))
+    for key in ("repeated", "warnings", "circling"):
+        lines(getattr(scenario, key), (key,))
+    for sid, state in states.items():
+        lines(state.lines, ("states", sid, "lines"))
+        for i, t in enumerate(state.transitions):
+            where = ("states", sid, "transitions", i)
+            if t.to not in states:
+                out.append(
+                    doc.error(f"no state {t.to!r} (states: {', '.join(states)})", where + ("to",))
+                )
+            if t.reason is not None and t.reason not in named:
+                out.append(
+                    doc.error(
+                        f"no reason {t.reason!r} in patterns/reactions.yml "
+                        f"(named_reasons: {', '.join(named)})",
+                        where + ("reason",),
+                    )
+                )
+            thought(t.thought, where + ("thought",))
+            if t.when is not None:
+                condition(t.when, where + ("when",))
+    for fid, fact in facts.items():
+        if not fact.by_response and fid not in asked:
+            out.append(
+                doc.error(
+                    f"fact {fid!r} can never be heard: give it code, family or mentions, "
+                    "or let a line `asks` it",
+                    ("facts", fid),
+                )
+            )
     return out
 
 

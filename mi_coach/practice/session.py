@@ -2,76 +2,121 @@
 
 A session holds a scenario, the classifier and the transcript. `respond(text)` classifies the
 trainee's response against the client's current line, takes the first transition whose condition
-holds, moves the rapport meter and records the turn; the caller journals the transcript and renders
-the turn. The client's line in each state is chosen from the state's lines by a generator seeded
-with (seed, turn number, state), so a session replays identically and resumes where it stopped.
+holds, moves the rapport meter (every part of the change with its reason, from
+patterns/reactions.yml) and records the turn; the caller journals the transcript and renders it.
+
+The client remembers, and everything it remembers is read back from the transcript (`Memory`), so
+a session replays identically, resumes where it stopped and undoes cleanly: the lines already said
+(never said twice, unless the trainee repeated themselves), the facts heard from the trainee's own
+words (lines that presume a mention wait for it; a question answered plainly is not asked again),
+how long the client's need in a state has been ignored (escalation), strikes and warning signs.
+The client's line is chosen among the lines it may say by a generator seeded with (seed, turn
+number, state).
+
+Whether a threatened rupture happens depends on the difficulty (reactions.yml): at `gentle` only
+after a warning sign that was not repaired, at `standard` after a pattern of non-adherent
+responses, at `hard` also after one sure, severe response or the meter reaching the floor.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from functools import cache
+import re
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
-
 from mi_coach.base.errors import MiCoachError
-from mi_coach.base.loading import builtin_dir, load_yaml, validate
-from mi_coach.base.model import Strict
-from mi_coach.practice.scenarios import Line, Scenario, State, Transition
-from mi_coach.practice.transcript import ClientTurn, Transcript, Turn
+from mi_coach.practice.reactions import (
+    Difficulty,
+    Reactions,
+    load_reactions,
+    pronoun_forms,
+    render,
+)
+from mi_coach.practice.reactions import Line as BaseLine
+from mi_coach.practice.scenarios import Condition, Fact, Line, Scenario, State, Transition
+from mi_coach.practice.transcript import ClientTurn, Reason, Transcript, Turn
+
+__all__ = ["Reactions", "load_reactions"]
+_WORD = re.compile(r"[\w']+")
 
 
-class MissedChance(Strict):
-    after_talk: list[str]
-    answered_by_family: list[str] = Field(default_factory=list)
-    answered_by_code: list[str] = Field(default_factory=list)
-    feedback: dict[str, str] = Field(default_factory=dict)  # by talk: what the trainee is told
-
-    @model_validator(mode="after")
-    def _every_talk_has_feedback(self) -> MissedChance:
-        missing = [t for t in self.after_talk if t not in self.feedback]
-        if missing:
-            raise ValueError(f"missed_chance.feedback needs a message for {', '.join(missing)}")
-        return self
+def normalise(text: str) -> str:
+    """A response as repeats are compared: lower case, words only."""
+    return " ".join(_WORD.findall(text.lower()))
 
 
-class Reactions(Strict):
-    rapport: dict[str, int]
-    missed_chance: MissedChance
-    show_better_after_family: list[str] = Field(default_factory=list)
+def holds(
+    c: Condition,
+    code: str,
+    family: str,
+    text: str,
+    rapport: int,
+    heard: frozenset[str] | set[str] = frozenset(),
+) -> bool:
+    """Whether a condition holds for a response. Mentions are looked for in the trainee's own
+    words only."""
+    if c.code and code not in c.code:
+        return False
+    if c.family and family not in c.family:
+        return False
+    pat = c.mention_pattern()
+    if pat is not None and not pat.search(text):
+        return False
+    if c.rapport_below is not None and not rapport < c.rapport_below:
+        return False
+    if c.rapport_at_least is not None and not rapport >= c.rapport_at_least:
+        return False
+    words = len(text.split())
+    if c.words_at_most is not None and words > c.words_at_most:
+        return False
+    if c.words_at_least is not None and words < c.words_at_least:
+        return False
+    if c.heard and not set(c.heard) <= heard:
+        return False
+    return not (c.not_heard and set(c.not_heard) & heard)
 
 
-@cache
-def load_reactions() -> Reactions:
-    doc = load_yaml(builtin_dir("patterns") / "reactions.yml")
-    return validate(doc, Reactions)
-
-
-def choose(state: State, code: str, family: str, text: str, rapport: int) -> tuple[int, Transition]:
+def choose(
+    state: State,
+    code: str,
+    family: str,
+    text: str,
+    rapport: int,
+    heard: frozenset[str] | set[str] = frozenset(),
+) -> tuple[int, Transition]:
     """The first transition whose condition holds for this response (the last has none)."""
     for i, t in enumerate(state.transitions):
-        w = t.when
-        if w is None:
+        if t.when is None or holds(t.when, code, family, text, rapport, heard):
             return i, t
-        if w.code and code not in w.code:
-            continue
-        if w.family and family not in w.family:
-            continue
-        pat = w.mention_pattern()
-        if pat is not None and not pat.search(text):
-            continue
-        if w.rapport_below is not None and not rapport < w.rapport_below:
-            continue
-        if w.rapport_at_least is not None and not rapport >= w.rapport_at_least:
-            continue
-        if w.words_at_most is not None and len(text.split()) > w.words_at_most:
-            continue
-        if w.words_at_least is not None and len(text.split()) < w.words_at_least:
-            continue
-        return i, t
     raise AssertionError("unreachable: the last transition has no condition")  # pragma: no cover
+
+
+def fact_heard(fact: Fact, codes: list[str], families: set[str], text: str) -> bool:
+    """Whether one response lets the client hear a fact: every part given holds (any of the
+    response's codes, any of their families, any of the words)."""
+    if not fact.by_response:
+        return False
+    if fact.code and not set(fact.code) & set(codes):
+        return False
+    if fact.family and not set(fact.family) & families:
+        return False
+    pat = fact.mention_pattern()
+    return pat is None or bool(pat.search(text))
+
+
+@dataclass
+class Memory:
+    """What the client remembers, read from the transcript."""
+
+    said: dict[str, int] = field(default_factory=dict)  # client line text -> the last turn said
+    heard: set[str] = field(default_factory=set)  # facts
+    strikes: int = 0
+    warned: bool = False  # the last turn ended with a warning sign
+    ignored: int = 0  # turns in a row that stayed in the current state
+    repeated: bool = False  # the last response repeats an earlier one
+    repeat_counts: bool = False  # ... and is long enough to count as repeating yourself
+    last: Turn | None = None
 
 
 @dataclass
@@ -90,12 +135,21 @@ class Session:
         classifier: Any,
         transcript: Transcript,
         reactions: Reactions | None = None,
+        codes: Any = None,
     ) -> None:
         self.scenario = scenario
-        self.classifier = classifier
+        self.classifier = classifier  # anything with classify(text, client) and ruleset
         self.transcript = transcript
         self.reactions = reactions or load_reactions()
+        if codes is None:
+            from mi_coach.coding.ruleset import load_codes
+
+            codes = load_codes()
+        self.codes = codes
+        self.forms = pronoun_forms(transcript.pronouns)
         self._hint_index = 0
+        self._memo: tuple[tuple[Any, ...], Memory] | None = None
+        self._facts_of: dict[int, tuple[Turn, frozenset[str]]] = {}
 
     # -- where the session stands -----------------------------------------------------------
     @property
@@ -121,18 +175,146 @@ class Session:
     def turn_number(self) -> int:
         return len(self.transcript.turns) + 1
 
-    def line_index(self, state_id: str, n: int) -> int:
-        lines = self.scenario.states[state_id].lines
-        return random.Random(f"{self.transcript.seed}|{n}|{state_id}").randrange(len(lines))
+    @property
+    def difficulty(self) -> Difficulty:
+        # transcripts written before difficulty levels existed behaved as `hard` does
+        return self.transcript.difficulty or "hard"
 
-    def current_line(self) -> Line:
-        return self.state.lines[self.line_index(self.state_id, self.turn_number)]
+    @property
+    def first_name(self) -> str:
+        name = self.scenario.persona.name
+        m = re.search(r'"([^"]+)"', name)  # Walter "Marcus" Greer goes by Marcus
+        return m.group(1) if m else name.split()[0]
+
+    # -- memory ---------------------------------------------------------------------------------
+    def _turn_facts(self, turn: Turn) -> frozenset[str]:
+        cached = self._facts_of.get(id(turn))
+        if cached is not None and cached[0] is turn:
+            return cached[1]
+        families = {turn.family} | {
+            self.codes.codes[c].family for c in turn.codes if c in self.codes.codes
+        }
+        found = {
+            fid
+            for fid, fact in self.scenario.facts.items()
+            if fact_heard(fact, turn.codes, families, turn.response)
+        }
+        if turn.client is not None:
+            line = self.scenario.find_line(turn.state, turn.client.text)
+            asks = getattr(line, "asks", None)
+            if asks and set(turn.codes) & set(self.reactions.answers_by_code):
+                found.add(asks)
+        result = frozenset(found)
+        self._facts_of[id(turn)] = (turn, result)
+        return result
+
+    def memory(self) -> Memory:
+        t = self.transcript
+        key = (len(t.turns), id(t.turns[-1]) if t.turns else None, t.state, t.status)
+        if self._memo is not None and self._memo[0] == key:
+            return self._memo[1]
+        mem = Memory()
+        seen: set[str] = set()
+        min_words = self.reactions.repeat.min_words
+        for turn in t.turns:
+            if turn.client is not None:
+                mem.said[turn.client.text] = turn.n
+            mem.heard |= self._turn_facts(turn)
+            mem.strikes += turn.strike
+            norm = normalise(turn.response)
+            mem.repeated = bool(norm) and norm in seen
+            mem.repeat_counts = mem.repeated and len(turn.response.split()) >= min_words
+            seen.add(norm)
+        if t.turns:
+            mem.last = t.turns[-1]
+            mem.warned = mem.last.warning
+            for turn in reversed(t.turns):
+                if turn.state == turn.next_state == t.state and not turn.warning:
+                    mem.ignored += 1
+                else:
+                    break
+        self._memo = (key, mem)
+        return mem
+
+    def _usable(self, line: Line | BaseLine, mem: Memory) -> bool:
+        if not isinstance(line, Line):
+            return True
+        if line.requires and not set(line.requires) <= mem.heard:
+            return False
+        if line.unless and set(line.unless) & mem.heard:
+            return False
+        if line.asks and line.asks in mem.heard:
+            return False
+        if line.after is not None:
+            last = mem.last
+            if last is None or not holds(
+                line.after,
+                last.code,
+                last.family,
+                last.response,
+                last.rapport_before or 0,
+                mem.heard,
+            ):
+                return False
+        return True
+
+    def _choice(self, pool: list[Any], state_id: str, salt: str = "") -> Any:
+        rng = random.Random(f"{self.transcript.seed}|{self.turn_number}|{state_id}{salt}")
+        return pool[rng.randrange(len(pool))]
+
+    def _pick(self, state_id: str, mem: Memory) -> Line | BaseLine:
+        """The client's next line in a state: never one already said, unless the trainee just
+        repeated themselves or (in a scenario with too few lines) nothing new is left."""
+        s = self.scenario
+        state = s.states[state_id]
+        usable = [x for x in state.lines if self._usable(x, mem)]
+        fresh = [x for x in usable if x.text not in mem.said]
+        if state.end:
+            return self._choice(fresh or usable or state.lines, state_id)
+        fallback = self.reactions.lines
+        if mem.warned:
+            pool = [x for x in (s.warnings or fallback.warnings) if x.text not in mem.said]
+            if pool:
+                return self._choice(pool, state_id, "|warning")
+        last = mem.last
+        if mem.repeat_counts and last is not None and last.state == last.next_state:
+            pool = [x for x in (s.repeated or fallback.repeated) if self._usable(x, mem)]
+            new = [x for x in pool if x.text not in mem.said]
+            if new or pool:
+                return self._choice(new or pool, state_id, "|repeated")
+        escalating = [x for x in fresh if x.escalate]
+        calm = [x for x in fresh if not x.escalate]
+        if mem.ignored and escalating:
+            return self._choice(escalating, state_id)
+        if calm or escalating:
+            return self._choice(calm or escalating, state_id)
+        circling = [
+            x
+            for x in (s.circling or fallback.circling)
+            if x.text not in mem.said and self._usable(x, mem)
+        ]
+        if circling:
+            return self._choice(circling, state_id, "|circling")
+        if mem.repeated and usable:  # the trainee said the same again; so may the client
+            return self._choice(usable, state_id)
+        # nothing new left (the built-in clients never get here): the line said longest ago
+        stale = usable or [x for x in state.lines if x.free]
+        return min(stale, key=lambda x: mem.said.get(x.text, 0))
+
+    def _rendered(self, line: Line | BaseLine) -> Line | BaseLine:
+        if "{" not in line.thought:
+            return line
+        return line.model_copy(update={"thought": render(line.thought, self.forms)})
+
+    def current_line(self) -> Line | BaseLine:
+        mem = self.memory()
+        return self._rendered(self._pick(self.state_id, mem))
 
     def closing_line(self) -> str | None:
         """What the client says as the session ends (an ending state's line, or the turn limit)."""
         status = self.transcript.status
         if status in ("success", "rupture"):
-            return self.state.lines[self.line_index(self.state_id, 0)].text
+            return self.current_line().text
         if status == "turn_limit":
             return self.scenario.turn_limit
         return None
@@ -143,26 +325,153 @@ class Session:
         self._hint_index += 1
         return text
 
+    # -- why rapport moves ----------------------------------------------------------------------
+    def _label(self, code: str) -> str:
+        info = self.codes.codes.get(code)
+        return info.label if info is not None else code
+
+    def _said(self, t: Transition, text: str) -> str:
+        """The words of the response a transition reacted to (its mentions), else its start."""
+        pat = t.when.mention_pattern() if t.when is not None else None
+        m = pat.search(text) if pat is not None else None
+        if m:
+            return m.group(0)
+        words = text.split()
+        return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
+
+    def _fmt(self, template: str, **kw: Any) -> str:
+        values = {"name": self.first_name, **kw}
+        return template.format_map(_Blank(values))
+
+    def _transition_reason(self, t: Transition, code: str, text: str) -> Reason:
+        r = self.reactions
+        delta = t.rapport or 0
+        kw = {"label": self._label(code), "said": self._said(t, text), "words": len(text.split())}
+        w = t.when
+        if t.reason is not None:
+            kind, template = t.reason, r.named_reasons[t.reason]
+        elif w is None:
+            kind, template = "otherwise", r.reasons.otherwise
+        elif w.mentions:
+            kind, template = "mentions", r.reasons.mentions
+        elif w.words_at_least is not None:
+            kind, template = "words_at_least", r.reasons.words_at_least
+        elif w.words_at_most is not None:
+            kind, template = "words_at_most", r.reasons.words_at_most
+        elif w.rapport_below is not None or w.rapport_at_least is not None:
+            kind, template = "rapport", r.reasons.rapport
+        else:
+            kind, template = "code", r.reasons.code
+        return Reason(kind=kind, delta=delta, text=self._fmt(template, **kw))
+
     # -- a turn -------------------------------------------------------------------------------
     def respond(self, text: str) -> Outcome:
         if self.over:
             raise ValueError("the session has ended")
+        r = self.reactions
+        mem = self.memory()
         line = self.current_line()
         result = self.classifier.classify(text, line.text)
-        rules = self.classifier.ruleset
         code, family = result.code, result.family
-        _, transition = choose(self.state, code, family, text, self.rapport)
-        delta = (
-            transition.rapport
-            if transition.rapport is not None
-            else self.reactions.rapport.get(code, 0)
+        confidence = getattr(result, "confidence", None)
+        sure = confidence is None or float(confidence) >= r.unsure.below
+        unsure = family in r.strike_families and not sure
+        _, transition = choose(self.state, code, family, text, self.rapport, mem.heard)
+        label = self._label(code)
+
+        reasons: list[Reason] = []
+        if transition.rapport is not None:
+            if transition.rapport:
+                reasons.append(self._transition_reason(transition, code, text))
+        else:
+            delta = r.rapport.get(code, 0)
+            if delta:
+                reasons.append(
+                    Reason(kind="code", delta=delta, text=self._fmt(r.reasons.code, label=label))
+                )
+        if unsure and reasons and reasons[-1].delta < r.unsure.rapport_floor:
+            reasons[-1] = Reason(
+                kind="unsure",
+                delta=r.unsure.rapport_floor,
+                text=self._fmt(r.reasons.unsure, label=label.lower()),
+            )
+        norm = normalise(text)
+        repeat_of = next(
+            (x.n for x in self.transcript.turns if norm and normalise(x.response) == norm), None
         )
+        if repeat_of is not None and len(text.split()) >= r.repeat.min_words:
+            if reasons and reasons[-1].delta > 0:
+                reasons[-1] = Reason(
+                    kind="no_credit_twice",
+                    delta=0,
+                    text=self._fmt(r.reasons.no_credit_twice, label=label),
+                )
+            if r.repeat.rapport:
+                reasons.append(
+                    Reason(
+                        kind="repeat",
+                        delta=r.repeat.rapport,
+                        text=self._fmt(r.reasons.repeat, turn=repeat_of),
+                    )
+                )
+        repaired = mem.warned and (family in r.repair.families or code in r.repair.codes)
+        if repaired and r.repair.rapport:
+            reasons.append(
+                Reason(kind="repair", delta=r.repair.rapport, text=self._fmt(r.reasons.repair))
+            )
+        total = sum(x.delta for x in reasons)
         before = self.rapport
-        after = max(0, min(10, before + delta))
+        after = max(0, min(10, before + total))
+        if after - before != total:
+            reasons.append(
+                Reason(
+                    kind="limit",
+                    delta=after - before - total,
+                    text=self._fmt(r.reasons.limit, limit=after),
+                )
+            )
+
+        # a threatened rupture: does it happen at this difficulty, or is it a warning sign?
+        to = transition.to
+        states = self.scenario.states
+        floor = self.scenario.rapport.rupture_at
+        strike = family in r.strike_families and sure
+        strikes = mem.strikes + strike
+        severe = sure and (code in r.severe.codes or total <= r.severe.rapport_at_most)
+        to_rupture = states[to].end == "rupture"
+        at_floor = after <= floor and states[to].end != "success"
+        warning = False
+        if to_rupture or at_floor:
+            level = r.difficulty[self.difficulty]
+            ends = (
+                (level.severe_ends and severe)
+                or strikes >= level.strikes_to_end
+                or (level.floor_ends and at_floor)
+            )
+            if unsure or (level.warn_first and not mem.warned):
+                ends = False  # an unsure code never ends a session; gentle warns first
+            if ends:
+                if not to_rupture:
+                    to = self.scenario.rupture
+            else:
+                warning = True
+                if to_rupture:
+                    to = self.state_id
+                if after <= floor:
+                    reasons.append(
+                        Reason(
+                            kind="limit",
+                            delta=floor + 1 - after,
+                            text=self._fmt(r.reasons.held, limit=floor + 1),
+                        )
+                    )
+                    after = floor + 1
+                reasons.append(Reason(kind="warning", delta=0, text=self._fmt(r.reasons.warning)))
+
         missed = self._missed(line, code, family)
-        rule = rules.primary_rule(result)
+        rule = self.classifier.ruleset.primary_rule(result)
         better = None
-        if missed or family in self.reactions.show_better_after_family:
+        if missed or family in r.show_better_after_family:
             exemplars = self.state.exemplars
             better = exemplars[
                 random.Random(f"{self.transcript.seed}|better|{self.turn_number}").randrange(
@@ -171,9 +480,6 @@ class Session:
             ]
             if not better and rule is not None:
                 better = rule.alternative
-        to = transition.to
-        if after <= self.scenario.rapport.rupture_at and not self.scenario.states[to].end:
-            to = self.scenario.rupture
         turn = Turn(
             n=self.turn_number,
             state=self.state_id,
@@ -186,24 +492,60 @@ class Session:
             feedback=rule.feedback if rule is not None else None,
             rapport_before=before,
             rapport_after=after,
+            reasons=reasons,
             next_state=to,
             missed_chance=missed,
             better=better,
-            missed_note=self.reactions.missed_chance.feedback.get(line.talk) if missed else None,
+            missed_note=r.missed_chance.feedback.get(line.talk) if missed else None,
+            strike=strike,
+            warning=warning,
+            repeat_of=repeat_of,
         )
         t = self.transcript
         t.turns.append(turn)
         t.state = to
         t.rapport = after
-        ending = self.scenario.states[to].end
+        ending = states[to].end
         if ending:
             t.status = ending
         elif len(t.turns) >= self.scenario.max_turns:
             t.status = "turn_limit"
+        turn.reaction = render(transition.thought or self._reaction(turn, transition), self.forms)
         self._hint_index = 0
         return Outcome(turn, None if t.status == "in_progress" else t.status, self.closing_line())
 
-    def _missed(self, line: Line, code: str, family: str) -> bool:
+    def reaction_keys(self, turn: Turn, transition: Transition) -> list[str]:
+        """What a response was, most specific first: the keys a reaction thought is looked up by."""
+        keys = []
+        if turn.warning:
+            keys.append("warning")
+        if any(r.kind == "repeat" for r in turn.reasons):
+            keys.append("repeat")
+        if transition.reason is not None:
+            keys.append(transition.reason)
+        if any(r.kind == "words_at_least" for r in turn.reasons):
+            keys.append("long")
+        return keys + [turn.code, turn.family]
+
+    def _reaction(self, turn: Turn, transition: Transition) -> str:
+        """The client's unspoken reaction to a response, in their voice: for the most specific key
+        that has thoughts, one not thought yet in this session (the scenario's `reactions` first,
+        then reactions.yml's), else the one thought longest ago."""
+        last_used = {x.reaction: x.n for x in self.transcript.turns if x.reaction}
+        fallback = self.reactions.thoughts
+        for key in self.reaction_keys(turn, transition):
+            own, generic = self.scenario.reactions.get(key, []), fallback.get(key, [])
+            if not (own or generic):
+                continue
+            for pool in (own, generic):  # the client's own voice first
+                fresh = [x for x in pool if render(x, self.forms) not in last_used]
+                if fresh:
+                    return str(self._choice(fresh, self.state_id, "|reaction"))
+            every = [*own, *generic]
+            return min(every, key=lambda x: last_used.get(render(x, self.forms), 0))
+        return ""
+
+    def _missed(self, line: Line | BaseLine, code: str, family: str) -> bool:
         m = self.reactions.missed_chance
         if line.talk not in m.after_talk:
             return False
@@ -223,6 +565,13 @@ class Session:
         return last
 
 
+class _Blank(dict[str, Any]):
+    """format_map values: a placeholder a template does not fill stays visible, never raises."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 def new_transcript(
     scenario: Scenario,
     *,
@@ -230,6 +579,8 @@ def new_transcript(
     feedback: Literal["turn", "end"],
     seed: int,
     source: str,
+    difficulty: Difficulty = "standard",
+    pronouns: str | None = None,
 ) -> Transcript:
     return Transcript.new(
         scenario_id=scenario.id,
@@ -240,6 +591,8 @@ def new_transcript(
         seed=seed,
         state=scenario.start,
         rapport=scenario.rapport.start,
+        difficulty=difficulty,
+        pronouns=pronouns,
         rubrics=list(scenario.rubrics),  # what the scorecard scores, so review scores the same
     )
 
@@ -252,13 +605,16 @@ def check_examples(scenario: Scenario, classifier: Any, doc: Any = None) -> list
         state = scenario.states[sid]
         for i, t in enumerate(state.transitions):
             rapport = scenario.rapport.start
-            if t.when is not None and t.when.rapport_below is not None:
-                rapport = t.when.rapport_below - 1
-            if t.when is not None and t.when.rapport_at_least is not None:
-                rapport = max(rapport, t.when.rapport_at_least)
+            heard: set[str] = set()
+            if t.when is not None:
+                if t.when.rapport_below is not None:
+                    rapport = t.when.rapport_below - 1
+                if t.when.rapport_at_least is not None:
+                    rapport = max(rapport, t.when.rapport_at_least)
+                heard = set(t.when.heard)
             for line in state.lines:
                 result = classifier.classify(t.example, line.text)
-                got, taken = choose(state, result.code, result.family, t.example, rapport)
+                got, taken = choose(state, result.code, result.family, t.example, rapport, heard)
                 if got != i:
                     loc = ("states", sid, "transitions", i, "example")
                     where = f"{doc.path}:{doc.line_of(loc)}: " if doc is not None else ""
@@ -272,7 +628,8 @@ def check_examples(scenario: Scenario, classifier: Any, doc: Any = None) -> list
 
 
 def example_path(scenario: Scenario, target: str) -> list[str] | None:
-    """The shortest list of transition examples that leads from the start to `target`."""
+    """The shortest list of transition examples that leads from the start to `target`, through
+    transitions that do not depend on what the client has heard before."""
     from collections import deque
 
     queue: deque[tuple[str, list[str]]] = deque([(scenario.start, [])])
@@ -282,6 +639,8 @@ def example_path(scenario: Scenario, target: str) -> list[str] | None:
         if sid == target:
             return path
         for t in scenario.states[sid].transitions:
+            if t.when is not None and (t.when.heard or t.when.not_heard):
+                continue
             if t.to not in seen:
                 seen.add(t.to)
                 queue.append((t.to, path + [t.example]))

@@ -65,6 +65,14 @@ class Annotation(_Record):
     at: str
 
 
+class Reason(_Record):
+    """One part of a turn's rapport change and why (texts from patterns/reactions.yml)."""
+
+    kind: str  # code, mentions, words_at_least, a named reason, repeat, unsure, repair, limit, warning
+    delta: int
+    text: str
+
+
 class Turn(_Record):
     n: int = Field(ge=1)
     state: str | None = None  # scripted sessions: the client's state
@@ -82,6 +90,12 @@ class Turn(_Record):
     missed_note: str | None = None  # what a missed chance was (patterns/reactions.yml)
     better: str | None = None
     annotation: Annotation | None = None
+    # scripted sessions: why rapport moved, and how the client took the response
+    reasons: list[Reason] = Field(default_factory=list)
+    reaction: str | None = None  # the client's unspoken reaction to this response
+    strike: bool = False  # a sure MI-non-adherent response (counts toward a rupture)
+    warning: bool = False  # a rupture threatened and the client gave a warning sign instead
+    repeat_of: int | None = None  # the earlier turn whose response this one repeats
 
     def effective(self, family_of: dict[str, str]) -> Turn:
         """The turn as summaries count it: a supervisor's codes replace all the machine's codes.
@@ -129,6 +143,8 @@ class Transcript(_Record):
     # an imported session: the speaker labels its file used (they can be people's names)
     speakers: list[str] | None = None
     feedback: Literal["turn", "end"] = "turn"
+    difficulty: Literal["gentle", "standard", "hard"] | None = None  # scripted sessions
+    pronouns: str | None = None  # the trainee's, for the client's thoughts (default they/them)
     seed: int | None = None
     started: str
     updated: str
@@ -157,6 +173,8 @@ class Transcript(_Record):
         rapport: int | None = None,
         rubrics: list[str] | None = None,
         kind: str = "practice",
+        difficulty: Literal["gentle", "standard", "hard"] | None = None,
+        pronouns: str | None = None,
     ) -> Transcript:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
         return cls(
@@ -168,6 +186,8 @@ class Transcript(_Record):
             trainee=trainee,
             rubrics=rubrics or ["mi"],
             feedback=feedback,
+            difficulty=difficulty,
+            pronouns=pronouns,
             seed=seed,
             started=now(),
             updated=now(),

@@ -1,0 +1,170 @@
+"""How scripted clients react, as data: patterns/reactions.yml (rapport by code, the reasons shown
+for every rapport change, repeats, unsure codes, difficulty levels, repair, fallback lines, the
+trainee's pronouns) and patterns/glossary.yml (the MI terms /help explains)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from mi_coach.base.loading import builtin_dir, load_yaml, validate
+from mi_coach.base.model import Strict
+
+Talk = Literal["change", "sustain", "neutral", "discord"]
+Difficulty = Literal["gentle", "standard", "hard"]
+DIFFICULTIES: tuple[Difficulty, ...] = ("gentle", "standard", "hard")
+PRONOUN_KEYS = ("they", "them", "their", "themself", "is", "was", "has", "does", "s")
+# {they}, {They}, {s} ...: every brace in a client line or thought must be one of these
+PLACEHOLDER = re.compile(r"\{([A-Za-z']*)\}")
+
+
+class Line(Strict):
+    """A client line as reactions.yml gives it (scenarios extend it with memory fields)."""
+
+    text: str = Field(min_length=1)
+    talk: Talk
+    thought: str = Field(min_length=1)
+
+
+class MissedChance(Strict):
+    after_talk: list[str]
+    answered_by_family: list[str] = Field(default_factory=list)
+    answered_by_code: list[str] = Field(default_factory=list)
+    feedback: dict[str, str] = Field(default_factory=dict)  # by talk: what the trainee is told
+
+    @model_validator(mode="after")
+    def _every_talk_has_feedback(self) -> MissedChance:
+        missing = [t for t in self.after_talk if t not in self.feedback]
+        if missing:
+            raise ValueError(f"missed_chance.feedback needs a message for {', '.join(missing)}")
+        return self
+
+
+class Reasons(Strict):
+    code: str
+    mentions: str
+    words_at_least: str
+    words_at_most: str
+    rapport: str
+    otherwise: str
+    repeat: str
+    no_credit_twice: str
+    unsure: str
+    repair: str
+    limit: str
+    held: str
+    warning: str
+
+
+class Repeat(Strict):
+    min_words: int = Field(ge=1)
+    rapport: int = Field(ge=-5, le=0)
+
+
+class Unsure(Strict):
+    below: float = Field(ge=0, le=1)
+    rapport_floor: int = Field(ge=-5, le=0)
+
+
+class Severe(Strict):
+    codes: list[str]
+    rapport_at_most: int = Field(le=0)
+
+
+class Level(Strict):
+    about: str
+    severe_ends: bool
+    strikes_to_end: int = Field(ge=1)
+    floor_ends: bool
+    warn_first: bool
+
+
+class Repair(Strict):
+    families: list[str]
+    codes: list[str]
+    rapport: int = Field(ge=0, le=5)
+
+
+class FallbackLines(Strict):
+    repeated: list[Line] = Field(min_length=1)
+    warnings: list[Line] = Field(min_length=1)
+    circling: list[Line] = Field(min_length=1)
+
+
+SPECIAL_REACTIONS = ("warning", "repeat", "long")
+
+
+class Reactions(Strict):
+    rapport: dict[str, int]
+    missed_chance: MissedChance
+    show_better_after_family: list[str] = Field(default_factory=list)
+    reasons: Reasons
+    named_reasons: dict[str, str]
+    repeat: Repeat
+    answers_by_code: list[str]
+    unsure: Unsure
+    severe: Severe
+    strike_families: list[str]
+    difficulty: dict[Difficulty, Level]
+    repair: Repair
+    lines: FallbackLines
+    thoughts: dict[str, list[str]]
+    pronouns: dict[str, dict[str, str]]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Reactions:
+        missing = [d for d in DIFFICULTIES if d not in self.difficulty]
+        if missing:
+            raise ValueError(f"difficulty needs {', '.join(missing)}")
+        if "they/them" not in self.pronouns:
+            raise ValueError("pronouns needs they/them (the default)")
+        for name, forms in self.pronouns.items():
+            lacking = [k for k in PRONOUN_KEYS if k not in forms]
+            if lacking:
+                raise ValueError(f"pronouns.{name} needs {', '.join(lacking)}")
+        return self
+
+
+@cache
+def load_reactions() -> Reactions:
+    doc = load_yaml(builtin_dir("patterns") / "reactions.yml")
+    return validate(doc, Reactions)
+
+
+class Glossary(Strict):
+    terms: dict[str, str] = Field(min_length=1)
+
+
+@cache
+def load_glossary() -> Glossary:
+    return validate(load_yaml(builtin_dir("patterns") / "glossary.yml"), Glossary)
+
+
+def bad_placeholders(text: str) -> list[str]:
+    """The {names} in a client line or thought that are not pronoun placeholders."""
+    return [
+        m.group(0) for m in PLACEHOLDER.finditer(text) if m.group(1).lower() not in PRONOUN_KEYS
+    ]
+
+
+def render(text: str, forms: dict[str, str]) -> str:
+    """Fill the trainee's pronouns into a client line or thought ({They} capitalised)."""
+    if "{" not in text:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        key = m.group(1)
+        value = forms.get(key.lower())
+        if value is None:
+            return m.group(0)
+        return value[:1].upper() + value[1:] if key[:1].isupper() else value
+
+    return PLACEHOLDER.sub(one, text)
+
+
+def pronoun_forms(pronouns: str | None) -> dict[str, str]:
+    table = load_reactions().pronouns
+    return table.get((pronouns or "").lower().strip(), table["they/them"])

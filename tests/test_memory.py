@@ -1,0 +1,227 @@
+"""The client remembers: no line twice, questions answered stay answered, lines that presume a
+mention wait for it, escalation when a need is ignored, reactions only to the trainee's own words,
+why rapport moved, the thought as the reaction, difficulty levels and repair, unsure codes, and a
+memory that survives undo and resume."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mi_coach.base.loading import builtin_dir
+from mi_coach.practice import transcript as tr
+from mi_coach.practice.scenarios import load_scenario_file
+from mi_coach.practice.session import Session, new_transcript
+
+MINI = load_scenario_file(Path(__file__).parent / "data" / "scenarios" / "mini.yml").scenario
+ASKS = "Nobody will tell me how long these decisions take."
+PRESUMES = "Four to eight weeks. So it could still come."
+ESCALATES = "You're not saying much. Six weeks, and nothing."
+# responses that keep the mini client in its opening state, none mentioning the timeline
+IDLE = ["Okay.", "Let me grab a pen.", "Sorry, my phone keeps buzzing.", "Nice weather today."]
+
+
+def builtin(name):
+    return load_scenario_file(builtin_dir("scenarios") / f"{name}.yml").scenario
+
+
+def session(clf, scenario=MINI, seed=1, difficulty="standard", pronouns=None):
+    t = new_transcript(
+        scenario,
+        trainee="T",
+        feedback="turn",
+        seed=seed,
+        source="test",
+        difficulty=difficulty,
+        pronouns=pronouns,
+    )
+    return Session(scenario, clf, t)
+
+
+def said(s):
+    return [t.client.text for t in s.transcript.turns]
+
+
+@pytest.mark.parametrize("seed", range(1, 9))
+def test_no_line_twice_and_presuming_line_waits(clf, seed):
+    s = session(clf, seed=seed)
+    for text in IDLE:
+        s.respond(text)
+    lines = said(s)
+    assert len(set(lines)) == len(lines), lines  # five lines in the state, four turns: all new
+    assert PRESUMES not in lines  # nobody mentioned the timeline
+    assert s.state_id == "opening"
+
+
+@pytest.mark.parametrize("seed", range(1, 9))
+def test_a_question_answered_is_not_asked_again(clf, seed):
+    s = session(clf, seed=seed)
+    s.respond("Decisions like this usually take four to eight weeks.")
+    for text in IDLE[:3]:
+        s.respond(text)
+    after = said(s)[1:]
+    assert ASKS not in after
+    assert "timeline" in s.memory().heard
+
+
+def test_escalation_when_the_need_is_ignored(clf):
+    s = session(clf, seed=3)
+    first = s.current_line().text
+    assert first != ESCALATES  # never before being ignored
+    s.respond("Let me grab a pen.")  # stays in the opening state: ignored once
+    assert s.current_line().text == ESCALATES
+
+
+def test_repeating_yourself_gets_an_acknowledgement_and_no_credit(clf):
+    s = session(clf, seed=2)
+    s.respond("Let me grab a pen right now.")
+    out = s.respond("Let me grab a pen right now.")
+    assert out.turn.repeat_of == 1
+    assert [(r.kind, r.delta) for r in out.turn.reasons] == [("repeat", -1)]
+    assert s.current_line().text == "You said that already."
+
+
+def test_mentions_come_only_from_the_trainee(clf):
+    s = session(clf, seed=1)
+    s.respond("You're worried the rent will come before the money does.")
+    assert s.state_id == "opening_up"
+    line = s.current_line().text
+    assert any(w in line.lower() for w in ("call", "ring"))  # the client said it ...
+    hint = s.hint()
+    assert "reflect" in hint.lower()
+    s.respond("Part of you is ready, even though the hold music drives you mad.")
+    assert s.state_id == "opening_up"  # ... but the trainee did not: no move to the plan
+
+
+def test_every_rapport_change_has_its_reasons(clf):
+    s = session(clf, scenario=builtin("psychosis-info"), seed=1)
+    long = " ".join(["This letter is about the interview for the apartment and"] * 3)
+    out = s.respond(long)
+    kinds = {r.kind: r for r in out.turn.reasons}
+    assert "words_at_least" in kinds
+    assert kinds["words_at_least"].text.startswith(f"long response: {len(long.split())} words")
+    assert sum(r.delta for r in out.turn.reasons) == out.turn.rapport_after - 4
+
+    s = session(clf, scenario=builtin("trauma-referrals"), seed=1)
+    out = s.respond("Can you tell me what happened with him?")
+    assert out.turn.code == "open_question"
+    [reason] = out.turn.reasons
+    assert reason.delta == -2 and "a question about the trauma itself" in reason.text
+
+
+def test_the_top_of_the_meter_is_explained(clf):
+    s = session(clf, seed=1)
+    s.transcript.rapport = 9
+    out = s.respond("You're worried the rent will come before the money does.")
+    assert out.turn.rapport_after == 10
+    assert [r.kind for r in out.turn.reasons] == ["code", "limit"]
+    assert sum(r.delta for r in out.turn.reasons) == 1
+
+
+def test_the_thought_is_the_reaction_to_the_response(clf):
+    from mi_coach.practice.reactions import load_reactions
+
+    generic = load_reactions().thoughts
+    s = session(clf, seed=4)
+    out = s.respond("You're worried the rent will come before the money does.")
+    assert out.turn.reaction in [t.replace("{They}", "They") for t in generic["reflection"]]
+    out = s.respond("You should just call them.")
+    assert out.turn.reaction in generic["mi_non_adherent"]
+    dee = builtin("trauma-referrals")
+    s = session(clf, scenario=dee, seed=1)
+    out = s.respond("Can you tell me what happened with him?")  # an open question, but a probe
+    neutral = [t.replace("{them}", "them") for t in dee.reactions["trauma_question"]]
+    assert out.turn.reaction in neutral
+
+
+@pytest.mark.parametrize(("pronouns", "word"), [(None, "They"), ("she/her", "She")])
+def test_trainee_pronouns_are_neutral_unless_set(clf, pronouns, word):
+    walt = builtin("street-home")
+    reactions = set()
+    for seed in range(1, 12):
+        s = session(clf, scenario=walt, seed=seed, pronouns=pronouns)
+        reactions.add(s.respond("What's it like out here for you?").turn.reaction)
+    assert f"Huh. {word} asked. Most of 'em don't." in reactions
+    assert not any("{" in r for r in reactions)
+
+
+def test_gentle_warns_then_gives_one_chance_to_repair(clf):
+    s = session(clf, seed=1, difficulty="gentle")
+    s.respond("You should have called them weeks ago.")  # strike 1: defensive
+    out = s.respond("Well, you should listen to advice for once.")  # would walk out
+    assert out.ended is None and out.turn.warning and s.state_id == "defensive"
+    assert any(r.kind == "warning" for r in out.turn.reasons)
+    assert s.current_line().text == "I'm about ready to go."
+    out = s.respond("You're sick of being told what to do.")  # the repair
+    assert any(r.kind == "repair" for r in out.turn.reasons) and not out.turn.warning
+    assert out.ended is None
+
+
+def test_gentle_ruptures_only_after_the_warning_goes_unrepaired(clf):
+    s = session(clf, seed=1, difficulty="gentle")
+    s.respond("You should have called them weeks ago.")
+    assert s.respond("Well, you should listen to advice for once.").turn.warning
+    out = s.respond("You just need to listen to advice for once.")
+    assert out.ended == "rupture"
+
+
+def test_standard_needs_a_pattern_hard_takes_one_severe_response(clf):
+    for difficulty, ends in (("standard", False), ("hard", True)):
+        s = session(clf, seed=1, difficulty=difficulty)
+        s.transcript.rapport = 2
+        out = s.respond("You're lazy and you're making excuses.")  # one sure judgment
+        assert out.turn.code == "judgment"
+        assert (out.ended == "rupture") is ends, difficulty
+        if not ends:
+            assert out.turn.warning and out.turn.rapport_after == 1
+
+
+class Unsure:
+    """The classifier with a low confidence on every result (as a learned arbiter may give)."""
+
+    def __init__(self, clf, confidence):
+        self.clf, self.ruleset, self.confidence = clf, clf.ruleset, confidence
+
+    def classify(self, text, client=None):
+        result = self.clf.classify(text, client)
+        return _WithConfidence(result, self.confidence)
+
+
+class _WithConfidence:
+    def __init__(self, result, confidence):
+        self._r, self.confidence = result, confidence
+
+    def __getattr__(self, name):
+        return getattr(self._r, name)
+
+
+def test_an_unsure_non_adherent_code_warns_and_drops_rapport_gently(clf):
+    t = new_transcript(MINI, trainee=None, feedback="turn", seed=1, source="t", difficulty="hard")
+    s = Session(MINI, Unsure(clf, 0.3), t)
+    s.transcript.rapport = 1
+    out = s.respond("You're lazy and you're making excuses.")
+    assert out.turn.code == "judgment" and not out.turn.strike
+    assert [r.kind for r in out.turn.reasons][:1] == ["unsure"]
+    assert out.ended is None and out.turn.warning  # not even at hard
+    sure = Session(
+        MINI,
+        Unsure(clf, 0.95),
+        new_transcript(MINI, trainee=None, feedback="turn", seed=1, source="t", difficulty="hard"),
+    )
+    sure.transcript.rapport = 1
+    assert sure.respond("You're lazy and you're making excuses.").ended == "rupture"
+
+
+def test_memory_survives_undo_and_resume(clf, tmp_path):
+    s = session(clf, seed=5)
+    s.respond("Decisions like this usually take four to eight weeks.")
+    s.respond("Okay.")
+    expected = s.current_line().text
+    s.respond("Let me grab a pen.")
+    s.undo()
+    assert s.current_line().text == expected
+    path = tr.save(s.transcript, tmp_path)
+    again = Session(MINI, clf, tr.load(path))
+    assert again.current_line().text == expected
+    assert again.memory().heard == {"timeline"}
