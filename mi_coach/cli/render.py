@@ -82,8 +82,10 @@ def classification_panel(c: Classification, rules: RuleSet, explain: bool = Fals
         Text.assemble(
             _code_text(c.code, info.family, info.label),
             f"  ({c.code}, {info.family.replace('_', '-')})",
+            _sure(c.confidence),
         ),
     )
+    _unsure_row(body, c.code, c.runner_up, c.confidence)
     if len(c.codes) > 1:
         body.add_row("Also found", ", ".join(x for x in c.codes if x != c.code))
     triggers = [t for t in c.evidence if t.match.strip()]
@@ -95,6 +97,8 @@ def classification_panel(c: Classification, rules: RuleSet, explain: bool = Fals
         if rule.alternative:
             label = "Try instead" if info.family == "mi_non_adherent" else "Next step"
             body.add_row(label, Text(safe(rule.alternative), style="green"))
+    elif c.decided_by == "model":
+        body.add_row("Feedback", safe(rules.feedback(c) or ""))
     else:
         body.add_row(
             "Feedback", safe(f"No rule matched: coded {info.label.lower()} ({info.summary}).")
@@ -103,6 +107,19 @@ def classification_panel(c: Classification, rules: RuleSet, explain: bool = Fals
     console.print(Panel(body, title="mi-coach", title_align="left", border_style=style or "none"))
     if explain:
         fired_table(c)
+
+
+def _sure(confidence: float | None) -> Text:
+    return Text(f"  confidence {confidence:.2f}", style="dim") if confidence is not None else Text()
+
+
+def _unsure_row(body: Table, code: str, runner_up: str | None, confidence: float | None) -> None:
+    """ "Not sure: this reads as … or …" when the coder is unsure (patterns/confidence.yml)."""
+    from mi_coach.coding.ruleset import load_wording
+
+    note = load_wording().unsure_note(code, runner_up, confidence)
+    if note:
+        body.add_row("Unsure", Text(safe(note), style="yellow"))
 
 
 def fired_table(c: Classification) -> None:
@@ -279,6 +296,7 @@ def turn_feedback(turn: Any, name: str, codes: Any) -> None:
     if others:
         line.append(f"  also: {', '.join(others)}", style="dim")
     body.add_row("Code", line)
+    _unsure_row(body, turn.code, turn.runner_up, turn.confidence)
     triggers = [e["match"] for e in turn.evidence if e["match"].strip()]
     if triggers:
         body.add_row("Because of", ", ".join(f"\u201c{safe(m)}\u201d" for m in triggers[:4]))

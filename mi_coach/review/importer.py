@@ -139,7 +139,7 @@ def to_transcript(
     )
     t.status = "imported"
     for n, (result, client) in enumerate(zip(results, clients), 1):
-        rule = classifier.ruleset.primary_rule(result)
+        rules = classifier.ruleset
         t.turns.append(
             Turn(
                 n=n,
@@ -149,7 +149,9 @@ def to_transcript(
                 family=result.family,
                 codes=list(result.codes),
                 evidence=result.wire()["evidence"],
-                feedback=rule.feedback if rule is not None else None,
+                feedback=rules.feedback(result),
+                confidence=result.confidence,
+                runner_up=result.runner_up,
             )
         )
     t.finished = t.started
