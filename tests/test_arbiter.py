@@ -198,3 +198,26 @@ def test_calibration_curve_is_monotone_and_shrunk():
     xs, ys = isotonic([(0.2, False), (0.3, True), (0.5, False), (0.9, True), (0.95, True)], 0.5)
     assert xs == sorted(xs) and ys == sorted(ys)
     assert 0.5 <= ys[-1] < 1.0  # two right answers do not make certainty
+
+
+def test_practice_feedback_says_when_the_coder_is_unsure(capsys):
+    from mi_coach.cli import render
+    from mi_coach.practice.transcript import ClientTurn, Turn
+
+    turn = Turn(
+        n=1,
+        client=ClientTurn(text="I'm staying at my sister's.", thought="..."),
+        response="you still at your sister's",
+        code="simple_reflection",
+        family="reflection",
+        codes=["simple_reflection"],
+        evidence=[],
+        confidence=0.41,
+        runner_up="closed_question",
+        rapport_before=4,
+        rapport_after=5,
+    )
+    render.turn_feedback(turn, "Sam", load_ruleset().codes)
+    assert "this reads as a simple reflection or a closed question" in capsys.readouterr().out
+    render.turn_feedback(turn.model_copy(update={"confidence": 0.93}), "Sam", load_ruleset().codes)
+    assert "Not sure" not in capsys.readouterr().out
