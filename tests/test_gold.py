@@ -53,7 +53,7 @@ def floor(measured: float, n: int) -> float:
 #   (texting spellings, advice as questions, "your choice, but…", generic praise); measured 0.767
 #   before any fix. Rules were then fixed on its odd ids only; the even ids were never looked at
 #   row by row (even half 0.775 before and after). Whole set measured 0.875, then 0.896 after the
-#   shape rules of the next session (even half 0.817).
+#   shape rules of the next session (even half 0.817), 0.908 with the learned arbiter (issue 14).
 # - fresh2: 180 responses (30 judgment, 30 righting reflex, 12 of each other code, many near
 #   misses) written blind to the rules before the shape rules (imperative, obligation, warning,
 #   verdict, comparison, minimising …) were written; no rule was written from its rows. Measured
@@ -64,16 +64,18 @@ def floor(measured: float, n: int) -> float:
 #   check whether rules for the shape of an affirmation, of autonomy, of a permissioned suggestion
 #   and of social talk carry over to unseen phrasings; measured 0.783 before those rules, 0.856 after
 #   (no row of it was studied to write them), 0.867 with the directing/judging shape rules merged
-#   and four false alarms its writer reported afterwards mended. Same writer as the rule author's own probes, so it is
-#   a friendlier check than the even halves of fresh and holdout.
+#   and four false alarms its writer reported afterwards mended; 0.878 with the learned arbiter
+#   (issue 14), which overrules the rules on two of its responses, both rightly. Same writer as
+#   the rule author's own probes, so it is a friendlier check than the even halves of fresh and
+#   holdout.
 MEASURED = [
     ("gold.jsonl", 0.985, 408),
     ("holdout.jsonl", 0.892, 240),
     ("probes.jsonl", 0.953, 300),
     ("writer_probes.jsonl", 0.950, 161),
-    ("fresh.jsonl", 0.896, 240),
+    ("fresh.jsonl", 0.908, 240),
     ("fresh2.jsonl", 0.789, 180),
-    ("fresh3.jsonl", 0.867, 180),
+    ("fresh3.jsonl", 0.878, 180),
 ]
 
 
