@@ -1,164 +1,188 @@
-"""Accuracy of the classifier: `mi-coach eval` on the gold set, the check sets written apart from
-the rules (each whole, and in two halves: odd ids were used to find missed phrasings, even ids were
-never looked at row by row; no rule was written from either half of the second and third fresh
-sets), the probe sets, and the AnnoMI development data in ../shared/data (skipped cleanly when it
-is not there), whole and in two parts: the sessions the rules were tuned on (transcript id % 8 != 4)
-and the check sessions (transcript id % 8 == 4), whose rows were never read — only their overall
-figures.
+"""Accuracy of the coder, in one process, on every labelled set the project has.
 
-Run from the repository root:  python bench/accuracy.py
+1. The blind check sets (tests/data/checks/writer_{a,b,c}.jsonl, written apart from the rules and
+   from each other), each and their union, in two halves fixed before anyone looked: the tuning
+   half (odd id numbers: may be read row by row) and the sealed half (even id numbers: only ever
+   scored here, as a whole — never read, never a reason for a fix). For each: strict accuracy
+   (= label), lenient accuracy (also accepts the row's `also`), family accuracy, MI-non-adherent
+   recall (judgment + righting_reflex caught as either), false alarms (adherent or neutral
+   responses called MI-non-adherent, per 100 of them), accuracy on the 80% the coder is most
+   confident of, and the expected calibration error (10 bins).
+2. The older sets (gold, holdout, fresh 1-3, probes, writer probes, near misses): development and
+   regression data, most of it read while writing rules.
+3. AnnoMI development data in ../shared/data (skipped cleanly when absent), whole and in two parts:
+   the sessions that may be trained and tuned on (transcript id % 8 != 4) and the check sessions
+   (transcript id % 8 == 4), whose rows are never read — only their overall figures. Scored at
+   family level (strict and lenient macro-F1) and open vs closed on the questions.
+
+Run from the repository root:  python bench/accuracy.py [--no-sealed]
+(--no-sealed leaves the sealed halves out: use it while developing.)
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
-import string
-import subprocess
+import re
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's mi_coach, not an installed copy
+
+from mi_coach.coding.engine import get_classifier  # noqa: E402
+from mi_coach.coding.evaluate import evaluate  # noqa: E402
+from mi_coach.coding.inputs import Labelled, read_labelled  # noqa: E402
+
 DATA = ROOT / "tests" / "data"
-# (title, file, short name for its two parts — None when the set is not split)
-SETS = [
-    ("gold set (tests/data/gold.jsonl)", DATA / "gold.jsonl", None),
-    ("held-out check set (tests/data/holdout.jsonl)", DATA / "holdout.jsonl", "held-out check set"),
-    (
-        "fresh check set, written blind to the rules (tests/data/fresh.jsonl)",
-        DATA / "fresh.jsonl",
-        "fresh check set",
-    ),
-    (
-        "second fresh check set, written blind to the rules before the shape rules "
-        "(tests/data/fresh2.jsonl)",
-        DATA / "fresh2.jsonl",
-        "second fresh check set",
-    ),
-    (
-        "third fresh check set, written blind to the rules (tests/data/fresh3.jsonl)",
-        DATA / "fresh3.jsonl",
-        "third fresh check set",
-    ),
-    (
-        "probes written while developing the rules (tests/data/probes.jsonl)",
-        DATA / "probes.jsonl",
-        None,
-    ),
-    (
-        "writer probes: responses scenario and drill writers saw misclassified, used to fix the rules "
-        "(tests/data/writer_probes.jsonl)",
-        DATA / "writer_probes.jsonl",
-        None,
-    ),
-    (
-        "near misses: adherent responses with non-adherent words in another voice, written while fixing "
-        "(tests/data/near_misses.jsonl)",
-        DATA / "near_misses.jsonl",
-        None,
-    ),
-    (
-        "AnnoMI dev (../shared/data/annomi_dev.csv)",
-        ROOT.parent / "shared" / "data" / "annomi_dev.csv",
-        "AnnoMI dev",
-    ),
+CHECKS = DATA / "checks"
+WRITERS = ["writer_a", "writer_b", "writer_c"]
+OLD_SETS = [
+    ("gold", "gold.jsonl"),
+    ("holdout", "holdout.jsonl"),
+    ("fresh", "fresh.jsonl"),
+    ("fresh2", "fresh2.jsonl"),
+    ("fresh3", "fresh3.jsonl"),
+    ("probes", "probes.jsonl"),
+    ("writer_probes", "writer_probes.jsonl"),
+    ("near_misses", "near_misses.jsonl"),
 ]
-KEYS = [
-    "n",
-    "accuracy",
-    "macro_f1",
-    "family_accuracy",
-    "family_macro_f1",
-    "non_adherent_missed",
-    "non_adherent_total",
-    "non_adherent_missed_rate",
-    "non_adherent_false_alarms",
-    "open_closed_accuracy",
-    "open_closed_accuracy_all_questions",
-    "questions_also_called_questions",
-    "questions",
-    "simple_complex_accuracy",
-]
+# ../shared/data beside the checkout (or beside the folder of worktrees that holds it)
+ANNOMI = next(
+    (
+        p / "shared" / "data" / "annomi_dev.csv"
+        for p in (ROOT.parent, ROOT.parent.parent)
+        if (p / "shared" / "data" / "annomi_dev.csv").exists()
+    ),
+    ROOT.parent / "shared" / "data" / "annomi_dev.csv",
+)
 
 
-# Check sets neither of whose halves was used to write rules (split only to compare with the others).
-NEVER_USED = {"second fresh check set", "third fresh check set"}
+def id_number(row_id: str) -> int:
+    return int(re.sub(r"\D", "", row_id))
 
 
-def halves(name: str, path: Path, folder: Path) -> list[tuple[str, Path]]:
-    """The set's two halves by the number in its ids ("h001", "f002"): odd ids were used to find
-    missed phrasings, even ids were never looked at row by row (for a set in NEVER_USED, neither
-    half was used)."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+def check_rows(name: str) -> list[tuple[int, Labelled]]:
+    """(id number, row) for every row of one check set."""
     out = []
-    labels = (
-        (("odd ids", 1), ("even ids, not used for rules either", 0))
-        if name in NEVER_USED
-        else (("odd ids, used to find missed phrasings", 1), ("even ids, never looked at", 0))
-    )
-    for label, parity in labels:
-        part = folder / f"{path.stem}_{parity}.jsonl"
-        part.write_text(
-            "".join(
-                json.dumps(r) + "\n"
-                for r in rows
-                if int(r["id"].lstrip(string.ascii_letters)) % 2 == parity
-            ),
-            encoding="utf-8",
+    path = CHECKS / f"{name}.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        obj = json.loads(line)
+        also = obj.get("also")
+        out.append(
+            (
+                id_number(obj["id"]),
+                Labelled(
+                    obj["text"],
+                    obj.get("client") or None,
+                    obj["label"],
+                    also=tuple(also.split()) if isinstance(also, str) else tuple(also or ()),
+                ),
+            )
         )
-        out.append((f"{name}, {label}", part))
     return out
 
 
-def annomi_parts(name: str, path: Path, folder: Path) -> list[tuple[str, Path]]:
-    """AnnoMI by session: the ones the rules were tuned on, and the check sessions."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        fields, rows = reader.fieldnames or [], list(reader)
-    out = []
-    for label, check in (
-        ("sessions the rules were tuned on (transcript id % 8 != 4)", False),
-        ("check sessions, rows never read (transcript id % 8 == 4)", True),
-    ):
-        part = folder / f"annomi_{int(check)}.csv"
-        with part.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=fields)
-            writer.writeheader()
-            writer.writerows(r for r in rows if (int(r["transcript_id"]) % 8 == 4) == check)
-        out.append((f"{name}, {label}", part))
-    return out
+def _fmt(value: object) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+CHECK_COLUMNS = [
+    ("n", "n"),
+    ("accuracy", "strict"),
+    ("lenient_accuracy", "lenient"),
+    ("family_accuracy", "family"),
+    ("non_adherent_recall", "MI-non-adh recall"),
+    ("false_alarms_per_100", "false alarms/100"),
+    ("top_confident_accuracy", "top-80% acc"),
+    ("calibration_error", "ECE"),
+]
+
+
+def _row(label: str, report: dict[str, object]) -> str:
+    cells = []
+    for key, _ in CHECK_COLUMNS:
+        value = report.get(key)
+        if key == "lenient_accuracy" and value is None:
+            value = report.get("accuracy")  # no `also` in this part: lenient = strict
+        if key == "false_alarms_per_100" and isinstance(value, float):
+            cells.append(f"{value:.1f}")
+        else:
+            cells.append(_fmt(value))
+    return f"{label:32s}" + "".join(f"{c:>18s}" for c in cells)
+
+
+def _header() -> str:
+    return f"{'set, half':32s}" + "".join(f"{title:>18s}" for _, title in CHECK_COLUMNS)
+
+
+def score(clf, rows: list[Labelled], source: str, kind: str = "codes") -> dict[str, object]:
+    report = evaluate(
+        kind, rows, clf.classify_many((r.text, r.client) for r in rows), clf.codes, source
+    )
+    return report.as_dict()
 
 
 def main() -> int:
-    tmp = tempfile.TemporaryDirectory()
-    sets: list[tuple[str, Path]] = []
-    for title, path, short in SETS:
-        sets.append((title, path))
-        if short is not None and path.exists():
-            split = annomi_parts if path.suffix == ".csv" else halves
-            sets.extend(split(short, path, Path(tmp.name)))
-    for title, path in sets:
-        print(f"== {title}")
-        if not path.exists():
-            print("   skipped: file not found")
-            continue
-        out = subprocess.run(
-            [sys.executable, "-m", "mi_coach", "eval", str(path), "--format", "json"],
-            capture_output=True,
-            text=True,
-        )
-        if out.returncode != 0:
-            print(f"   failed: {out.stderr.strip()}")
-            return 1
-        report = json.loads(out.stdout)
-        for key in KEYS:
-            if key in report:
-                print(f"   {key:38s} {report[key]}")
-        print(
-            "   per label F1: "
-            + ", ".join(f"{k} {v['f1']:.2f}" for k, v in report["per_label"].items())
-        )
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument(
+        "--no-sealed", action="store_true", help="leave the sealed halves out (while developing)"
+    )
+    args = ap.parse_args()
+    clf = get_classifier()
+    arbiter = getattr(clf, "arbiter", None)
+    print(f"pipeline {clf.pipeline.name}; arbiter: {'on' if arbiter else 'off (rules only)'}")
+
+    print("\n== 1. Blind check sets (tests/data/checks): tuning half = odd ids, sealed = even ids")
+    print(_header())
+    halves = [("tuning", 1)] + ([] if args.no_sealed else [("sealed", 0)])
+    union: dict[int, list[Labelled]] = {0: [], 1: []}
+    for name in WRITERS:
+        rows = check_rows(name)
+        for half, parity in halves:
+            part = [r for n, r in rows if n % 2 == parity]
+            union[parity].extend(part)
+            print(_row(f"{name}, {half}", score(clf, part, f"{name} {half}")))
+    for half, parity in halves:
+        print(_row(f"union, {half}", score(clf, union[parity], f"union {half}")))
+
+    print("\n== 2. Older sets (development and regression data; most read while writing rules)")
+    print(_header())
+    for name, file in OLD_SETS:
+        _, rows = read_labelled(str(DATA / file))
+        print(_row(name, score(clf, rows, file)))
+
+    print("\n== 3. AnnoMI development data (../shared/data/annomi_dev.csv), family level")
+    if not ANNOMI.exists():
+        print("   skipped: file not found")
+        return 0
+    with ANNOMI.open(encoding="utf-8", newline="") as fh:
+        check = [int(r["transcript_id"]) % 8 == 4 for r in csv.DictReader(fh)]
+    _, rows = read_labelled(str(ANNOMI))
+    keys = [
+        ("n", "n"),
+        ("accuracy", "family acc"),
+        ("macro_f1", "family macro-F1"),
+        ("lenient_macro_f1", "lenient macro-F1"),
+        ("open_closed_accuracy", "open/closed"),
+        ("open_closed_accuracy_all_questions", "o/c all questions"),
+        ("simple_complex_accuracy", "simple/complex"),
+    ]
+    print(f"{'part':32s}" + "".join(f"{t:>18s}" for _, t in keys))
+    for label, part in (
+        ("whole", rows),
+        ("training sessions (id%8!=4)", [r for r, c in zip(rows, check) if not c]),
+        ("check sessions (id%8==4)", [r for r, c in zip(rows, check) if c]),
+    ):
+        report = score(clf, part, f"AnnoMI {label}", kind="annomi")
+        print(f"{label:32s}" + "".join(f"{_fmt(report.get(k)):>18s}" for k, _ in keys))
     return 0
 
 

@@ -8,7 +8,17 @@ import sys
 
 from mi_coach.cli.app import app
 
-WIRE_KEYS = {"text", "code", "family", "codes", "evidence"}
+WIRE_KEYS = {
+    "text",
+    "code",
+    "family",
+    "codes",
+    "evidence",
+    "confidence",
+    "runner_up",
+    "decided_by",
+    "arbiter",
+}
 TWELVE = {
     "simple_reflection",
     "complex_reflection",

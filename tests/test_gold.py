@@ -1,9 +1,14 @@
 """The gold set: at least 30 hand-written case-management responses per code, and accuracy floors
 set from a measured run (see README, "Accuracy"). A drop below a floor fails the build."""
+# Floors guard against a real regression, not a ratchet: each is the measured accuracy p minus two
+# standard errors, p - 2 * sqrt(p * (1 - p) / n), so sampling noise on a set of n responses does
+# not fail the build but a drop of about two standard errors does. When a change moves a figure,
+# record the new measurement (bench/accuracy.py) — never lower it to pass.
 
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from pathlib import Path
 
@@ -13,9 +18,6 @@ from mi_coach.coding.evaluate import evaluate
 from mi_coach.coding.inputs import read_labelled
 
 GOLD = Path(__file__).parent / "data" / "gold.jsonl"
-# Floors: a little under the figures measured when they were set, so noise does not fail CI but a
-# real regression does. Raise them as the classifier improves; never lower them to pass.
-ACCURACY_FLOOR = 0.96
 NON_ADHERENT_MISSED_CEILING = 0.05
 
 
@@ -30,7 +32,14 @@ def test_gold_set_integrity(clf):
 
 
 DATA = Path(__file__).parent / "data"
-# (file, accuracy floor, expected size or None). Why each floor is what it is:
+
+
+def floor(measured: float, n: int) -> float:
+    """Two standard errors below the measured accuracy on n responses."""
+    return measured - 2 * math.sqrt(measured * (1 - measured) / n)
+
+
+# (file, measured accuracy, size). What each set is:
 # - gold: where the rules were developed; measured 0.949, then 0.985 (floor raised).
 # - holdout: written independently of the rules; guards against regressions on phrasing the rules
 #   were not written for; measured 0.850, then 0.892.
@@ -44,7 +53,7 @@ DATA = Path(__file__).parent / "data"
 #   (texting spellings, advice as questions, "your choice, but…", generic praise); measured 0.767
 #   before any fix. Rules were then fixed on its odd ids only; the even ids were never looked at
 #   row by row (even half 0.775 before and after). Whole set measured 0.875, then 0.896 after the
-#   shape rules of the next session (even half 0.817).
+#   shape rules of the next session (even half 0.817), 0.908 with the learned arbiter (issue 14).
 # - fresh2: 180 responses (30 judgment, 30 righting reflex, 12 of each other code, many near
 #   misses) written blind to the rules before the shape rules (imperative, obligation, warning,
 #   verdict, comparison, minimising …) were written; no rule was written from its rows. Measured
@@ -55,16 +64,18 @@ DATA = Path(__file__).parent / "data"
 #   check whether rules for the shape of an affirmation, of autonomy, of a permissioned suggestion
 #   and of social talk carry over to unseen phrasings; measured 0.783 before those rules, 0.856 after
 #   (no row of it was studied to write them), 0.867 with the directing/judging shape rules merged
-#   and four false alarms its writer reported afterwards mended. Same writer as the rule author's own probes, so it is
-#   a friendlier check than the even halves of fresh and holdout.
-FLOORS = [
-    ("gold.jsonl", ACCURACY_FLOOR, None),
-    ("holdout.jsonl", 0.87, 240),
-    ("probes.jsonl", 0.93, None),
-    ("writer_probes.jsonl", 0.93, 161),
-    ("fresh.jsonl", 0.87, 240),
-    ("fresh2.jsonl", 0.77, 180),
-    ("fresh3.jsonl", 0.85, 180),
+#   and four false alarms its writer reported afterwards mended; 0.878 with the learned arbiter
+#   (issue 14), which overrules the rules on two of its responses, both rightly. Same writer as
+#   the rule author's own probes, so it is a friendlier check than the even halves of fresh and
+#   holdout.
+MEASURED = [
+    ("gold.jsonl", 0.985, 408),
+    ("holdout.jsonl", 0.892, 240),
+    ("probes.jsonl", 0.953, 300),
+    ("writer_probes.jsonl", 0.950, 161),
+    ("fresh.jsonl", 0.908, 240),
+    ("fresh2.jsonl", 0.789, 180),
+    ("fresh3.jsonl", 0.878, 180),
 ]
 
 
@@ -75,12 +86,16 @@ def _report(clf, path: Path):
     )
 
 
-@pytest.mark.parametrize("name,floor,size", FLOORS, ids=[f[0] for f in FLOORS])
-def test_accuracy_floor(clf, name, floor, size):
+@pytest.mark.parametrize("name,measured,size", MEASURED, ids=[f[0] for f in MEASURED])
+def test_accuracy_floor(clf, name, measured, size):
     report = _report(clf, DATA / name)
-    if size is not None:
-        assert report.n == size
-    assert report.accuracy >= floor, report.as_dict()
+    assert report.n == size
+    assert report.accuracy >= floor(measured, size), report.as_dict()
+
+
+def test_floors_are_two_standard_errors_below_the_measurement():
+    assert floor(0.9, 100) == pytest.approx(0.84)  # 0.9 - 2 * 0.03
+    assert floor(1.0, 50) == 1.0
 
 
 def test_gold_non_adherent_is_rarely_missed(clf):

@@ -51,12 +51,6 @@ def turn(
     )
 
 
-class SureTurn(Turn):
-    """A turn with the coder's confidence (as the learned coder records it)."""
-
-    confidence: float | None = None
-
-
 def rubric(**criteria):
     return Rubric(
         id="t",
@@ -132,10 +126,10 @@ def test_ratio_share_count_on_hand_built_turns():
     # weighted points: fair .6, good 1, fair .6, fair .6 -> 70
     assert s.score == 70
     # When the coder is sure of turn 3, its secondary reflection counts: 3 / 2 = 1.5
-    turns[2] = SureTurn(**turns[2].model_dump(), confidence=0.95)
+    turns[2] = turns[2].model_copy(update={"confidence": 0.95})
     s = score_rubric(r, turns, FAMILY)
     assert crit(s, "rq").value == pytest.approx(1.5) and crit(s, "cr").value == pytest.approx(2 / 3)
-    turns[2] = SureTurn(**turns[2].model_dump(exclude={"confidence"}), confidence=0.5)
+    turns[2] = turns[2].model_copy(update={"confidence": 0.5})
     assert crit(score_rubric(r, turns, FAMILY), "rq").value == pytest.approx(1.0)
 
 
@@ -284,7 +278,7 @@ def test_moments_a_trainer_would_pick():
     turns[3] = turn(4, "affirm", before=3, after=4, talk="neutral")
     assert scorecard(turns[1:], [], CODES).best.n == 4
     # ... but not when the coder was unsure of it.
-    turns[3] = SureTurn(**turns[3].model_dump(), confidence=0.4)
+    turns[3] = turns[3].model_copy(update={"confidence": 0.4})
     assert scorecard(turns[1:], [], CODES).best is None
 
 

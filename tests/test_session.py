@@ -110,3 +110,14 @@ def test_same_seed_same_lines_and_some_seed_differs(clf):
 def test_hints_cycle(clf):
     s = session(clf)
     assert s.hint() == MINI.states["opening"].hints[0]
+
+
+def test_each_turn_keeps_the_coders_confidence_and_runner_up(clf, tmp_path):
+    from mi_coach.practice.transcript import load, save, transcripts_dir
+
+    s = session(clf)
+    out = s.respond("You're worried the rent will come before the money does.")
+    assert out.turn.confidence is not None and 0 <= out.turn.confidence <= 1
+    assert out.turn.runner_up in clf.codes.codes and out.turn.runner_up != out.turn.code
+    path = save(s.transcript, transcripts_dir(str(tmp_path)))
+    assert load(path).turns[0].confidence == out.turn.confidence

@@ -12,6 +12,7 @@ from mi_coach.base.errors import MiCoachError
 from mi_coach.practice.transcript import (
     SCHEMA,
     Transcript,
+    Turn,
     data_dir,
     last_unfinished,
     load,
@@ -89,3 +90,17 @@ def test_last_unfinished(tmp_path):
     save(open_, folder)
     (folder / "junk.json").write_text("nonsense")  # unreadable files are skipped
     assert last_unfinished(folder)[1].id == open_.id
+
+
+def test_a_transcript_written_before_turns_had_a_confidence_still_loads(tmp_path):
+    t = make()
+    t.turns.append(
+        Turn(n=1, response="Mm.", code="other", family="other", codes=["other"], evidence=[])
+    )
+    data = json.loads(t.model_dump_json(by_alias=True))
+    for turn in data["turns"]:  # as the first version wrote them: no confidence, no runner-up
+        del turn["confidence"], turn["runner_up"]
+    f = tmp_path / "old.json"
+    f.write_text(json.dumps(data))
+    loaded = load(f)
+    assert loaded.turns[0].confidence is None and loaded.turns[0].runner_up is None

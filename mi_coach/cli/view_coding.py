@@ -32,8 +32,10 @@ def classification_panel(c: Classification, rules: RuleSet, explain: bool = Fals
         Text.assemble(
             code_text(c.code, info.family, info.label),
             f"  ({c.code}, {info.family.replace('_', '-')})",
+            _sure(c.confidence),
         ),
     )
+    unsure_row(body, c.code, c.runner_up, c.confidence)
     if len(c.codes) > 1:
         body.add_row("Also found", ", ".join(x for x in c.codes if x != c.code))
     triggers = [t for t in c.evidence if t.match.strip()]
@@ -45,6 +47,8 @@ def classification_panel(c: Classification, rules: RuleSet, explain: bool = Fals
         if rule.alternative:
             label = "Try instead" if info.family == "mi_non_adherent" else "Next step"
             body.add_row(label, Text(safe(rule.alternative), style="green"))
+    elif c.decided_by == "model":
+        body.add_row("Feedback", safe(rules.feedback(c) or ""))
     else:
         body.add_row(
             "Feedback", safe(f"No rule matched: coded {info.label.lower()} ({info.summary}).")
@@ -53,6 +57,19 @@ def classification_panel(c: Classification, rules: RuleSet, explain: bool = Fals
     console.print(Panel(body, title="mi-coach", title_align="left", border_style=style or "none"))
     if explain:
         fired_table(c)
+
+
+def _sure(confidence: float | None) -> Text:
+    return Text(f"  confidence {confidence:.2f}", style="dim") if confidence is not None else Text()
+
+
+def unsure_row(body: Table, code: str, runner_up: str | None, confidence: float | None) -> None:
+    """ "Not sure: this reads as … or …" when the coder is unsure (patterns/confidence.yml)."""
+    from mi_coach.coding.ruleset import load_wording
+
+    note = load_wording().unsure_note(code, runner_up, confidence)
+    if note:
+        body.add_row("Unsure", Text(safe(note), style="yellow"))
 
 
 def fired_table(c: Classification) -> None:

@@ -23,6 +23,7 @@ from mi_coach.cli.term import (
     rapport_bar,
     safe,
 )
+from mi_coach.cli.view_coding import unsure_row
 
 
 def echo_response(prompt: str, line: str) -> None:
@@ -149,6 +150,7 @@ def turn_feedback(turn: Any, name: str, codes: Any) -> None:
     if others:
         line.append(f"  also: {', '.join(others)}", style="dim")
     body.add_row("Code", line)
+    unsure_row(body, turn.code, turn.runner_up, turn.confidence)
     triggers = [e["match"] for e in turn.evidence if e["match"].strip()]
     if triggers:
         body.add_row("Because of", ", ".join(f"\u201c{safe(m)}\u201d" for m in triggers[:4]))

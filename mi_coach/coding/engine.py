@@ -91,6 +91,7 @@ class Classifier:
 
         self.pipeline = pipeline
         self.ruleset = ruleset
+        self.arbiter = pipeline.arbiter  # None: the rules' own reading, as training needs it
         self.codes = ruleset.codes
         norms = load_normalization()
         self.fillers = frozenset(norms.fillers)
@@ -160,17 +161,48 @@ class Classifier:
 
     # -- classifying ----------------------------------------------------------------------
     def classify(self, text: str, client: str | None = None) -> Classification:
-        clean = _blank_controls(text)
-        doc = self._nlp(clean)
-        return self._decide(doc, text, client)
+        doc, ctx = self.prepare(text, client)
+        return self._finish(self._nlp(doc), text, client, ctx)
 
     def classify_many(
         self, items: Iterable[tuple[str, str | None]], batch_size: int = BATCH_SIZE
     ) -> Iterator[Classification]:
         """Classify many (text, client) pairs in input order, with spaCy's batched `pipe`."""
-        pairs = ((_blank_controls(text), (text, client)) for text, client in items)
-        for doc, (text, client) in self._nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-            yield self._decide(doc, text, client)
+        for _, result in self.read_many(items, batch_size):
+            yield result
+
+    def read_many(
+        self, items: Iterable[tuple[str, str | None]], batch_size: int = BATCH_SIZE
+    ) -> Iterator[tuple[Any, Classification]]:
+        """Like classify_many, with each processed Doc (for training the arbiter)."""
+        pairs = (
+            (doc, (text, client, ctx))
+            for text, client in items
+            for doc, ctx in (self.prepare(text, client),)
+        )
+        for doc, (text, client, ctx) in self._nlp.pipe(
+            pairs, as_tuples=True, batch_size=batch_size
+        ):
+            yield doc, self._finish(doc, text, client, ctx)
+
+    def prepare(self, text: str, client: str | None) -> tuple[Any, _ClientContext | None]:
+        """The tokenised response (control characters blanked) with the share of its words the
+        client used set on it (`doc._.mi_echo`, read by the learned arbiter), before the rest of
+        the pipeline runs; and the client's words."""
+        doc = self._nlp.make_doc(_blank_controls(text))
+        ctx = (
+            _ClientContext(self._nlp, client, self.same_words, self.suffixes)
+            if client is not None
+            else None
+        )
+        doc._.mi_echo = ctx.echo(doc) if ctx is not None else None
+        return doc, ctx
+
+    def _finish(
+        self, doc: Any, text: str, client: str | None, ctx: _ClientContext | None
+    ) -> Classification:
+        rules = self._decide(doc, text, client, ctx)
+        return rules if self.arbiter is None else self.arbiter.combine(rules, doc, self.codes)
 
     def _sentences(self, doc: Any) -> list[Any]:
         """The parser's sentences, also cut after a spoken restart: a word with a dash glued to
@@ -192,7 +224,9 @@ class Classifier:
             out.append(doc[start : sent.end])
         return out
 
-    def _decide(self, doc: Any, text: str, client: str | None) -> Classification:
+    def _decide(
+        self, doc: Any, text: str, client: str | None, ctx: _ClientContext | None
+    ) -> Classification:
         sents = self._sentences(doc)
         leads: list[int | None] = []
         skips: list[set[int]] = []
@@ -217,11 +251,6 @@ class Classifier:
         )
         sent_of = _sentence_index(sents)
         hits = self._hits(doc, norms, wholes)
-        ctx = (
-            _ClientContext(self._nlp, client, self.same_words, self.suffixes)
-            if client is not None
-            else None
-        )
         unread: dict[int, set[int]] = {}
         hits = [
             h
@@ -489,6 +518,16 @@ class _ClientContext:
             _stem(t.norm_, same_words, suffixes) for t in toks if t.is_alpha or t.like_num
         }
 
+    def echo(self, doc: Any) -> float | None:
+        """The share of the response's content words (else of all its words) the client used;
+        None when the client's line has no words."""
+        if not self.stems:
+            return None
+        words = [t for t in doc if t.is_alpha and not t.is_stop] or [t for t in doc if t.is_alpha]
+        if not words:
+            return 0.0
+        return sum(1 for t in words if self.has(t)) / len(words)
+
     def has(self, token: Any) -> bool:
         return (
             _stem(token.norm_, self.same, self.suffixes) in self.stems
@@ -554,13 +593,14 @@ def _sentence_index(sents: list[Any]) -> dict[int, int]:
     return out
 
 
-_classifiers: dict[tuple[str, bool], Classifier] = {}
+_classifiers: dict[tuple[str, bool, bool], Classifier] = {}
 
 
-def get_classifier(model: str | None = None) -> Classifier:
-    """The process-wide classifier (pipeline and compiled rules built once)."""
-    pipeline = get_pipeline(model)
-    key = (pipeline.name, pipeline.degraded)
+def get_classifier(model: str | None = None, arbiter: bool = True) -> Classifier:
+    """The process-wide classifier (pipeline and compiled rules built once); with the learned
+    arbiter unless `arbiter` is False (the rules alone, as training needs)."""
+    pipeline = get_pipeline(model, arbiter)
+    key = (pipeline.name, pipeline.degraded, arbiter)
     if key not in _classifiers:
         _classifiers[key] = Classifier(pipeline, load_ruleset())
         regex_cache.save()

@@ -1,5 +1,8 @@
-"""Measuring the classifier against labelled data: accuracy, per-label P/R/F1, macro-F1,
-a confusion matrix, and for AnnoMI data the open-vs-closed accuracy on questions."""
+"""Measuring the classifier against labelled data: accuracy (strict, and lenient when rows name an
+acceptable runner-up in `also`), per-label P/R/F1, macro-F1, a confusion matrix, how often
+MI-non-adherent behaviour is caught and how often it is called where there is none, how right the
+coder is on the responses it is most sure of and how honest its confidence is (expected
+calibration error), and for AnnoMI data the open-vs-closed accuracy on questions."""
 
 from __future__ import annotations
 
@@ -109,19 +112,72 @@ def evaluate(
         for g, p in zip(gold, got)
         if g not in non_adherent and codes.family(p) == "mi_non_adherent"
     )
-    extra = {
-        "non_adherent_total": na_total,
-        "non_adherent_missed": na_missed,
-        "non_adherent_missed_rate": na_missed / na_total if na_total else 0.0,
-        "non_adherent_false_alarms": false_alarms,
-        "non_adherent_false_alarm_rate": false_alarms / others if others else 0.0,
-    }
+    extra: dict[str, Any] = {}
+    if any(r.also for r in rows):
+        extra["lenient_accuracy"] = sum(
+            1 for r, p in zip(rows, got) if p == r.label or p in r.also
+        ) / len(rows)
+    extra.update(
+        {
+            "non_adherent_total": na_total,
+            "non_adherent_missed": na_missed,
+            "non_adherent_missed_rate": na_missed / na_total if na_total else 0.0,
+            "non_adherent_recall": 1 - na_missed / na_total if na_total else 1.0,
+            "non_adherent_false_alarms": false_alarms,
+            "non_adherent_false_alarm_rate": false_alarms / others if others else 0.0,
+            "false_alarms_per_100": 100 * false_alarms / others if others else 0.0,
+        }
+    )
     families = sorted({codes.family(c) for c in labels})
     facc, fmacro, _, _ = scores(
         [codes.family(g) for g in gold], [codes.family(p) for p in got], families
     )
     extra.update({"family_accuracy": facc, "family_macro_f1": fmacro})
+    extra.update(
+        confidence_figures(
+            [g == p for g, p in zip(gold, got)], [getattr(p, "confidence", None) for p in preds]
+        )
+    )
     return Report(source, "code", len(rows), acc, macro, labels, per, conf, extra)
+
+
+# The share of responses, most confident first, on which `top_confident_accuracy` is measured, and
+# the number of equal-width confidence bins of the expected calibration error.
+CONFIDENT_SHARE = 0.8
+CALIBRATION_BINS = 10
+
+
+def confidence_figures(
+    correct: list[bool], confidence: list[float | None]
+) -> dict[str, float | int]:
+    """Accuracy on the CONFIDENT_SHARE most confident responses, and the expected calibration
+    error: over CALIBRATION_BINS equal-width bins of confidence, the gap between the mean
+    confidence and the accuracy in each bin, weighted by the bin's share of responses. Empty when
+    some classification carries no confidence."""
+    n = len(correct)
+    if not n or any(c is None for c in confidence):
+        return {}
+    conf = [float(c) for c in confidence if c is not None]
+    order = sorted(range(n), key=lambda i: -conf[i])  # stable: ties keep input order
+    keep = max(1, round(CONFIDENT_SHARE * n))
+    top = sum(1 for i in order[:keep] if correct[i]) / keep
+    bins: list[list[int]] = [[] for _ in range(CALIBRATION_BINS)]
+    for i, c in enumerate(conf):
+        bins[min(int(c * CALIBRATION_BINS), CALIBRATION_BINS - 1)].append(i)
+    ece = sum(
+        abs(sum(conf[i] for i in b) / len(b) - sum(1 for i in b if correct[i]) / len(b))
+        * len(b)
+        / n
+        for b in bins
+        if b
+    )
+    return {
+        "top_confident_share": CONFIDENT_SHARE,
+        "top_confident_n": keep,
+        "top_confident_accuracy": top,
+        "calibration_error": ece,
+        "mean_confidence": sum(conf) / n,
+    }
 
 
 ANNOMI_LABELS = ["question", "reflection", "therapist_input", "other"]
@@ -138,13 +194,19 @@ def _annomi(
     gold = [r.label for r in rows]
     got = [codes.codes[p.code].annomi for p in preds]
     acc, macro, per, conf = scores(gold, got, ANNOMI_LABELS)
+    # Lenient: a prediction is also right when it names a behaviour the coders saw besides the
+    # main one (AnnoMI's `also`).
+    lenient = [p if p in r.also else g for r, g, p in zip(rows, gold, got)]
+    lenient_acc, lenient_macro, _, _ = scores(lenient, got, ANNOMI_LABELS)
     # Open vs closed, on the questions the experts coded as open or closed.
     qs = [
         (r, p) for r, p in zip(rows, preds) if r.label == "question" and r.sub in ("open", "closed")
     ]
     both = [(r, p) for r, p in qs if codes.family(p.code) == "question"]
     oc = lambda r, p: (r.sub == "open") == (p.code == "open_question")  # noqa: E731
-    extra = {
+    extra: dict[str, Any] = {
+        "lenient_accuracy": lenient_acc,
+        "lenient_macro_f1": lenient_macro,
         "questions": len(qs),
         "questions_also_called_questions": len(both),
         "open_closed_accuracy": sum(1 for r, p in both if oc(r, p)) / len(both) if both else 0.0,

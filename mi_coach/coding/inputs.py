@@ -29,6 +29,9 @@ class Labelled:
     client: str | None
     label: str
     sub: str | None = None  # AnnoMI only: open/closed, simple/complex, …
+    # A defensible runner-up the labeller accepted too (lenient scoring): codes, or for AnnoMI
+    # the other behaviours its coders saw in the utterance.
+    also: tuple[str, ...] = ()
 
 
 def read_source(source: str) -> str:
@@ -96,14 +99,27 @@ def _jsonl(text: str, source: str) -> list[Labelled]:
             if not isinstance(obj.get(key), str):
                 raise MiCoachError("missing or not a string", path=source, line=n, field=key)
         client = obj.get("client")
+        also = obj.get("also")
         rows.append(
             Labelled(
-                obj["text"], client if isinstance(client, str) and client else None, obj["label"]
+                obj["text"],
+                client if isinstance(client, str) and client else None,
+                obj["label"],
+                also=_also(also),
             )
         )
     if not rows:
         raise MiCoachError("no labelled rows", path=source)
     return rows
+
+
+def _also(value: object) -> tuple[str, ...]:
+    """`also` as given: one label, labels separated by spaces, or a JSON list of labels."""
+    if isinstance(value, str):
+        return tuple(value.split())
+    if isinstance(value, list):
+        return tuple(v for v in value if isinstance(v, str))
+    return ()
 
 
 def _csv(text: str, source: str) -> tuple[str, list[Labelled]]:
@@ -132,10 +148,15 @@ def _csv(text: str, source: str) -> tuple[str, list[Labelled]]:
                         client,
                         (row.get("main") or "").strip(),
                         (row.get("sub") or "").strip() or None,
+                        also=_also(row.get("also")),
                     )
                 )
             else:
-                rows.append(Labelled(text_, client, (row.get("label") or "").strip()))
+                rows.append(
+                    Labelled(
+                        text_, client, (row.get("label") or "").strip(), also=_also(row.get("also"))
+                    )
+                )
     except csv.Error as exc:
         raise MiCoachError(f"malformed CSV: {exc}", path=source) from None
     if not rows:

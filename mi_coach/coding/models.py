@@ -206,6 +206,13 @@ class Classification(Strict):
     fired: tuple[Tag, ...]
     sentences: tuple[SentenceResult, ...]
     degraded: bool = False
+    # How sure the coder is of `code` (calibrated: of the responses given a confidence near 0.8,
+    # about 80% are coded right), and the likeliest other code. None only before the arbiter has
+    # combined the rules' reading with the model's (see coding/arbiter.py).
+    confidence: float | None = None
+    runner_up: str | None = None
+    decided_by: Literal["rules", "model"] = "rules"
+    arbiter: bool = False  # whether the learned arbiter took part (False: rules only)
 
     def wire(self) -> dict[str, Any]:
         """The stable public JSON shape (documented in README: `classify --format jsonl`)."""
@@ -218,4 +225,8 @@ class Classification(Strict):
                 {"rule": t.rule, "code": t.code, "start": t.start, "end": t.end, "match": t.match}
                 for t in self.evidence
             ],
+            "confidence": self.confidence,
+            "runner_up": self.runner_up,
+            "decided_by": self.decided_by,
+            "arbiter": self.arbiter,
         }

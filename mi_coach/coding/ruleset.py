@@ -55,6 +55,24 @@ class Normalization(BaseModel):
     speaker_words: list[str] = Field(default_factory=list)
 
 
+class Wording(BaseModel):
+    """How the coder says how sure it is (patterns/confidence.yml)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    unsure_below: float = Field(ge=0, le=1)
+    unsure: str
+    model_decided: str
+    as_phrase: dict[str, str]
+
+    def unsure_note(self, code: str, runner_up: str | None, confidence: float | None) -> str | None:
+        """ "Not sure: this reads as … or …" when the confidence is below `unsure_below`."""
+        if confidence is None or runner_up is None or confidence >= self.unsure_below:
+            return None
+        first = self.as_phrase.get(code, code.replace("_", " "))
+        second = self.as_phrase.get(runner_up, runner_up.replace("_", " "))
+        return self.unsure.format(first=first, second=second)
+
+
 @dataclass(frozen=True)
 class RuleSet:
     codes: CodeTable
@@ -73,10 +91,22 @@ class RuleSet:
         return next((r for r in self.rules if r.id == rule_id), None)
 
     def primary_rule(self, c: Any) -> Rule | None:
-        """The rule whose feedback speaks for a classification's primary code: the last tag that
-        set it."""
-        tags = [t for t in c.evidence if t.code == c.code]
-        return self.rule(tags[-1].rule) if tags else None
+        """The rule whose feedback speaks for a classification's primary code: the last rule's
+        tag that set it (not the words the trained model read, tagged "arbiter")."""
+        rules = [self.rule(t.rule) for t in c.evidence if t.code == c.code]
+        found = [r for r in rules if r is not None]
+        return found[-1] if found else None
+
+    def feedback(self, c: Any) -> str | None:
+        """What the trainee is told about a classification: its rule's feedback, or when the
+        trained model chose the code without a rule, that it did (patterns/confidence.yml)."""
+        rule = self.primary_rule(c)
+        if rule is not None:
+            return rule.feedback
+        if getattr(c, "decided_by", "rules") == "model":
+            info = self.codes.codes[c.code]
+            return load_wording().model_decided.format(label=info.label, summary=info.summary)
+        return None
 
     def error(self, rule_id: str, message: str) -> MiCoachError:
         path, line = self.where(rule_id)
@@ -104,6 +134,18 @@ def load_normalization(path: str | None = None) -> Normalization:
                 ("spellings", orth),
             )
     return norm
+
+
+@cache
+def load_wording(path: str | None = None) -> Wording:
+    wording = validate(load_yaml(path or patterns_dir() / "confidence.yml"), Wording)
+    unknown = set(wording.as_phrase) ^ set(load_codes().codes)
+    if unknown:
+        raise MiCoachError(
+            f"as_phrase must name every code once (differs on {', '.join(sorted(unknown))})",
+            path=str(path or patterns_dir() / "confidence.yml"),
+        )
+    return wording
 
 
 def _load_lexicons(path: Path) -> dict[str, tuple[str, ...]]:

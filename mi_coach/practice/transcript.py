@@ -83,6 +83,10 @@ class Turn(_Record):
     codes: list[str]  # every behaviour the machine found
     evidence: list[dict[str, Any]]
     feedback: str | None = None
+    # How sure the coder was of `code` (0-1, calibrated) and its likeliest other code; absent in
+    # transcripts written before the coder had a confidence.
+    confidence: float | None = Field(None, ge=0, le=1)
+    runner_up: str | None = None
     rapport_before: int | None = None
     rapport_after: int | None = None
     next_state: str | None = None

@@ -209,7 +209,7 @@ def to_transcript(
     if prev_client is not None:
         t.closing = ClientTurn(text=prev_client)
     for n, (result, client) in enumerate(zip(results, clients), 1):
-        rule = classifier.ruleset.primary_rule(result)
+        rules = classifier.ruleset
         t.turns.append(
             Turn(
                 n=n,
@@ -219,7 +219,9 @@ def to_transcript(
                 family=result.family,
                 codes=list(result.codes),
                 evidence=result.wire()["evidence"],
-                feedback=rule.feedback if rule is not None else None,
+                feedback=rules.feedback(result),
+                confidence=result.confidence,
+                runner_up=result.runner_up,
             )
         )
     if date is not None:

@@ -138,14 +138,15 @@ def recode(t: Transcript, classifier: Any) -> tuple[Transcript, list[Change]]:
     results = classifier.classify_many(items)
     new_turns, changes = [], []
     for turn, result in zip(t.turns, results):
-        rule = classifier.ruleset.primary_rule(result)
         new = turn.model_copy(
             update={
                 "code": result.code,
                 "family": result.family,
                 "codes": list(result.codes),
                 "evidence": result.wire()["evidence"],
-                "feedback": rule.feedback if rule is not None else None,
+                "feedback": classifier.ruleset.feedback(result),
+                "confidence": result.confidence,
+                "runner_up": result.runner_up,
             }
         )
         if new.code != turn.code:

@@ -123,6 +123,7 @@ class Tier(Strict):
 
 class VerdictData(Strict):
     sure: float = Field(ge=0, le=1)
+    sure_of_kind: float = Field(ge=0, le=1)
     input_codes: list[str]
     permission_codes: list[str]
     asked_codes: list[str]
@@ -251,7 +252,9 @@ def views(
         if supervisor is not None:
             sure = True
         elif confidence is not None:
-            sure = confidence >= data.sure
+            runner_up = getattr(t, "runner_up", None)
+            within = runner_up is not None and family_of.get(runner_up) == family_of.get(eff.code)
+            sure = confidence >= data.sure or (within and confidence >= data.sure_of_kind)
         else:  # no confidence recorded: sure when every behaviour found is of one family
             sure = len({family_of.get(c) for c in codes}) == 1
         client = getattr(t, "client", None)
