@@ -133,6 +133,10 @@ def classify(
 
     if (text is None) == (input_ is None):
         raise MiCoachError("give a response to classify, or --input FILE (not both)")
+    from mi_coach.coding.inputs import check_length
+
+    check_length(text)  # before the pipeline loads
+    check_length(client, "the client statement (--client)")
     if input_ is None:
         clf = _classifier()
         result = clf.classify(text or "", client)
@@ -151,7 +155,8 @@ def classify(
 
     from mi_coach.coding.inputs import parse_items, read_source
 
-    items = parse_items(read_source(input_))  # bad input fails before the pipeline loads
+    # bad input fails before the pipeline loads
+    items = parse_items(read_source(input_), "<stdin>" if input_ == "-" else input_)
     clf = _classifier()
     if client is not None:
         items = [type(i)(i.text, i.client if i.client is not None else client) for i in items]

@@ -15,6 +15,7 @@ from typing import Literal
 
 from mi_coach.base.errors import MiCoachError
 from mi_coach.cli import render
+from mi_coach.coding.inputs import too_long
 from mi_coach.practice.session import Session
 from mi_coach.practice.transcript import Transcript, now, save
 from mi_coach.scoring.scorecard import scorecard
@@ -113,6 +114,10 @@ def run(
                             break  # the client says their line again
                     else:
                         render.note(f"Unknown command {text.split()[0]!r}. /help lists them.")
+                    continue
+                problem = too_long(text)
+                if problem is not None:
+                    render.note(f"Not sent: {problem}.")
                     continue
                 outcome = session.respond(text)
                 save(t, folder, path)  # journal every completed turn

@@ -15,6 +15,27 @@ from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import decode_utf8, read_text
 
 MAX_INPUT_BYTES = 512 * 1024 * 1024
+# The longest response (and client statement) mi-coach classifies: about 900 words, far more
+# than anyone says in one turn. Longer text is refused with a message, never cut silently; it
+# also bounds the work of every rule.
+MAX_RESPONSE_CHARS = 5_000
+
+
+def too_long(text: str | None, what: str = "a response") -> str | None:
+    """Why `text` is too long to classify, or None when it is not."""
+    if text is None or len(text) <= MAX_RESPONSE_CHARS:
+        return None
+    return (
+        f"{what} is limited to {MAX_RESPONSE_CHARS:,} characters; "
+        f"this one has {len(text):,} (split it into shorter turns)"
+    )
+
+
+def check_length(text: str | None, what: str = "a response", **where: object) -> None:
+    """Raise a MiCoachError (naming `where`: path, line, field) when `text` is too long."""
+    problem = too_long(text, what)
+    if problem is not None:
+        raise MiCoachError(problem, **where)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -39,19 +60,23 @@ def read_source(source: str) -> str:
     return read_text(source, max_bytes=MAX_INPUT_BYTES)
 
 
-def parse_items(text: str) -> list[Item]:
+def parse_items(text: str, source: str | None = None) -> list[Item]:
     """One item per line: a JSON object {"text", "client"} or else the line as plain text.
 
     Every line gives exactly one item (an empty line is an empty response), so outputs line up
-    with inputs. A trailing newline at the end of the input does not add an item.
+    with inputs. A trailing newline at the end of the input does not add an item. A response or
+    client statement longer than MAX_RESPONSE_CHARS is an error naming its line.
     """
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     items: list[Item] = []
-    for line in lines:
+    for n, line in enumerate(lines, 1):
         line = line.rstrip("\r")
-        items.append(_item(line))
+        item = _item(line)
+        check_length(item.text, path=source, line=n)
+        check_length(item.client, "the client statement", path=source, line=n)
+        items.append(item)
     return items
 
 
@@ -96,6 +121,10 @@ def _jsonl(text: str, source: str) -> list[Labelled]:
             if not isinstance(obj.get(key), str):
                 raise MiCoachError("missing or not a string", path=source, line=n, field=key)
         client = obj.get("client")
+        check_length(obj["text"], path=source, line=n)
+        check_length(
+            client if isinstance(client, str) else None, "the client statement", path=source, line=n
+        )
         rows.append(
             Labelled(
                 obj["text"], client if isinstance(client, str) and client else None, obj["label"]
@@ -125,6 +154,8 @@ def _csv(text: str, source: str) -> tuple[str, list[Labelled]]:
         for row in reader:
             client = (row.get("client") or "").strip() or None
             text_ = row.get("text") or ""
+            check_length(text_, path=source, line=reader.line_num)
+            check_length(client, "the client statement", path=source, line=reader.line_num)
             if kind == "annomi":
                 rows.append(
                     Labelled(

@@ -17,6 +17,7 @@ from typing import Any
 
 from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import read_text
+from mi_coach.coding.inputs import check_length
 from mi_coach.practice.transcript import ClientTurn, Transcript, Turn
 
 COUNSELLOR_LABELS = (
@@ -82,6 +83,8 @@ def parse(
             out.append(Utterance(who, words.strip(), line_no))
     if not any(u.speaker == "counsellor" for u in out):
         raise MiCoachError("no counsellor turns found", path=str(path))
+    for u in out:  # consecutive lines of one speaker are one turn: checked once joined
+        check_length(u.text, f"a {u.speaker} turn", path=str(path), line=u.line)
     return out
 
 

@@ -1,0 +1,43 @@
+"""Speed on hostile input: CPU seconds to classify adversarial responses of the longest length
+mi-coach accepts (5,000 characters), alone and with the same text as the client's statement.
+
+Target: every case under 0.75 s of CPU (the test suite only guards against a hang, at 1 s).
+Run from the repository root:
+    python bench/hostile.py
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+TARGET = 0.75
+
+
+def main() -> int:
+    from test_hostile import ADVERSARIAL
+
+    from mi_coach.coding.engine import get_classifier
+
+    clf = get_classifier()
+    clf.classify("warm up")
+    worst = ("", 0.0)
+    for name, text in ADVERSARIAL.items():
+        times = []
+        for client in (None, text):
+            start = time.process_time()
+            clf.classify(text, client)
+            times.append(time.process_time() - start)
+        print(f"{name:28} {times[0]:6.3f} s   with client {times[1]:6.3f} s")
+        worst = max(worst, (name, max(times)), key=lambda x: x[1])
+    ok = worst[1] <= TARGET
+    print(f"slowest: {worst[0]} {worst[1]:.3f} s (target {TARGET} s): {'met' if ok else 'MISSED'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
