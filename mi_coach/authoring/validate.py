@@ -89,10 +89,13 @@ def _check(kind: str, doc: YamlDoc, classifier: Callable[[], Any] | None) -> lis
             found = check_examples(scenario, classifier(), doc)
         return found
     if kind == "rubric":
-        from mi_coach.scoring.scorecard import Rubric, rubric_problems
+        from mi_coach.scoring.scorecard import Rubric, cue_problems, rubric_problems
 
         found = problems(doc, Rubric)
-        return found or rubric_problems(Rubric.model_validate(doc.data), doc, codes)
+        if found:
+            return found
+        rubric = Rubric.model_validate(doc.data)
+        return cue_problems(rubric, doc) + rubric_problems(rubric, doc, codes)
     if kind == "drill bank":
         from mi_coach.practice.drills import Bank, bank_problems
 

@@ -26,10 +26,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from mi_coach.base import saferegex
 from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import YamlDoc, builtin_dir, load_yaml, validate
 from mi_coach.base.paths import folders
@@ -64,6 +65,25 @@ class Feedback(_Strict):
     below: str
 
 
+def _cue_pattern(item: str) -> str:
+    """A cue pattern SafePattern can match (lookaround, back-references and huge repetitions
+    are refused here; catastrophic shapes by cue_problems, in `mi-coach validate`)."""
+    try:
+        saferegex.SafePattern(item, re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression {item!r}: {exc}") from None
+    except saferegex.Unsupported as exc:
+        raise ValueError(f"{exc} are not supported in cue patterns: {item!r}") from None
+    except (OverflowError, RecursionError):
+        raise ValueError(
+            f"the pattern is too large once its repetitions are written out: {item!r}"
+        ) from None
+    return item
+
+
+CuePattern = Annotated[str, AfterValidator(_cue_pattern)]
+
+
 class CueExamples(_Strict):
     match: list[str] = Field(min_length=1)
     no_match: list[str] = Field(min_length=1)
@@ -88,22 +108,12 @@ class Criterion(_Strict):
     # count
     behaviours: Select | None = None
     # cue
-    patterns: list[str] = Field(default_factory=list)
+    patterns: list[CuePattern] = Field(default_factory=list)
     examples: CueExamples | None = None
     # talk_response
     talk: list[Literal["change", "sustain", "neutral", "discord"]] = Field(default_factory=list)
     answered_well: Select | None = None
     answered_poorly: Select | None = None
-
-    @field_validator("patterns")
-    @classmethod
-    def _regexes(cls, items: list[str]) -> list[str]:
-        for item in items:
-            try:
-                re.compile(item)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression {item!r}: {exc}") from None
-        return items
 
     @model_validator(mode="after")
     def _fields_of_kind(self) -> Criterion:
@@ -125,8 +135,14 @@ class Criterion(_Strict):
             )
         return self
 
-    def regex(self) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{p})" for p in self.patterns), re.IGNORECASE)
+    def regex(self) -> saferegex.SafePattern:
+        """The cue patterns as one pattern matched in linear time (`.search(text)` -> bool)."""
+        return _cue_regex(tuple(self.patterns))
+
+
+@cache
+def _cue_regex(patterns: tuple[str, ...]) -> saferegex.SafePattern:
+    return saferegex.SafePattern("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 class Rubric(_Strict):
@@ -236,7 +252,16 @@ def measure(
         return float(n), tuple(sorted(set(where)))
     if c.kind == "cue":
         rx = c.regex()
-        where = [t.n for t in turns if rx.search(t.response)]
+        where = []
+        for t in turns:
+            try:
+                if rx.search(t.response):
+                    where.append(t.n)
+            except saferegex.TooCostly:
+                raise MiCoachError(
+                    f"the cue patterns of {c.label!r} are too costly to run on turn {t.n}; "
+                    "simplify them (`mi-coach validate` checks a rubric)"
+                ) from None
         return float(len(where)), tuple(where)
     # talk_response
     answered = [t for t in turns if getattr(t.client, "talk", None) in c.talk]
@@ -292,15 +317,34 @@ def rubric_dirs() -> list[Path]:
     return [d for d, _ in folders(builtin_dir("rubrics"), "MI_COACH_RUBRICS", "rubrics")]
 
 
-def load_rubric_file(path: str | Path, codes: Any = None) -> tuple[Rubric, YamlDoc]:
+def load_rubric_file(
+    path: str | Path, codes: Any = None, builtin: bool = False
+) -> tuple[Rubric, YamlDoc]:
     doc = load_yaml(path)
     if not isinstance(doc.data, dict):
         raise doc.error("a rubric file is a mapping (id, title, description, source, criteria)")
     rubric = validate(doc, Rubric)
-    found = rubric_problems(rubric, doc, codes)
+    # the built-in rubrics' cue shapes are checked by the test suite, not at every start
+    found = (cue_problems(rubric, doc) if not builtin else []) or rubric_problems(
+        rubric, doc, codes
+    )
     if found:
         raise found[0]
     return rubric, doc
+
+
+def cue_problems(rubric: Rubric, doc: YamlDoc) -> list[MiCoachError]:
+    """Cue patterns whose shape would make a backtracking matcher slow (nested quantifiers,
+    alternatives matching the same text under a quantifier, neighbouring quantifiers over the
+    same characters), each naming file, line and field. mi-coach matches cues in linear time
+    anyway; the check keeps such patterns out of files that other tools may read."""
+    out = []
+    for cid, c in rubric.criteria.items():
+        for j, pattern in enumerate(c.patterns):
+            problem = saferegex.shape_problem(pattern, re.IGNORECASE)
+            if problem is not None:
+                out.append(doc.error(problem, ("criteria", cid, "patterns", j)))
+    return out
 
 
 def rubric_problems(rubric: Rubric, doc: YamlDoc, codes: Any = None) -> list[MiCoachError]:
@@ -363,11 +407,12 @@ def load_rubrics() -> dict[str, Rubric]:
 @cache
 def _load_rubrics(dirs: tuple[Path, ...]) -> dict[str, Rubric]:
     found: dict[str, tuple[Rubric, str]] = {}
+    builtin = builtin_dir("rubrics")
     for folder in dirs:
         if not folder.is_dir():
             raise MiCoachError("rubric folder not found", path=str(folder))
         for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml")):
-            rubric, doc = load_rubric_file(path)
+            rubric, doc = load_rubric_file(path, builtin=folder == builtin)
             if rubric.id in found:
                 raise doc.error(
                     f"rubric id {rubric.id!r} is already used by {found[rubric.id][1]}", ("id",)
