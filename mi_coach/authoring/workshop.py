@@ -6,13 +6,12 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mi_coach.base.errors import MiCoachError
-from mi_coach.base.loading import read_text
+from mi_coach.base.loading import parse_json, read_text
 from mi_coach.practice.drills import RESULTS_SCHEMA, Results, load_results
 from mi_coach.practice.transcript import SCHEMA, Transcript, load
 from mi_coach.review.review import numbers
@@ -73,7 +72,7 @@ def read_folder(
     failed: list[str] = []
     for path in sorted(root.rglob("*.json")):
         try:
-            data = json.loads(read_text(path))
+            data = parse_json(read_text(path), str(path))
             kind = data.get("schema") if isinstance(data, dict) else None
             if kind == RESULTS_SCHEMA:
                 drills.append(load_results(data, str(path)))
@@ -81,8 +80,6 @@ def read_folder(
                 transcripts.append(load(path))
             else:
                 raise MiCoachError("neither drill results nor a transcript", path=str(path))
-        except json.JSONDecodeError as exc:
-            failed.append(f"{path}: not JSON: {exc.msg}")
         except MiCoachError as exc:
             failed.append(str(exc))
         if step:

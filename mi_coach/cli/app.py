@@ -133,8 +133,12 @@ def classify(
 
     if (text is None) == (input_ is None):
         raise MiCoachError("give a response to classify, or --input FILE (not both)")
+    from mi_coach.base.loading import without_surrogates
     from mi_coach.coding.inputs import check_length
 
+    # undecodable bytes in the arguments arrive as lone surrogates, which cannot be printed
+    text = without_surrogates(text) if text is not None else None
+    client = without_surrogates(client) if client is not None else None
     check_length(text)  # before the pipeline loads
     check_length(client, "the client statement (--client)")
     if input_ is None:
@@ -279,6 +283,7 @@ def practice(
 ) -> None:
     """Practise on a scripted client: respond turn by turn, get feedback, finish with a scorecard."""
     from mi_coach.cli import practice_loop as loop
+    from mi_coach.cli import render
     from mi_coach.practice import scenarios as sc
     from mi_coach.practice import transcript as tr
 
@@ -294,8 +299,11 @@ def practice(
         reader = loop.Reader()
     folder = tr.transcripts_dir(data_dir)
     resume_path = None
+    skipped: list[MiCoachError] = []
     if resume:
-        found = tr.last_unfinished(folder)
+        found = tr.last_unfinished(folder, skipped)
+        for problem in skipped:  # a damaged file is named and passed over
+            render.error(f"skipped: {problem}")
         if found is None:
             raise MiCoachError(f"no unfinished session to resume in {folder}")
         resume_path, transcript = found
@@ -330,6 +338,8 @@ def practice(
     result = loop.run(session, reader, folder, clf.codes, resumed=resume, path=resume_path)
     if result.how == "interrupted":
         raise typer.Exit(130)
+    if skipped:
+        raise typer.Exit(1)
 
 
 def _lines(text: str) -> list[str]:
@@ -340,12 +350,18 @@ def _lines(text: str) -> list[str]:
 
 
 def _scenario_for(transcript: Any, scenarios_dir: str | None) -> Any:
+    """The scenario of a saved session, by its exact id among the known folders (built-in,
+    MI_COACH_SCENARIOS, content folders, --scenarios): never the path the file names, which
+    anyone who edits a transcript could point anywhere."""
     from mi_coach.practice import scenarios as sc
 
-    try:
-        return sc.find(transcript.scenario, scenarios_dir)
-    except MiCoachError:
-        return sc.load_scenario_file(transcript.scenario_source)
+    every = sc.load_all(scenarios_dir)
+    if transcript.scenario not in every:
+        raise MiCoachError(
+            f"the session's scenario {transcript.scenario!r} is not in the scenario folders; "
+            "give its folder with --scenarios DIR or --content DIR"
+        )
+    return every[transcript.scenario]
 
 
 scenarios_app = typer.Typer(
@@ -535,8 +551,8 @@ def review(
             render.recode_changes(changes)
         if agree:
             render.agreement(agree)
-    if failed:
-        raise typer.Exit(1)
+    if failed:  # one file that cannot be read is bad input; in a batch, a skipped file
+        raise typer.Exit(2 if len(files) == 1 else 1)
 
 
 def _iter_transcripts(
@@ -556,7 +572,7 @@ def _iter_transcripts(
                 else:
                     t = load(f)
             except MiCoachError as exc:
-                render.error(f"skipped: {exc}")
+                render.error(f"skipped: {exc}" if len(files) > 1 else str(exc))
                 failed.append(f)
                 t = None
             step()
@@ -683,9 +699,14 @@ def progress(
     from mi_coach.review.progress import over_time
 
     folder = transcripts_dir(data_dir, create=False)
-    sessions = [t for _, t in listing(folder)] if folder.is_dir() else []
+    failed: list[MiCoachError] = []
+    sessions = [t for _, t in listing(folder, failed)] if folder.is_dir() else []
+    for problem in failed:  # a damaged file is named and passed over
+        render.error(f"skipped: {problem}")
     report = over_time(sessions, load_codes(), trainee)
     render.progress_report(report, folder)
+    if failed:
+        raise typer.Exit(1)
 
 
 # -- trainers: drills and workshop results ------------------------------------------------------

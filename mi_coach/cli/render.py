@@ -189,7 +189,9 @@ TALK_STYLE = {"change": "green", "sustain": "yellow", "neutral": "dim", "discord
 def ask(prompt: str) -> str:
     """One line from the trainee (raises EOFError at the end of input)."""
     console.print(f"[bold]{prompt}[/]", end="")
-    return input()
+    from mi_coach.cli.typed import read_line  # bytes that are not UTF-8 or a NUL end nothing
+
+    return read_line()
 
 
 def echo_response(prompt: str, line: str) -> None:

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 from dataclasses import dataclass
 
 from mi_coach.base.errors import MiCoachError
-from mi_coach.base.loading import decode_utf8, read_text
+from mi_coach.base.loading import decode_utf8, parse_json, read_text
 
 MAX_INPUT_BYTES = 512 * 1024 * 1024
 # The longest response (and client statement) mi-coach classifies: about 900 words, far more
@@ -55,8 +54,21 @@ class Labelled:
 def read_source(source: str) -> str:
     """The whole text of a file path, or of standard input for "-"."""
     if source == "-":
-        raw = sys.stdin.buffer.read()
-        return decode_utf8(raw, "<stdin>")
+        chunks: list[bytes] = []
+        total = 0
+        while True:  # bounded, and a binary stream (/dev/zero) stops at its first chunk
+            chunk = sys.stdin.buffer.read(1 << 20)
+            if not chunk:
+                break
+            if b"\x00" in chunk:
+                raise MiCoachError("looks like binary data (it holds NUL bytes)", path="<stdin>")
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > MAX_INPUT_BYTES:
+                raise MiCoachError(
+                    f"too large (over {MAX_INPUT_BYTES:,} bytes, the limit)", path="<stdin>"
+                )
+        return decode_utf8(b"".join(chunks), "<stdin>")
     return read_text(source, max_bytes=MAX_INPUT_BYTES)
 
 
@@ -84,8 +96,8 @@ def _item(line: str) -> Item:
     stripped = line.strip()
     if stripped.startswith("{") and stripped.endswith("}"):
         try:
-            obj = json.loads(stripped)
-        except ValueError:
+            obj = parse_json(stripped, "<line>")
+        except MiCoachError:  # not JSON (or not usable): the line is the response
             return Item(line)
         if isinstance(obj, dict) and isinstance(obj.get("text"), str):
             client = obj.get("client")
@@ -112,9 +124,9 @@ def _jsonl(text: str, source: str) -> list[Labelled]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except ValueError as exc:
-            raise MiCoachError(f"not valid JSON ({exc.msg})", path=source, line=n) from None
+            obj = parse_json(line, source)
+        except MiCoachError as exc:
+            raise MiCoachError(exc.message, path=source, line=n) from None
         if not isinstance(obj, dict):
             raise MiCoachError("expected a JSON object", path=source, line=n)
         for key in ("text", "label"):

@@ -11,19 +11,19 @@ macOS; %APPDATA%\\mi-coach on Windows). Transcripts live in its `transcripts/` f
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mi_coach.base import jsontext
 from mi_coach.base.errors import MiCoachError
 from mi_coach.base.paths import write_private
+from mi_coach.coding.inputs import MAX_RESPONSE_CHARS
 
 SCHEMA = "mi-coach/transcript"
 VERSION = 1
@@ -42,43 +42,75 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
+# Every number and string read from a transcript is bounded to what it can mean: rapport is
+# 0-10, a response is at most MAX_RESPONSE_CHARS, a session has at most MAX_TURNS turns. A file
+# outside these is refused at load (one line naming the field), before anything loops or draws.
+MAX_TURNS = 2_000
+SHORT = 200  # ids, codes, names, time stamps
+LONG = 10_000  # feedback, notes, comments
+Short = Annotated[str, Field(max_length=SHORT)]
+Rapport = Annotated[int, Field(ge=0, le=10)]
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 class ClientTurn(_Record):
-    text: str
+    text: str = Field(max_length=MAX_RESPONSE_CHARS)
     talk: Literal["change", "sustain", "neutral", "discord"] | None = None  # scripted only
-    thought: str | None = None  # scripted clients only
+    thought: str | None = Field(None, max_length=LONG)  # scripted clients only
 
 
 class Annotation(_Record):
     """A supervisor's view of a turn: an override of the code and/or a comment. The machine's code
     stays in the turn; summaries use the override."""
 
-    code: str | None = None
-    comment: str | None = None
-    by: str | None = None
-    at: str
+    code: Short | None = None
+    comment: str | None = Field(None, max_length=LONG)
+    by: Short | None = None
+    at: Short
+
+
+_EVIDENCE = {"rule": str, "code": str, "start": int, "end": int, "match": str}
 
 
 class Turn(_Record):
-    n: int = Field(ge=1)
-    state: str | None = None  # scripted sessions: the client's state
+    n: int = Field(ge=1, le=MAX_TURNS)
+    state: Short | None = None  # scripted sessions: the client's state
     client: ClientTurn | None = None  # the client line this response answers
-    response: str
-    code: str  # the machine's primary code
-    family: str
-    codes: list[str]  # every behaviour the machine found
-    evidence: list[dict[str, Any]]
-    feedback: str | None = None
-    rapport_before: int | None = None
-    rapport_after: int | None = None
-    next_state: str | None = None
+    response: str = Field(max_length=MAX_RESPONSE_CHARS)
+    code: Short  # the machine's primary code
+    family: Short
+    codes: list[Short] = Field(max_length=100)  # every behaviour the machine found
+    evidence: list[dict[str, Any]] = Field(max_length=1_000)
+    feedback: str | None = Field(None, max_length=LONG)
+    rapport_before: Rapport | None = None
+    rapport_after: Rapport | None = None
+    next_state: Short | None = None
     missed_chance: bool = False
-    missed_note: str | None = None  # what a missed chance was (patterns/reactions.yml)
-    better: str | None = None
+    missed_note: str | None = Field(None, max_length=LONG)  # what a missed chance was
+    better: str | None = Field(None, max_length=LONG)
     annotation: Annotation | None = None
+
+    @field_validator("evidence")
+    @classmethod
+    def _evidence(cls, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each piece of evidence is {rule, code, start, end, match} with offsets in range."""
+        for i, ev in enumerate(items):
+            if not isinstance(ev, dict) or set(ev) != set(_EVIDENCE):
+                raise ValueError(
+                    f"evidence {i} must have exactly the fields {', '.join(_EVIDENCE)}"
+                )
+            for key, kind in _EVIDENCE.items():
+                value = ev[key]
+                if not isinstance(value, kind) or isinstance(value, bool):
+                    raise ValueError(f"evidence {i}: {key} must be a {kind.__name__}")
+            if not 0 <= ev["start"] <= ev["end"] <= MAX_RESPONSE_CHARS:
+                raise ValueError(f"evidence {i}: start and end must be offsets in the response")
+            if len(ev["match"]) > MAX_RESPONSE_CHARS or len(ev["rule"]) > SHORT:
+                raise ValueError(f"evidence {i}: too long")
+        return items
 
     def effective(self, family_of: dict[str, str]) -> Turn:
         """The turn as summaries count it: a supervisor's code replaces the machine's primary."""
@@ -100,20 +132,21 @@ class Transcript(_Record):
     version: Literal[1] = VERSION
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")  # also the file name: no paths
     kind: Literal["practice", "imported"] = "practice"
-    scenario: str  # the scenario id; for an imported session, "imported"
-    scenario_title: str
-    scenario_source: str  # the scenario file, or the imported file
-    trainee: str | None = None
-    rubrics: list[str] = Field(default_factory=lambda: ["mi"])  # what the scorecard scores
+    scenario: Short  # the scenario id; for an imported session, "imported"
+    scenario_title: str = Field(max_length=LONG)
+    scenario_source: str = Field(max_length=LONG)  # the scenario file, or the imported file
+    trainee: Short | None = None
+    # what the scorecard scores
+    rubrics: list[Short] = Field(default_factory=lambda: ["mi"], max_length=50)
     feedback: Literal["turn", "end"] = "turn"
-    seed: int | None = None
-    started: str
-    updated: str
-    finished: str | None = None
+    seed: int | None = Field(None, ge=-(2**63), le=2**63)
+    started: Short
+    updated: Short
+    finished: Short | None = None
     status: Status = "in_progress"
-    state: str | None = None
-    rapport: int | None = None
-    turns: list[Turn] = Field(default_factory=list)
+    state: Short | None = None
+    rapport: Rapport | None = None
+    turns: list[Turn] = Field(default_factory=list, max_length=MAX_TURNS)
     scores: dict[str, Any] | None = None
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -207,13 +240,9 @@ def save(transcript: Transcript, folder: Path, path: Path | None = None) -> Path
 
 
 def load(path: str | Path) -> Transcript:
-    from mi_coach.base.loading import read_text
+    from mi_coach.base.loading import parse_json, read_text
 
-    text = read_text(path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise MiCoachError(f"not JSON: {exc.msg}", path=str(path), line=exc.lineno) from None
+    data = parse_json(read_text(path), str(path))
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise MiCoachError(f'not a mi-coach transcript (no "schema": "{SCHEMA}")', path=str(path))
     if data.get("version") != VERSION:
@@ -223,26 +252,54 @@ def load(path: str | Path) -> Transcript:
             path=str(path),
         )
     try:
-        return Transcript.model_validate(data)
+        transcript = Transcript.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         raise MiCoachError(
-            err["msg"], path=str(path), field=".".join(str(p) for p in err["loc"])
+            err["msg"].removeprefix("Value error, "),
+            path=str(path),
+            field=".".join(str(p) for p in err["loc"]),
         ) from None
+    check_codes(transcript, str(path))
+    return transcript
 
 
-def listing(folder: Path) -> list[tuple[Path, Transcript]]:
-    """Every readable transcript in the folder, oldest first (unreadable ones are skipped)."""
+def check_codes(t: Transcript, path: str) -> None:
+    """Every code a transcript names (the machine's, and a supervisor's) is one of the codes."""
+    from mi_coach.coding.ruleset import load_codes
+
+    known = load_codes().codes
+    for i, turn in enumerate(t.turns):
+        named = [("code", turn.code)] + [(f"codes.{j}", c) for j, c in enumerate(turn.codes)]
+        if turn.annotation is not None and turn.annotation.code is not None:
+            named.append(("annotation.code", turn.annotation.code))
+        for field, code in named:
+            if code not in known:
+                raise MiCoachError(
+                    f"unknown code {code!r} (codes: {', '.join(known)})",
+                    path=path,
+                    field=f"turns.{i}.{field}",
+                )
+
+
+def listing(
+    folder: Path, failed: list[MiCoachError] | None = None
+) -> list[tuple[Path, Transcript]]:
+    """Every readable transcript in the folder, oldest first. One that cannot be read is
+    skipped, and its error added to `failed` (when given) so the caller can name it."""
     found = []
     for path in sorted(folder.glob("*.json")):
         try:
             found.append((path, load(path)))
-        except MiCoachError:
-            continue
+        except MiCoachError as exc:
+            if failed is not None:
+                failed.append(exc)
     found.sort(key=lambda pt: (pt[1].updated, pt[0].name))
     return found
 
 
-def last_unfinished(folder: Path) -> tuple[Path, Transcript] | None:
-    open_ = [(p, t) for p, t in listing(folder) if t.status == "in_progress"]
+def last_unfinished(
+    folder: Path, failed: list[MiCoachError] | None = None
+) -> tuple[Path, Transcript] | None:
+    open_ = [(p, t) for p, t in listing(folder, failed) if t.status == "in_progress"]
     return open_[-1] if open_ else None

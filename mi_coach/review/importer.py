@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from mi_coach.base.errors import MiCoachError
-from mi_coach.base.loading import read_text
+from mi_coach.base.loading import MAX_DATA_FILE_BYTES, read_text
 from mi_coach.coding.inputs import check_length
-from mi_coach.practice.transcript import ClientTurn, Transcript, Turn
+from mi_coach.practice.transcript import MAX_TURNS, ClientTurn, Transcript, Turn
 
 COUNSELLOR_LABELS = (
     "counselor",
@@ -122,6 +122,15 @@ def _csv_rows(text: str, path: str) -> list[tuple[int, str | None, str]]:
 def to_transcript(
     utterances: list[Utterance], classifier: Any, source: str, trainee: str | None = None
 ) -> Transcript:
+    """The session as a transcript, classified. A session longer than a transcript may be (the
+    turns, the file size `review` reads) is refused, saying so, before anything is written."""
+    turns = sum(1 for u in utterances if u.speaker == "counsellor")
+    if turns > MAX_TURNS:
+        raise MiCoachError(
+            f"{turns:,} counsellor turns: a transcript holds at most {MAX_TURNS:,}, so "
+            "`review` could not read it; split the session into parts",
+            path=source,
+        )
     items, clients = [], []
     prev_client: str | None = None
     for u in utterances:
@@ -156,6 +165,13 @@ def to_transcript(
             )
         )
     t.finished = t.started
+    size = len(t.to_json().encode("utf-8"))
+    if size > MAX_DATA_FILE_BYTES:
+        raise MiCoachError(
+            f"the transcript would be {size / 1e6:.1f} MB; `review` reads at most "
+            f"{MAX_DATA_FILE_BYTES / 1e6:.1f} MB, so split the session into parts",
+            path=source,
+        )
     return t
 
 

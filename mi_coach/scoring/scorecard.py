@@ -81,7 +81,7 @@ def _cue_pattern(item: str) -> str:
     return item
 
 
-CuePattern = Annotated[str, AfterValidator(_cue_pattern)]
+CuePattern = Annotated[str, Field(max_length=5_000), AfterValidator(_cue_pattern)]
 
 
 class CueExamples(_Strict):
@@ -93,9 +93,10 @@ class Criterion(_Strict):
     kind: Literal["ratio", "share", "count", "cue", "talk_response"]
     label: str
     direction: Literal["higher", "lower"] = "higher"
-    fair: float
-    good: float
-    weight: float = Field(1.0, gt=0)
+    # thresholds in the measure's units: a ratio, a share, a count of turns, a 1-5 estimate
+    fair: float = Field(ge=0, le=10_000)
+    good: float = Field(ge=0, le=10_000)
+    weight: float = Field(1.0, gt=0, le=100)
     feedback: Feedback
     practise: str = Field(description="what to practise next when this criterion is weakest")
     summary: bool = Field(False, description="shown in the MITI summary table of the scorecard")
@@ -108,7 +109,7 @@ class Criterion(_Strict):
     # count
     behaviours: Select | None = None
     # cue
-    patterns: list[CuePattern] = Field(default_factory=list)
+    patterns: list[CuePattern] = Field(default_factory=list, max_length=100)
     examples: CueExamples | None = None
     # talk_response
     talk: list[Literal["change", "sustain", "neutral", "discord"]] = Field(default_factory=list)
