@@ -602,13 +602,13 @@ def annotate(
 ) -> None:
     """Override a turn's code and add comments, as a supervisor. The machine's code is kept beside
     yours; summaries use yours."""
+    from pathlib import Path
+
     from mi_coach.cli import render
     from mi_coach.cli.annotate_loop import apply, interactive
     from mi_coach.coding.ruleset import load_codes
-    from mi_coach.practice.transcript import load, write_file
+    from mi_coach.practice.transcript import load, locked, save
 
-    t = load(file)
-    codes = load_codes()
     if turn is None:
         if code or comment or clear:
             raise MiCoachError("--code, --comment and --clear need --turn N")
@@ -617,13 +617,19 @@ def annotate(
                 "interactive annotation needs a terminal; use --turn N --code CODE "
                 "--comment TEXT to script it"
             )
-        changed, interrupted = interactive(t, codes, by)
-    else:
-        interrupted = False
-        if not (code or comment or clear):
-            raise MiCoachError("say what to do with the turn: --code, --comment or --clear")
-        changed = [apply(t, codes, turn, code=code, comment=comment, by=by, clear=clear)]
-    write_file(file, t.to_json())
+    elif not (code or comment or clear):
+        raise MiCoachError("say what to do with the turn: --code, --comment or --clear")
+    path = Path(file)
+    t = load(path)  # a damaged file is reported before a lock file is made beside it
+    codes = load_codes()
+    with locked(path):  # not while a practice session (or another annotate) writes it
+        t = load(path)
+        if turn is None:
+            changed, interrupted = interactive(t, codes, by)
+        else:
+            interrupted = False
+            changed = [apply(t, codes, turn, code=code, comment=comment, by=by, clear=clear)]
+        save(t, path.parent, path)  # compare-and-swap: refused if the file changed meanwhile
     render.annotated(file, [c for c in changed if c is not None])
     if interrupted:
         raise typer.Exit(130)
@@ -757,6 +763,7 @@ def drill(
     """Rapid-fire skill drill: a client statement, your answer, an instant verdict."""
     from pathlib import Path
 
+    from mi_coach.base.paths import make_private_dirs
     from mi_coach.cli import drill_loop
     from mi_coach.cli import practice_loop as loop
     from mi_coach.practice.drills import load_items, load_skills, pick
@@ -774,7 +781,7 @@ def drill(
         reader = loop.Reader()
     folder = Path(out) if out else data_dir() / "drills"
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(folder)
     except OSError as exc:
         raise MiCoachError(
             f"cannot create the folder: {exc.strerror or exc}", path=str(folder)

@@ -17,7 +17,7 @@ from mi_coach.base.errors import MiCoachError
 from mi_coach.cli import render
 from mi_coach.coding.inputs import too_long
 from mi_coach.practice.session import Session
-from mi_coach.practice.transcript import Transcript, now, save
+from mi_coach.practice.transcript import Transcript, locked, now, save
 from mi_coach.scoring.scorecard import scorecard
 
 COMMANDS = {
@@ -74,6 +74,15 @@ def run(
     resumed: bool = False,
     out_of_input: Callable[[], None] | None = None,
     path: Path | None = None,
+) -> Result:
+    """The session, its transcript locked against other sessions while it runs."""
+    path = path or folder / f"{session.transcript.id}.json"
+    with locked(path):
+        return _run(session, reader, folder, codes, resumed, path)
+
+
+def _run(
+    session: Session, reader: Reader, folder: Path, codes: object, resumed: bool, path: Path
 ) -> Result:
     t = session.transcript
     scenario = session.scenario

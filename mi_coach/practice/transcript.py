@@ -1,8 +1,15 @@
 """Transcripts: the versioned JSON record of a practice session, and where it is kept.
 
 A transcript is written after every turn with an atomic replace (write a temporary file in the same
-folder, flush it to disk, rename it over the old one), readable only by its owner (0600) in a
-folder only its owner can enter (0700). A crash or Ctrl-C therefore loses no completed turn.
+folder, flush it to disk, rename it over the old one, flush the folder), readable only by its owner
+(0600) in a folder mi-coach creates for its owner only (0700; a folder that already exists is left
+as it is). A crash or Ctrl-C therefore loses no completed turn.
+
+Two writers never lose each other's work: a session (and `annotate`) holds an advisory lock on
+the transcript (`.<file>.lock` beside it) while it writes, so a second one is told the file is
+open in another session; and every save is a compare-and-swap on the transcript's `revision`,
+so a writer that loaded an older revision (an edit by hand, a system without locks) is refused
+rather than overwriting newer turns.
 
 Where: `--data-dir DIR`, else `MI_COACH_DATA`, else the platform's usual place for user data
 ($XDG_DATA_HOME/mi-coach or ~/.local/share/mi-coach; ~/Library/Application Support/mi-coach on
@@ -14,6 +21,8 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -22,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from mi_coach.base import jsontext
 from mi_coach.base.errors import MiCoachError
-from mi_coach.base.paths import write_private
+from mi_coach.base.paths import make_private_dirs, write_private
 from mi_coach.coding.inputs import MAX_RESPONSE_CHARS
 
 SCHEMA = "mi-coach/transcript"
@@ -148,6 +157,8 @@ class Transcript(_Record):
     rapport: Rapport | None = None
     turns: list[Turn] = Field(default_factory=list, max_length=MAX_TURNS)
     scores: dict[str, Any] | None = None
+    # One more with every save; a save expects the file to hold the revision it loaded.
+    revision: int = Field(0, ge=0, le=2**53)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -206,8 +217,7 @@ def transcripts_dir(explicit: str | None = None, create: bool = True) -> Path:
     folder = data_dir(explicit) / "transcripts"
     if create:
         try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            os.chmod(folder, 0o700)
+            make_private_dirs(folder)
         except OSError as exc:
             raise MiCoachError(
                 f"cannot create the data folder: {exc.strerror or exc}", path=str(folder)
@@ -227,16 +237,70 @@ def write_file(path: str | Path, text: str) -> Path:
 
 def save(transcript: Transcript, folder: Path, path: Path | None = None) -> Path:
     """Journal the transcript: to `path` when it was loaded from one (a resumed session keeps its
-    file, even a renamed one), else to `<id>.json` in the folder."""
-    transcript.updated = now()
+    file, even a renamed one), else to `<id>.json` in the folder. The caller holds its lock
+    (`locked`). Compare-and-swap: the file must still hold the revision the transcript was
+    loaded at (or not exist yet); then the revision goes up by one."""
     path = path or folder / f"{transcript.id}.json"
+    on_disk = disk_revision(path)
+    if on_disk is not None and on_disk != transcript.revision:
+        raise MiCoachError(
+            f"not saved: the file changed since this session read it (revision {on_disk} on "
+            f"disk, {transcript.revision} here): another session or an edit wrote to it",
+            path=str(path),
+        )
+    transcript.updated = now()
+    transcript.revision += 1
     try:
-        write_private(path, transcript.to_json())
+        write_private(path, transcript.to_json(), stale_after=0)  # under the lock: all stale
     except OSError as exc:
+        transcript.revision -= 1
         raise MiCoachError(
             f"cannot save the transcript: {exc.strerror or exc}", path=str(path)
         ) from None
     return path
+
+
+def disk_revision(path: Path) -> int | None:
+    """The revision of the transcript at `path`, or None when there is no file."""
+    from mi_coach.base.loading import parse_json, read_text
+
+    if not os.path.lexists(path):
+        return None
+    data = parse_json(read_text(path), str(path))
+    revision = data.get("revision", 0) if isinstance(data, dict) else None
+    if not isinstance(revision, int) or isinstance(revision, bool):
+        raise MiCoachError("not saved: the file on disk is not a transcript", path=str(path))
+    return revision
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the advisory lock of the transcript at `path` (a `.<name>.lock` file beside it)
+    while the block runs; if another session holds it, a MiCoachError says so at once. Where
+    the platform has no advisory locks, the compare-and-swap in `save` still guards."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    lock = path.with_name(f".{path.name}.lock")
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(lock, flags, 0o600)
+    except OSError as exc:
+        raise MiCoachError(f"cannot lock: {exc.strerror or exc}", path=str(lock)) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise MiCoachError(
+                "open in another session (it holds the file's lock); finish or quit that "
+                "session first",
+                path=str(path),
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def load(path: str | Path) -> Transcript:
