@@ -8,8 +8,11 @@ does not fail them); the speed targets themselves are measured by bench/hostile.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mi_coach.coding.inputs import MAX_RESPONSE_CHARS
 
@@ -66,3 +69,117 @@ def test_the_abandoned_start_rule_stays_linear(clf):
         start = time.process_time()
         rx.search(text)
         assert time.process_time() - start < 0.1
+
+
+# Arbitrary text, with the characters adversarial input is made of over-represented.
+HOSTILE_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(list("'?-—.,! \n[]") + ["you ", "know ", "should ", "--", "ha"]),
+        st.characters(blacklist_categories=("Cs",)),
+    ),
+    max_size=150,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=HOSTILE_TEXT, client=st.one_of(st.none(), HOSTILE_TEXT))
+def test_any_text_is_classified_in_bounded_time(clf, text, client):
+    start = time.process_time()
+    result = clf.classify(text, client)
+    assert time.process_time() - start < 2.0
+    assert result.code in clf.codes.codes
+    for tag in result.evidence:
+        assert 0 <= tag.start < tag.end <= len(text) and text[tag.start : tag.end] == tag.match
+
+
+def _chain(n: int) -> dict:
+    """A scenario whose states form one long chain (the shape that was quadratic)."""
+    line = {"text": "Line.", "talk": "neutral", "thought": "T."}
+    states = {
+        "out": {"end": "rupture", "lines": [line]},
+        "done": {"end": "success", "lines": [line]},
+    }
+    for i in range(n):
+        states[f"s{i}"] = {
+            "lines": [line, line],
+            "hints": ["h"],
+            "exemplars": ["e"],
+            "transitions": [
+                {
+                    "when": {"family": ["reflection"]},
+                    "to": f"s{i + 1}" if i + 1 < n else "done",
+                    "example": "You're worried.",
+                },
+                {"to": f"s{i}", "example": "Okay."},
+            ],
+        }
+    persona = {
+        "name": "Sam",
+        "pronouns": "they",
+        "age": 40,
+        "background": "b",
+        "values": ["v"],
+        "strengths": ["s"],
+        "stressors": ["t"],
+        "culture": "c",
+    }
+    return {
+        "id": "chain",
+        "title": "t",
+        "summary": "s",
+        "setting": "x",
+        "difficulty": "beginner",
+        "skills": ["r"],
+        "rubrics": ["mi"],
+        "persona": persona,
+        "start": "s0",
+        "rupture": "out",
+        "states": states,
+    }
+
+
+def test_scenario_graph_checks_are_linear():
+    from mi_coach.base.loading import YamlDoc
+    from mi_coach.coding.ruleset import load_codes
+    from mi_coach.practice.scenarios import Scenario, graph_problems
+
+    data = _chain(8_000)
+    scenario = Scenario.model_validate(data)
+    start = time.process_time()
+    assert graph_problems(scenario, YamlDoc("chain.yml", data, ""), load_codes()) == []
+    assert len(scenario.reachable()) == 8_002
+    assert time.process_time() - start < 2.0
+    data["states"]["s3999"]["transitions"][0]["to"] = "nowhere"  # errors stay cheap too
+    start = time.process_time()
+    found = graph_problems(Scenario.model_validate(data), YamlDoc("c.yml", data, ""), load_codes())
+    assert "no state 'nowhere'" in str(found[0]) and "(8002 in all)" in str(found[0])
+    assert time.process_time() - start < 2.0
+
+
+def test_invalid_utf8_and_a_nul_typed_at_the_prompt_keep_the_session(tmp_path):
+    """Through a real terminal: bytes that are not UTF-8 and a Ctrl-Space (NUL) are part of one
+    line each; the session neither dies nor glues two lines together."""
+    import json
+    import os
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    env = dict(os.environ, COLUMNS="160", NO_COLOR="1", TERM="dumb", MI_COACH_DATA=str(tmp_path))
+    mini = str(Path(__file__).parent / "data" / "scenarios")
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "mi_coach", "practice", "mini-benefits", "--scenarios", mini, "--seed", "1"],
+        env=env,
+        timeout=90,
+    )
+    child.expect(b"you> ")
+    child.send(b"You're \xff\xfe worried about the rent.\r")
+    child.expect(b"you> ")
+    child.send(b"You feel\x00 stuck waiting.\r")
+    child.expect(b"you> ")
+    child.send(b"/quit\r")
+    child.expect(b"Paused")
+    child.close()
+    [saved] = (tmp_path / "transcripts").glob("*.json")
+    responses = [t["response"] for t in json.loads(saved.read_text())["turns"]]
+    assert responses == ["You're \ufffd\ufffd worried about the rent.", "You feel stuck waiting."]

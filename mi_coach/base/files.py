@@ -12,9 +12,13 @@ from mi_coach.base.errors import MiCoachError
 MAX_DATA_FILE_BYTES = 5 * 1024 * 1024
 
 
-def read_bytes(path: str | Path, *, max_bytes: int = MAX_DATA_FILE_BYTES) -> bytes:
+def read_bytes(
+    path: str | Path, *, max_bytes: int = MAX_DATA_FILE_BYTES, allow_pipe: bool = False
+) -> bytes:
     """The bytes of a regular file of at most `max_bytes` (symlinks followed). A folder, FIFO,
-    device or socket is refused before anything is read; opening never blocks."""
+    device or socket is refused before anything is read; opening never blocks. With
+    `allow_pipe` (a stream the user named: `--responses <(…)`), a FIFO is read to its end,
+    still bounded."""
     name = str(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -31,7 +35,9 @@ def read_bytes(path: str | Path, *, max_bytes: int = MAX_DATA_FILE_BYTES) -> byt
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
             raise MiCoachError("is a folder, not a file", path=name)
-        if not stat.S_ISREG(mode):
+        if allow_pipe and stat.S_ISFIFO(mode):
+            os.set_blocking(fd, True)  # the user's own stream: wait for its writer
+        elif not stat.S_ISREG(mode):
             kind = (
                 "a FIFO"
                 if stat.S_ISFIFO(mode)

@@ -28,7 +28,8 @@ M = TypeVar("M", bound=BaseModel)
 
 # Deepest nesting a data file may have (real files: under 10 levels).
 MAX_DEPTH = 50
-# Values a YAML file may hold once its aliases are expanded, beyond the values it spells out.
+# Values that aliases may add to a YAML file, beyond the values it spells out: this many, or ten
+# times what it spells out if that is more (an alias bomb grows exponentially, past any of these).
 MAX_ALIAS_VALUES = 100_000
 # The largest integer a JSON file may hold (a seed, a count); a float must be finite.
 MAX_JSON_INT = 2**63
@@ -233,7 +234,7 @@ def _check_structure(text: str, path: str) -> None:
     the parser's events, before anything is built (composing would follow the aliases)."""
     sizes: dict[str, tuple[int, int]] = {}  # anchor -> (values, depth) of what it names
     stack: list[list[Any]] = []  # open collections: [anchor, values in it, depth below it]
-    extra = 0  # values that aliases add
+    extra = spelled = 0  # values that aliases add; values written out
 
     def too_deep(mark: Any) -> MiCoachError:
         return MiCoachError(
@@ -244,6 +245,7 @@ def _check_structure(text: str, path: str) -> None:
     for event in yaml.parse(text, Loader=_FastLoader):
         cls = event.__class__
         if cls is scalar:
+            spelled += 1
             if event.anchor:
                 sizes[event.anchor] = (1, 0)
             if stack:
@@ -251,10 +253,10 @@ def _check_structure(text: str, path: str) -> None:
         elif cls is alias:
             values, depth = sizes.get(event.anchor or "", (1, 0))
             extra += values
-            if extra > MAX_ALIAS_VALUES:
+            if extra > max(MAX_ALIAS_VALUES, 10 * spelled):
                 raise MiCoachError(
-                    f"YAML aliases expand to more than {MAX_ALIAS_VALUES:,} extra values "
-                    "(an alias bomb?); spell the values out or use fewer aliases",
+                    f"YAML aliases expand to more than {max(MAX_ALIAS_VALUES, 10 * spelled):,} "
+                    "extra values (an alias bomb?); spell the values out or use fewer aliases",
                     path=path,
                     line=event.start_mark.line + 1,
                 )
@@ -264,6 +266,7 @@ def _check_structure(text: str, path: str) -> None:
                 stack[-1][1] += values
                 stack[-1][2] = max(stack[-1][2], depth)
         elif issubclass(cls, yaml.CollectionStartEvent):
+            spelled += 1
             if len(stack) >= MAX_DEPTH:
                 raise too_deep(event.start_mark)
             stack.append([event.anchor, 1, 0])

@@ -11,7 +11,8 @@ import sys
 from dataclasses import dataclass
 
 from mi_coach.base.errors import MiCoachError
-from mi_coach.base.loading import decode_utf8, parse_json, read_text
+from mi_coach.base.files import read_bytes
+from mi_coach.base.loading import decode_utf8, parse_json
 
 MAX_INPUT_BYTES = 512 * 1024 * 1024
 # The longest response (and client statement) mi-coach classifies: about 900 words, far more
@@ -69,7 +70,7 @@ def read_source(source: str) -> str:
                     f"too large (over {MAX_INPUT_BYTES:,} bytes, the limit)", path="<stdin>"
                 )
         return decode_utf8(b"".join(chunks), "<stdin>")
-    return read_text(source, max_bytes=MAX_INPUT_BYTES)
+    return decode_utf8(read_bytes(source, max_bytes=MAX_INPUT_BYTES, allow_pipe=True), source)
 
 
 def parse_items(text: str, source: str | None = None) -> list[Item]:
