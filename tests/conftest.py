@@ -36,6 +36,9 @@ def _isolated_environment(monkeypatch, tmp_path_factory):
     for name in ("MI_COACH_CONTENT", "MI_COACH_SCENARIOS", "MI_COACH_DRILLS", "MI_COACH_RUBRICS"):
         monkeypatch.setenv(name, "")  # recorded, so a value a command sets is removed afterwards
         monkeypatch.delenv(name)
+    from mi_coach.base.paths import use_content_dirs
+
+    use_content_dirs(None)  # a --content given to an earlier invocation in this process is gone
     monkeypatch.setenv("MI_COACH_DATA", str(tmp_path_factory.mktemp("data")))
     monkeypatch.setenv("MI_COACH_CACHE", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("MI_COACH_CONFIG", str(tmp_path_factory.mktemp("config")))

@@ -39,7 +39,7 @@ def test_every_classification_has_a_calibrated_confidence_and_a_runner_up(clf):
     assert clf.arbiter is not None and clf.arbiter.active
     rows = _gold(60)
     results = list(clf.classify_many((r["text"], r["client"]) for r in rows))
-    for r in results + [clf.classify(""), clf.classify("   "), clf.classify("x" * 100_000)]:
+    for r in results + [clf.classify(""), clf.classify("   "), clf.classify("x" * 5_000)]:
         assert r.confidence is not None and 0.0 <= r.confidence <= 1.0
         assert r.runner_up in clf.codes.codes and r.runner_up != r.code
         assert r.arbiter

@@ -167,11 +167,18 @@ def test_empty_and_blank_are_other(clf):
         assert r.code == "other" and r.codes == ("other",) and r.evidence == ()
 
 
-def test_a_100kb_line_works(clf):
-    text = ("You should call them today. It sounds like you're tired. " * 2000)[:100_000]
+def test_a_5000_character_response_works_and_a_longer_one_is_refused(clf):
+    from mi_coach.base.errors import MiCoachError
+    from mi_coach.coding.inputs import MAX_RESPONSE_CHARS
+
+    text = ("You should call them today. It sounds like you're tired. " * 2000)[:MAX_RESPONSE_CHARS]
     r = clf.classify(text)
     assert r.code == "righting_reflex"
     assert all(0 <= t.start < t.end <= len(text) for t in r.evidence)
+    with pytest.raises(MiCoachError, match="limited to 5,000 characters; this one has 100,000"):
+        clf.classify((text * 20)[:100_000])
+    with pytest.raises(MiCoachError, match="client statement is limited"):
+        clf.classify("You're tired.", "x" * 5001)
 
 
 def test_evidence_offsets_point_at_the_words(clf):

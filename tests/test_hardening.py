@@ -80,8 +80,9 @@ HOSTILE = [
     "you're scared 😟 and tired 🫠",
     "an 8-bit CSI \x9b31m and next line \x85 you want out",
     "אתה מרגיש עייף — you feel tired \u202etxet desrever\u202c",
-    "you " + "really " * 15_000 + "want this",  # a 100 KB paste
+    "you " + "really " * 700 + "want this",  # a 5 KB paste
 ]
+PASTE_100KB = "you " + "really " * 15_000 + "want this"
 
 
 def test_hostile_typing_never_reaches_the_terminal_or_exports_raw(runner, tmp_path):
@@ -97,9 +98,11 @@ def test_hostile_typing_never_reaches_the_terminal_or_exports_raw(runner, tmp_pa
             "--seed",
             "1",
         ],
-        input="\n".join(HOSTILE) + "\n",
+        input="\n".join([*HOSTILE, PASTE_100KB]) + "\n",
     )
     assert r.exit_code == 0, r.output[-2000:]
+    # the 100 KB paste is refused with a reason, the session goes on
+    assert "Not sent: a response is limited to 5,000 characters; this one has 105,013" in r.output
     assert "\x1b" not in r.output and "\x07" not in r.output and "\x08" not in r.output
     assert "\x9b" not in r.output and "\x85" not in r.output
     assert "😟" in r.output and "אתה" in r.output

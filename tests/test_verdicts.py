@@ -349,7 +349,7 @@ def test_html_opens_with_the_verdict_and_a_real_session_is_a_session_review(runn
     "damage,message",
     [
         (lambda t: t.update(rubrics=["mi", "no_such_rubric"]), "unknown rubric"),
-        (lambda t: t["turns"][1].update(code="praise"), "turn 2 has an unknown code 'praise'"),
+        (lambda t: t["turns"][1].update(code="praise"), "unknown code 'praise'"),
         (lambda t: t["turns"][1].update(n=1), "turn number 1 appears twice"),
     ],
 )

@@ -142,12 +142,13 @@ def _check(
             found += check_examples(scenario, classifier(), doc)
         return found
     if kind == "rubric":
-        from mi_coach.scoring.scorecard import Rubric, rubric_problems
+        from mi_coach.scoring.scorecard import Rubric, cue_problems, rubric_problems
 
-        schema = problems(doc, Rubric)
-        if schema:
-            return schema + selection_references(doc, codes, ("criteria",))
-        return rubric_problems(Rubric.model_validate(doc.data), doc, codes)
+        found = problems(doc, Rubric)
+        if found:
+            return found + selection_references(doc, codes, ("criteria",))
+        rubric = Rubric.model_validate(doc.data)
+        return cue_problems(rubric, doc) + rubric_problems(rubric, doc, codes)
     if kind == "drill bank":
         from mi_coach.practice.drills import Bank, bank_problems
 

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mi_coach.base.errors import MiCoachError
-from mi_coach.base.loading import read_text
+from mi_coach.base.loading import parse_json, read_text
 from mi_coach.base.text import csv_cell, html_escape, md_escape
 from mi_coach.practice.drills import RESULTS_SCHEMA, Results, load_results
 from mi_coach.practice.transcript import OUTCOMES, SCHEMA, Transcript, load
@@ -126,7 +125,7 @@ def read_folder(
     failed: list[str] = []
     for path in sorted(root.rglob("*.json")):
         try:
-            data = json.loads(read_text(path))
+            data = parse_json(read_text(path), str(path))
             kind = data.get("schema") if isinstance(data, dict) else None
             if kind == RESULTS_SCHEMA:
                 drills.append(load_results(data, str(path)))
@@ -136,10 +135,6 @@ def read_folder(
                 raise MiCoachError(
                     "neither drill results nor a transcript", path=str(path), field="schema"
                 )
-        except json.JSONDecodeError as exc:
-            failed.append(
-                str(MiCoachError(f"not JSON: {exc.msg}", path=str(path), line=exc.lineno))
-            )
         except MiCoachError as exc:
             failed.append(str(exc))
         if step:

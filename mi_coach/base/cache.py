@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from mi_coach.base.paths import write_private
+from mi_coach.base.paths import make_private_dirs, write_private
 
 
 def cache_dir() -> Path:
@@ -25,7 +25,7 @@ def write_cache(name: str, content: str | bytes) -> bool:
     be written is simply not used: False, never an error."""
     path = cache_dir() / name
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(path.parent)
         write_private(path, content)
     except OSError:
         return False

@@ -1,17 +1,22 @@
 """Where data lives — folders that ship in the package, a trainer's content folders — and how a
-private file is written.
+private file and folder are made.
 Imports nothing heavy (used by start-up paths such as `mi-coach scenarios`)."""
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
+import time
 from collections.abc import Sequence
 from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
 
 from mi_coach.base.errors import MiCoachError
+
+# A temporary copy older than this was left by a process that died mid-write.
+STALE_TMP_SECONDS = 60.0
 
 
 def builtin_dir(name: str) -> Path:
@@ -74,8 +79,42 @@ def folders(
     return dirs
 
 
-def write_private(path: Path, text: str | bytes) -> None:
-    """Atomically replace `path` with `text` (or bytes), readable and writable by the owner only."""
+def make_private_dirs(folder: Path) -> None:
+    """Create `folder` and any missing parents, each 0700 whatever the umask. A folder that
+    already exists (the user's, perhaps shared, perhaps a symlink) is left exactly as it is."""
+    missing = []
+    p = Path(folder)
+    while not p.exists() and not p.is_symlink() and p != p.parent:
+        missing.append(p)
+        p = p.parent
+    for d in reversed(missing):
+        try:
+            os.mkdir(d, 0o700)
+        except FileExistsError:
+            continue  # made by another process meanwhile: theirs, not ours to change
+        os.chmod(d, 0o700)  # mkdir's mode passes through the umask
+    if not Path(folder).is_dir():
+        raise NotADirectoryError(f"not a folder: {folder}")
+
+
+def clean_temporaries(path: Path, older_than: float = STALE_TMP_SECONDS) -> None:
+    """Remove temporary copies of `path` (from write_private) left by a process that died
+    mid-write. Only those older than `older_than` seconds: a younger one may be another
+    writer's, unless the caller holds the file's lock (then pass 0)."""
+    pattern = str(path.parent / f".{glob.escape(path.name)}.*.tmp")
+    for leftover in glob.glob(pattern):
+        try:
+            if time.time() - os.lstat(leftover).st_mtime >= older_than:
+                os.unlink(leftover)
+        except OSError:
+            pass
+
+
+def write_private(path: Path, text: str | bytes, stale_after: float = STALE_TMP_SECONDS) -> None:
+    """Atomically replace `path` with `text` (or bytes), readable and writable by the owner only:
+    stale temporary copies are removed first, the new copy is flushed to disk, renamed over the
+    old file, and the folder flushed too so the rename itself survives a crash."""
+    clean_temporaries(path, stale_after)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o600) if hasattr(os, "fchmod") else None
@@ -92,3 +131,19 @@ def write_private(path: Path, text: str | bytes) -> None:
         except OSError:
             pass
         raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename) to disk; where folders cannot be opened (Windows),
+    nothing to do."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

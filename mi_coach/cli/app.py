@@ -147,6 +147,14 @@ def classify(
 
     if (text is None) == (input_ is None):
         raise MiCoachError("give a response to classify, or --input FILE (not both)")
+    from mi_coach.base.loading import without_surrogates
+    from mi_coach.coding.inputs import check_length
+
+    # undecodable bytes in the arguments arrive as lone surrogates, which cannot be printed
+    text = without_surrogates(text) if text is not None else None
+    client = without_surrogates(client) if client is not None else None
+    check_length(text)  # before the pipeline loads
+    check_length(client, "the client statement (--client)")
     if input_ is None:
         clf = _classifier()
         result = clf.classify(text or "", client)
@@ -165,7 +173,8 @@ def classify(
 
     from mi_coach.coding.inputs import parse_items, read_source
 
-    items = parse_items(read_source(input_))  # bad input fails before the pipeline loads
+    # bad input fails before the pipeline loads
+    items = parse_items(read_source(input_), "<stdin>" if input_ == "-" else input_)
     clf = _classifier()
     if client is not None:
         items = [type(i)(i.text, i.client if i.client is not None else client) for i in items]
@@ -322,6 +331,7 @@ def practice(
 ) -> None:
     """Practise on a scripted client: respond turn by turn, get feedback, finish with a scorecard."""
     from mi_coach.cli import practice_loop as loop
+    from mi_coach.cli import term
     from mi_coach.practice import profile
     from mi_coach.practice import transcript as tr
 
@@ -341,8 +351,11 @@ def practice(
     model = _options().model  # read here: the context is not visible from the loading thread
     clf = loop.Background(lambda: _build_classifier(model), on_ready=_pipeline_warning)
     resume_path = None
+    skipped: list[MiCoachError] = []
     if resume:
-        found = tr.last_unfinished(folder)
+        found = tr.last_unfinished(folder, skipped)
+        for problem in skipped:  # a damaged file is named and passed over
+            term.error(f"skipped: {problem}")
         if found is None:
             raise MiCoachError(f"no unfinished session to resume in {folder}")
         resume_path, transcript = found
@@ -387,6 +400,8 @@ def practice(
     )
     if result.how == "interrupted":
         raise typer.Exit(130)
+    if skipped:
+        raise typer.Exit(1)
 
 
 def _resume_hint(data_dir: str | None, scenarios_dir: str | None) -> str:
@@ -434,12 +449,18 @@ def _lines(text: str) -> list[str]:
 
 
 def _scenario_for(transcript: Any, scenarios_dir: str | None) -> Any:
+    """The scenario of a saved session, by its exact id among the known folders (built-in,
+    MI_COACH_SCENARIOS, content folders, --scenarios): never the path the file names, which
+    anyone who edits a transcript could point anywhere."""
     from mi_coach.practice import scenarios as sc
 
-    try:
-        return sc.find(transcript.scenario, scenarios_dir)
-    except MiCoachError:
-        return sc.load_scenario_file(transcript.scenario_source)
+    every = sc.load_all(scenarios_dir)
+    if transcript.scenario not in every:
+        raise MiCoachError(
+            f"the session's scenario {transcript.scenario!r} is not in the scenario folders; "
+            "give its folder with --scenarios DIR or --content DIR"
+        )
+    return every[transcript.scenario]
 
 
 scenarios_app = typer.Typer(
@@ -626,7 +647,7 @@ def review(
         if len(files) == 1:
             single = (f, t, card, nums)
     agree = rv.agreement(pairs=pairs)
-    if fmt == ReviewFormat.json:
+    if fmt == ReviewFormat.json and not (failed and len(files) == 1):  # one bad file: one line
         term.write_json(rv.review_json(records, agree, failed))
     else:
         if single is not None:
@@ -637,8 +658,8 @@ def review(
             view_review.recode_changes(changes)
         if agree:
             view_review.agreement(agree)
-    if failed:
-        raise typer.Exit(1)
+    if failed:  # one file that cannot be read is bad input; in a batch, a skipped file
+        raise typer.Exit(2 if len(files) == 1 else 1)
 
 
 def _iter_transcripts(
@@ -658,7 +679,7 @@ def _iter_transcripts(
                 else:
                     t = load(f)
             except MiCoachError as exc:
-                term.error(f"skipped: {exc}")
+                term.error(f"skipped: {exc}" if len(files) > 1 else str(exc))
                 failed.append(f)
                 t = None
             step()
@@ -696,15 +717,14 @@ def annotate(
 ) -> None:
     """Code turns as a second coder: confirm the machine's codes or replace them, and add
     comments. The machine's codes are kept beside yours; scores and exports use yours."""
+    from pathlib import Path
+
     from mi_coach.cli import view_review
     from mi_coach.cli.annotate_loop import apply, interactive
     from mi_coach.coding.ruleset import load_codes
-    from mi_coach.practice.transcript import load, write_file
+    from mi_coach.practice.transcript import load, locked, save
     from mi_coach.review.review import card_for
 
-    t = load(file)
-    codes = load_codes()
-    card_for(t, codes, file)  # a transcript that cannot be scored is refused before any change
     if turn is None:
         if code or comment or clear or confirm:
             raise MiCoachError("--code, --confirm, --comment and --clear need --turn N")
@@ -713,17 +733,24 @@ def annotate(
                 "interactive annotation needs a terminal; use --turn N --code CODE "
                 "--comment TEXT to script it"
             )
-        changed, interrupted = interactive(t, codes, by)
-    else:
-        interrupted = False
-        if not (code or comment or clear or confirm):
-            raise MiCoachError(
-                "say what to do with the turn: --code, --confirm, --comment or --clear"
-            )
-        changed = [
-            apply(t, codes, turn, code=code, comment=comment, by=by, clear=clear, confirm=confirm)
-        ]
-    write_file(file, t.to_json())
+    elif not (code or comment or clear or confirm):
+        raise MiCoachError("say what to do with the turn: --code, --confirm, --comment or --clear")
+    path = Path(file)
+    t = load(path)  # a damaged file is reported before a lock file is made beside it
+    codes = load_codes()
+    card_for(t, codes, file)  # a transcript that cannot be scored is refused before any change
+    with locked(path):  # not while a practice session (or another annotate) writes it
+        t = load(path)
+        if turn is None:
+            changed, interrupted = interactive(t, codes, by)
+        else:
+            interrupted = False
+            changed = [
+                apply(
+                    t, codes, turn, code=code, comment=comment, by=by, clear=clear, confirm=confirm
+                )
+            ]
+        save(t, path.parent, path)  # compare-and-swap: refused if the file changed meanwhile
     view_review.annotated(file, [c for c in changed if c is not None])
     if interrupted:
         raise typer.Exit(130)
@@ -855,21 +882,26 @@ def progress(
     from mi_coach.review import progress as pg
 
     folder = transcripts_dir(data_dir, create=False)
-    sessions = [t for _, t in listing(folder)] if folder.is_dir() else []
+    failed: list[MiCoachError] = []
+    sessions = [t for _, t in listing(folder, failed)] if folder.is_dir() else []
+    for problem in failed:  # a damaged file is named and passed over
+        term.error(f"skipped: {problem}")
     report = pg.over_time(sessions, load_codes(), trainee, include_imported)
     if to == ProgressFormat.table:
         if output:
             raise MiCoachError("--output needs --to md, html or csv")
         view_review.progress_report(report, folder)
-        return
-    text = {"md": pg.to_md, "html": pg.to_html, "csv": pg.to_csv}[to.value](report)
-    if output:
-        from mi_coach.practice.transcript import write_file
-
-        write_file(output, text)
-        term.note(f"Wrote {to.value} to {output}")
     else:
-        term.write_text(text)
+        text = {"md": pg.to_md, "html": pg.to_html, "csv": pg.to_csv}[to.value](report)
+        if output:
+            from mi_coach.practice.transcript import write_file
+
+            write_file(output, text)
+            term.note(f"Wrote {to.value} to {output}")
+        else:
+            term.write_text(text)
+    if failed:
+        raise typer.Exit(1)
 
 
 # -- trainers: drills and workshop results ------------------------------------------------------
@@ -920,6 +952,7 @@ def drill(
     """Rapid-fire skill drill: a client statement, your answer, an instant verdict."""
     from pathlib import Path
 
+    from mi_coach.base.paths import make_private_dirs
     from mi_coach.cli import drill_loop
     from mi_coach.cli import practice_loop as loop
     from mi_coach.practice.drills import load_items, load_skills, pick
@@ -937,7 +970,7 @@ def drill(
         reader = loop.Reader()
     folder = Path(out) if out else data_dir() / "drills"
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(folder)
     except OSError as exc:
         raise MiCoachError(
             f"cannot create the folder: {exc.strerror or exc}", path=str(folder)

@@ -9,8 +9,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from mi_coach.cli import view_authoring
+from mi_coach.cli import term, view_authoring
 from mi_coach.cli.practice_loop import Reader
+from mi_coach.coding.inputs import too_long
 from mi_coach.practice.drills import Answer, Item, Results, judge, load_skills
 from mi_coach.practice.transcript import now, write_private
 
@@ -53,6 +54,10 @@ def run(
                     finished = False
                     break
                 answer = text.strip() or None
+                problem = too_long(answer)
+                if problem is not None:
+                    term.note(f"Not sent: {problem}.")
+                    answer = None
             if answer is None:
                 break
             seconds = round(time.monotonic() - start, 2)

@@ -22,8 +22,9 @@ from typing import Any, Literal
 
 from mi_coach.base.errors import MiCoachError
 from mi_coach.cli import term, view_practice
+from mi_coach.coding.inputs import too_long
 from mi_coach.practice.session import Session
-from mi_coach.practice.transcript import Transcript, now, save
+from mi_coach.practice.transcript import Transcript, locked, now, save
 from mi_coach.review.review import card_for
 
 COMMANDS = {
@@ -133,6 +134,21 @@ def run(
     path: Path | None = None,
     resume_hint: str = "mi-coach practice --resume",
 ) -> Result:
+    """The session, its transcript locked against other sessions while it runs."""
+    path = path or folder / f"{session.transcript.id}.json"
+    with locked(path):
+        return _run(session, reader, folder, codes, resumed, path, resume_hint)
+
+
+def _run(
+    session: Session,
+    reader: Reader,
+    folder: Path,
+    codes: object,
+    resumed: bool,
+    path: Path,
+    resume_hint: str,
+) -> Result:
     t = session.transcript
     scenario = session.scenario
     path = save(t, folder, path)
@@ -190,6 +206,10 @@ def run(
                             break  # the client says their line again
                     else:
                         term.note(f"Unknown command {text.split()[0]!r}. /help lists them.")
+                    continue
+                problem = too_long(text)
+                if problem is not None:
+                    term.note(f"Not sent: {problem}.")
                     continue
                 outcome = session.respond(text)
                 save(t, folder, path)  # journal every completed turn

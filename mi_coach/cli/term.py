@@ -100,7 +100,9 @@ def code_text(code: str, family: str, label: str | None = None) -> Text:
 def ask(prompt: str) -> str:
     """One line from the trainee (raises EOFError at the end of input)."""
     console.print(f"[bold]{prompt}[/]", end="")
-    return input()
+    from mi_coach.cli.typed import read_line  # bytes that are not UTF-8 or a NUL end nothing
+
+    return read_line()
 
 
 def note(message: str) -> None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mi_coach.coding import regex_cache
+from mi_coach.coding.inputs import check_length
 from mi_coach.coding.models import Classification, Rule, SentenceResult, Tag, regex
 from mi_coach.coding.nlp import Pipeline, get_pipeline
 from mi_coach.coding.ruleset import RuleSet, expand_lexicons, load_normalization, load_ruleset
@@ -161,6 +162,8 @@ class Classifier:
 
     # -- classifying ----------------------------------------------------------------------
     def classify(self, text: str, client: str | None = None) -> Classification:
+        """Classify one response (at most MAX_RESPONSE_CHARS characters, and its client
+        statement too: a longer one is a MiCoachError saying so)."""
         doc, ctx = self.prepare(text, client)
         return self._finish(self._nlp(doc), text, client, ctx)
 
@@ -189,7 +192,9 @@ class Classifier:
         """The tokenised response (control characters blanked) with the share of its words the
         client used set on it (`doc._.mi_echo`, read by the learned arbiter), before the rest of
         the pipeline runs; and the client's words."""
-        doc = self._nlp.make_doc(_blank_controls(text))
+        check_length(text)
+        check_length(client, "the client statement")
+        doc = self._nlp.make_doc(_prepare(text))
         ctx = (
             _ClientContext(self._nlp, client, self.same_words, self.suffixes)
             if client is not None
@@ -252,10 +257,11 @@ class Classifier:
         sent_of = _sentence_index(sents)
         hits = self._hits(doc, norms, wholes)
         unread: dict[int, set[int]] = {}
+        memo: dict[tuple[str, str | None], bool] = {}
         hits = [
             h
             for h in hits
-            if self._conditions_hold(h, doc, norms[sent_of[h.start]][0], ctx, unread)
+            if self._conditions_hold(h, doc, norms[sent_of[h.start]][0], ctx, unread, memo)
         ]
 
         by_sent: list[list[_Hit]] = [[] for _ in sents]
@@ -316,11 +322,18 @@ class Classifier:
         norms = [t.norm_ for t in toks]
         punct = [t.is_punct for t in toks]
         n_toks = len(toks)
+        closing: list[int | None] | None = None
         i = 0
         while i < n_toks:
             tok, norm = toks[i], norms[i]
             if norm == "[":
-                close = next((j for j in range(i + 1, n_toks) if norms[j] == "]"), None)
+                if closing is None:  # for each token, the next "]" after it (one pass)
+                    closing, after = [None] * n_toks, None
+                    for j in range(n_toks - 1, -1, -1):
+                        closing[j] = after
+                        if norms[j] == "]":
+                            after = j
+                close = closing[i]
                 if close is not None:
                     skip.update(range(start + i, start + close + 1))
                     i = close + 1
@@ -396,28 +409,50 @@ class Classifier:
         self, doc: Any, norms: list[tuple[str, list[int]]], wholes: list[tuple[str, list[int]]]
     ) -> list[_Hit]:
         strings = self._nlp.vocab.strings
-        hits: list[_Hit] = []
-        if self._has_token_rules:
-            for match_id, start, end in self._matcher(doc):
-                hits.append(_Hit(self._by_key[strings[match_id]], start, end))
+        # (rule id, start, -length): plain tuples, sorted natively; a token pattern with "*" can
+        # match a long unpunctuated text in very many overlapping ways.
+        found: list[tuple[str, int, int]] = []
+        if self._has_token_rules and len(doc) <= _LONG_DOC:
+            found += [(strings[m], start, start - end) for m, start, end in self._matcher(doc)]
+        elif self._has_token_rules:  # sentence by sentence: see _LONG_DOC
+            for sent in doc.sents:
+                at = sent.start
+                found += [(strings[m], at + s, s - e) for m, s, e in self._matcher(sent)]
         if self._has_phrase_rules:
-            for match_id, start, end in self._phrases(doc):
-                hits.append(_Hit(self._by_key[strings[match_id]], start, end))
+            found += [(strings[m], start, start - end) for m, start, end in self._phrases(doc)]
         if self._has_dep_rules and doc.has_annotation("DEP"):
-            for match_id, token_ids in self._deps(doc):
-                hits.append(
-                    _Hit(self._by_key[strings[match_id]], min(token_ids), max(token_ids) + 1)
-                )
+            for m, token_ids in self._deps(doc):
+                found.append((strings[m], min(token_ids), min(token_ids) - max(token_ids) - 1))
         if self._regex:
+            # A text read twice (a repeated sentence) is searched once: adversarial input repeats.
+            seen: dict[tuple[str, bool], list[tuple[str, int, int]]] = {}
             for (norm, offsets), whole in zip(norms, wholes):
-                for rule, alternatives in self._regex:
-                    text, where = whole if rule.whole_sentence else (norm, offsets)
+                for whole_sentence, (text, where) in ((False, (norm, offsets)), (True, whole)):
                     if not text:
                         continue
-                    m = _leftmost(alternatives, text)
-                    if m and m.end() > m.start():
-                        hits.append(_Hit(rule, where[m.start()], where[m.end() - 1] + 1))
-        return _longest_per_rule(hits)
+                    key = (text, whole_sentence)
+                    if key not in seen:
+                        seen[key] = self._regex_spans(text, whole_sentence)
+                    for rule_id, start, end in seen[key]:
+                        first = where[start]
+                        found.append((rule_id, first, first - where[end - 1] - 1))
+        by_key = self._by_key
+        return [_Hit(by_key[r], start, start - neg) for r, start, neg in _longest_per_rule(found)]
+
+    def _regex_spans(self, text: str, whole_sentence: bool) -> list[tuple[str, int, int]]:
+        """The regex rules (those reading the whole sentence, or the others) matching `text`:
+        (rule id, start, end) in characters of `text`."""
+        out = []
+        windows = _windows(text)
+        for rule, alternatives in self._regex:
+            if rule.whole_sentence != whole_sentence:
+                continue
+            for pos, endpos in windows:
+                m = _leftmost(alternatives, text, pos, endpos)
+                if m and m.end() > m.start():
+                    out.append((rule.id, m.start(), m.end()))
+                    break
+        return out
 
     def _conditions_hold(
         self,
@@ -426,12 +461,23 @@ class Classifier:
         sentence_norm: str,
         ctx: _ClientContext | None,
         unread: dict[int, set[int]],
+        memo: dict[tuple[str, str | None], bool],
     ) -> bool:
         rule = hit.rule
-        if rule.unless is not None and self._unless[rule.id].search(sentence_norm):
-            return False
-        if rule.client is not None and (ctx is None or not self._client[rule.id].search(ctx.norm)):
-            return False
+        if rule.unless is not None:
+            key = (rule.id, sentence_norm)
+            if key not in memo:
+                memo[key] = self._unless[rule.id].search(sentence_norm) is not None
+            if memo[key]:
+                return False
+        if rule.client is not None:
+            if ctx is None:
+                return False
+            key = (rule.id, "")  # the client's statement is the same for every hit
+            if key not in memo:
+                memo[key] = self._client[rule.id].search(ctx.norm) is not None
+            if not memo[key]:
+                return False
         if rule.skip_reported and self._reported(doc, hit.start, hit.end):
             return False
         if rule.novel and ctx is not None:
@@ -510,7 +556,7 @@ class _ClientContext:
     def __init__(
         self, nlp: Any, client: str, same_words: dict[str, str], suffixes: tuple[str, ...]
     ) -> None:
-        toks = nlp.tokenizer(client)
+        toks = nlp.tokenizer(_prepare(client))
         self.same = same_words
         self.suffixes = suffixes
         self.norm = " ".join(t.norm_ for t in toks)
@@ -538,12 +584,43 @@ class _ClientContext:
 _CONTROLS = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def _leftmost(alternatives: list[re.Pattern[str]], text: str) -> re.Match[str] | None:
+# A token pattern with "*" can match from every sentence's lead across the rest of an
+# unpunctuated text: work quadratic in its length. In a text longer than any real response
+# (the longest in the test data and AnnoMI: 231 tokens) token patterns are matched within
+# each sentence of the parse.
+_LONG_DOC = 400
+
+# The longest stretch of one sentence a regex reads at a time. No real sentence comes near it
+# (the longest in the test data and AnnoMI: under 500 characters); a 5,000-character run-on is
+# read in windows, so a rule with ".*" costs linear time, not quadratic.
+_WINDOW = 1_000
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """(pos, endpos) windows of at most _WINDOW characters, cut after a space. A search from
+    `pos` still sees the text before it (lookbehinds; "^" is the sentence's start)."""
+    if len(text) <= _WINDOW:
+        return [(0, len(text))]
+    out, pos = [], 0
+    while pos < len(text):
+        end = min(pos + _WINDOW, len(text))
+        if end < len(text):
+            cut = text.rfind(" ", pos + 1, end)
+            end = cut + 1 if cut > pos else end
+        out.append((pos, end))
+        pos = end
+    return out
+
+
+def _leftmost(
+    alternatives: list[re.Pattern[str]], text: str, pos: int = 0, endpos: int | None = None
+) -> re.Match[str] | None:
     """What one search of the alternatives joined with | would find: the leftmost match, the
     earlier alternative on a tie."""
     best = None
+    end = len(text) if endpos is None else endpos
     for rx in alternatives:
-        m = rx.search(text)
+        m = rx.search(text, pos, end)
         if m is not None and (best is None or m.start() < best.start()):
             best = m
     return best
@@ -555,14 +632,43 @@ def _blank_controls(text: str) -> str:
     return _CONTROLS.sub(lambda m: " " * len(m.group()), text)
 
 
-def _longest_per_rule(hits: list[_Hit]) -> list[_Hit]:
-    """One rule matching overlapping spans (a token pattern with "*") counts once: the longest."""
-    kept: list[_Hit] = []
-    for h in sorted(hits, key=lambda h: (h.rule.id, h.start, -(h.end - h.start))):
-        last = kept[-1] if kept else None
-        if last is not None and last.rule.id == h.rule.id and h.start < last.end:
+# spaCy's tokenizer takes time quadratic in the length of a run without spaces (it peels
+# prefixes and suffixes off one at a time): 5,000 question marks take seconds. No word is this
+# long, so such a run is cut by a space every _LONG_RUN characters (same length, same offsets).
+_LONG_RUN = 100
+_RUN = re.compile(rf"\S{{{_LONG_RUN + 1},}}")
+
+
+# A run of punctuation says no more after its first and last three characters ("?!?!?!?!"),
+# but every character of it is a token for the parser: the middle is blanked.
+_PUNCT_RUN = re.compile(r"[^\w\s]{7,}")
+
+
+def _prepare(text: str) -> str:
+    """The text spaCy reads: controls blanked, over-long runs cut (offsets unchanged)."""
+    clean = _blank_controls(text)
+    if len(clean) > 6:
+        clean = _PUNCT_RUN.sub(
+            lambda m: m.group()[:3] + " " * (len(m.group()) - 6) + m.group()[-3:], clean
+        )
+    return _RUN.sub(_cut_run, clean) if len(clean) > _LONG_RUN else clean
+
+
+def _cut_run(m: re.Match[str]) -> str:
+    run = m.group()
+    return "".join(" " if i % _LONG_RUN == 0 and i else ch for i, ch in enumerate(run))
+
+
+def _longest_per_rule(found: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """One rule matching overlapping spans (a token pattern with "*") counts once: the longest.
+    Spans are (rule id, start, -length); the result is sorted by rule, then start."""
+    kept: list[tuple[str, int, int]] = []
+    last_rule, last_end = None, -1
+    for rule, start, neg in sorted(found):
+        if rule == last_rule and start < last_end:
             continue
-        kept.append(h)
+        kept.append((rule, start, neg))
+        last_rule, last_end = rule, start - neg
     return kept
 
 

@@ -26,9 +26,13 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 import _sre  # type: ignore[import-not-found]  # CPython's regex engine has no stub
 
+from mi_coach.base.errors import MiCoachError
+from mi_coach.base.files import read_bytes
+
 CACHE_VERSION = 1
 _FILE = "regex-code.marshal"
 _MAX = 4000
+_MAX_BYTES = 64 * 1024 * 1024
 
 _table: dict[str, tuple[Any, ...]] | None = (
     None  # pattern -> (flags, code, groups, groupindex, indexgroup)
@@ -52,7 +56,7 @@ def _load_table() -> dict[str, tuple[Any, ...]]:
     if _table is None:
         _table = {}
         try:
-            data = marshal.loads(_path().read_bytes())
+            data = marshal.loads(read_bytes(_path(), max_bytes=_MAX_BYTES))
             if (
                 isinstance(data, tuple)
                 and len(data) == 2
@@ -60,7 +64,7 @@ def _load_table() -> dict[str, tuple[Any, ...]]:
                 and isinstance(data[1], dict)
             ):
                 _table = data[1]
-        except (OSError, ValueError, EOFError, TypeError):
+        except (MiCoachError, ValueError, EOFError, TypeError):
             pass
     return _table
 

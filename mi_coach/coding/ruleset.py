@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import YamlDoc, builtin_dir, load_yaml, validate
+from mi_coach.base.saferegex import shape_problem
 from mi_coach.coding.models import CodeTable, Rule, regex
 
 LEXICON_REF = re.compile(r"\{@([A-Za-z_][\w]*)\}")
@@ -188,8 +189,14 @@ def load_ruleset(rule_dirs: tuple[Path, ...] | None = None) -> RuleSet:
 
 
 def _rules_in(
-    doc: YamlDoc, group: str, codes: CodeTable, lexicons: dict[str, tuple[str, ...]]
+    doc: YamlDoc,
+    group: str,
+    codes: CodeTable,
+    lexicons: dict[str, tuple[str, ...]],
+    shapes: bool = False,
 ) -> list[tuple[Rule, tuple[Any, ...]]]:
+    """The rules of one file, checked. With `shapes` (`mi-coach validate`; the test suite covers
+    the built-in files), a regular expression with an exponential shape is refused too."""
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("rules"), dict):
         raise doc.error("expected a top-level mapping `rules:` of rule names to rules")
@@ -221,12 +228,16 @@ def _rules_in(
         checks = [("pattern", p) for p in (rule.patterns() if rule.kind == "regex" else [])]
         checks += [(name, v) for name, v in (("unless", rule.unless), ("client", rule.client)) if v]
         for where, value in checks:
+            expanded = expand_lexicons(value, lexicons, regex=True)
             try:
-                regex(expand_lexicons(value, lexicons, regex=True))
+                regex(expanded)
             except re.error as exc:
                 raise doc.error(
                     f"not a valid regular expression {value!r}: {exc}", loc + (where,)
                 ) from None
+            problem = shape_problem(expanded, polynomial=False) if shapes else None
+            if problem is not None:
+                raise doc.error(problem, loc + (where,))
         out.append((rule, loc))
     return out
 
@@ -257,7 +268,10 @@ def expand_lexicons(
                 lambda m: (
                     "(?:"
                     + "|".join(
-                        re.escape(w) for w in sorted(lexicons[m.group(1)], key=len, reverse=True)
+                        # each word once: a word listed twice would make the alternation match
+                        # one text in two ways, and a repeated group of it exponentially many
+                        re.escape(w)
+                        for w in sorted(dict.fromkeys(lexicons[m.group(1)]), key=len, reverse=True)
                     )
                     + ")"
                 ),
@@ -296,7 +310,7 @@ def rule_file_problems(doc: YamlDoc, group: str, codes: CodeTable) -> list[MiCoa
         one = YamlDoc(doc.path, {"rules": {name: body}}, doc._text)
         one._root = doc.root
         try:
-            _rules_in(one, group, codes, lexicons)
+            _rules_in(one, group, codes, lexicons, shapes=True)
         except MiCoachError as exc:
             found = [exc]
             if isinstance(body, dict) and "id" not in body:

@@ -12,6 +12,8 @@ import json
 from typing import Any
 
 from mi_coach.base.cache import cache_dir, write_cache
+from mi_coach.base.errors import MiCoachError
+from mi_coach.base.files import read_bytes
 
 CACHE_VERSION = 1
 
@@ -39,10 +41,10 @@ def rows(extra: str | None = None) -> list[dict[str, Any]]:
     cache = cache_dir() / "scenarios.json"
     if key is not None:
         try:
-            data = json.loads(cache.read_text(encoding="utf-8"))
+            data = json.loads(read_bytes(cache, max_bytes=1 << 22))
             if data.get("version") == CACHE_VERSION and data.get("key") == key:
                 return list(data["rows"])
-        except (OSError, ValueError, AttributeError):
+        except (MiCoachError, ValueError, AttributeError, RecursionError):
             pass
     from mi_coach.practice.scenarios import load_all
 

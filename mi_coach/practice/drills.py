@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,6 +15,8 @@ from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import YamlDoc, builtin_dir, load_yaml, validate
 from mi_coach.base.model import Strict
 from mi_coach.base.paths import folders
+from mi_coach.coding.inputs import MAX_RESPONSE_CHARS
+from mi_coach.practice.transcript import LONG, SHORT
 
 ID = r"^[a-z0-9][a-z0-9_-]*$"
 
@@ -31,11 +33,13 @@ class Skills(Strict):
 
 
 class Item(Strict):
-    id: str = Field(pattern=ID)
+    id: str = Field(pattern=ID, max_length=SHORT)
     skill: str
     setting: str = Field(min_length=1)
-    client: str = Field(min_length=1)
-    exemplars: list[str] = Field(min_length=1)
+    client: str = Field(min_length=1, max_length=MAX_RESPONSE_CHARS)  # classified as context
+    exemplars: list[Annotated[str, Field(max_length=MAX_RESPONSE_CHARS)]] = Field(
+        min_length=1, max_length=100
+    )
     tip: str | None = None
 
 
@@ -169,30 +173,33 @@ RESULTS_SCHEMA = "mi-coach/drill-results"
 
 
 class Answer(BaseModel):
+    """One answer of a drill (every value bounded to what it can mean: a results file from
+    someone else is read by `workshop report`)."""
+
     model_config = ConfigDict(extra="forbid")
-    item: str
-    skill: str
-    client: str
-    answer: str
-    code: str
-    codes: list[str]
+    item: str = Field(max_length=SHORT)
+    skill: str = Field(max_length=SHORT)
+    client: str = Field(max_length=MAX_RESPONSE_CHARS)
+    answer: str = Field(max_length=MAX_RESPONSE_CHARS)
+    code: str = Field(max_length=SHORT)
+    codes: list[Annotated[str, Field(max_length=SHORT)]] = Field(max_length=100)
     hit: bool
-    reason: str
-    seconds: float
+    reason: str = Field(max_length=LONG)
+    seconds: float = Field(ge=0, le=10**7)
     late: bool = False
 
 
 class Results(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     schema_: str = Field(RESULTS_SCHEMA, alias="schema")
-    version: int = 1
+    version: int = Field(1, ge=1, le=1)
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
-    trainee: str | None = None
-    skill: str | None = None
-    time_limit: float | None = None
-    started: str
-    finished: str | None = None
-    answers: list[Answer] = Field(default_factory=list)
+    trainee: str | None = Field(None, max_length=SHORT)
+    skill: str | None = Field(None, max_length=SHORT)
+    time_limit: float | None = Field(None, ge=1, le=10**5)
+    started: str = Field(max_length=SHORT)
+    finished: str | None = Field(None, max_length=SHORT)
+    answers: list[Answer] = Field(default_factory=list, max_length=10_000)
 
     @property
     def hits(self) -> int:
@@ -226,5 +233,7 @@ def load_results(data: dict[str, Any], path: str) -> Results:
     except ValidationError as exc:
         err = exc.errors()[0]
         raise MiCoachError(
-            err["msg"], path=path, field=".".join(str(p) for p in err["loc"])
+            err["msg"].removeprefix("Value error, "),
+            path=path,
+            field=".".join(str(p) for p in err["loc"]),
         ) from None

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -37,6 +37,9 @@ from mi_coach.practice.reactions import SPECIAL_REACTIONS, Talk, bad_placeholder
 from mi_coach.practice.reactions import Line as BaseLine
 
 __all__ = ["Talk"]
+from mi_coach.coding.inputs import MAX_RESPONSE_CHARS
+
+MAX_STATES = 20_000
 Ending = Literal["success", "rupture"]
 ID = r"^[a-z0-9][a-z0-9_-]*$"
 
@@ -66,11 +69,13 @@ class Condition(Strict):
 
     code: list[str] = Field(default_factory=list)
     family: list[str] = Field(default_factory=list)
-    mentions: list[str] = Field(default_factory=list)
-    rapport_below: int | None = None
-    rapport_at_least: int | None = None
-    words_at_most: int | None = Field(None, ge=1)
-    words_at_least: int | None = Field(None, ge=1)
+    mentions: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=500
+    )
+    rapport_below: int | None = Field(None, ge=0, le=11)
+    rapport_at_least: int | None = Field(None, ge=0, le=10)
+    words_at_most: int | None = Field(None, ge=1, le=MAX_RESPONSE_CHARS)
+    words_at_least: int | None = Field(None, ge=1, le=MAX_RESPONSE_CHARS)
     heard: list[str] = Field(default_factory=list)
     not_heard: list[str] = Field(default_factory=list)
 
@@ -146,15 +151,21 @@ class Transition(Strict):
         min_length=1,
         description="the client's reaction to this response (else the thought of their next line)",
     )
-    example: str = Field(min_length=1, description="a response that takes this transition")
+    example: str = Field(
+        min_length=1,
+        max_length=MAX_RESPONSE_CHARS,
+        description="a response that takes this transition",
+    )
 
 
 class State(Strict):
     end: Ending | None = None
-    lines: list[Line] = Field(min_length=1)
-    hints: list[str] = Field(default_factory=list)
-    exemplars: list[str] = Field(default_factory=list)
-    transitions: list[Transition] = Field(default_factory=list)
+    lines: list[Line] = Field(min_length=1, max_length=100)
+    hints: list[str] = Field(default_factory=list, max_length=100)
+    exemplars: list[Annotated[str, Field(max_length=MAX_RESPONSE_CHARS)]] = Field(
+        default_factory=list, max_length=100
+    )
+    transitions: list[Transition] = Field(default_factory=list, max_length=100)
 
     @model_validator(mode="after")
     def _shape(self) -> State:
@@ -232,7 +243,7 @@ class Scenario(Strict):
         description="the client's unspoken reactions to a response, by what it was: warning, "
         "repeat, long, a named reason, a code or a family",
     )
-    states: dict[str, State] = Field(min_length=2)
+    states: dict[str, State] = Field(min_length=2, max_length=MAX_STATES)
 
     @field_validator("states", "facts")
     @classmethod
@@ -244,14 +255,16 @@ class Scenario(Strict):
 
     def reachable(self) -> list[str]:
         """States reachable from the start, breadth first (the rupture state always is)."""
-        seen = [self.start]
-        for sid in seen:
-            for t in self.states[sid].transitions:
+        order = [self.start]
+        seen = {self.start}
+        for sid in order:  # grows while it is read: breadth first, linear
+            for t in self.states[sid].transitions if sid in self.states else ():
                 if t.to not in seen:
-                    seen.append(t.to)
+                    seen.add(t.to)
+                    order.append(t.to)
         if self.rupture not in seen:
-            seen.append(self.rupture)
-        return seen
+            order.append(self.rupture)
+        return order
 
     def endings(self, kind: Ending) -> list[str]:
         return [sid for sid, s in self.states.items() if s.end == kind]
@@ -328,25 +341,29 @@ def graph_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoach
     if unreachable:
         out.append(
             doc.error(
-                f"no transition leads to state(s) {', '.join(unreachable)}",
+                f"no transition leads to state(s) {_some(unreachable)}",
                 ("states", unreachable[0]),
             )
         )
-    # a way out: from every state some ending can be reached
-    can_end = {sid for sid, st in states.items() if st.end}
-    changed = True
-    while changed:
-        changed = False
-        for sid, st in states.items():
-            if sid not in can_end and any(t.to in can_end for t in st.transitions):
-                can_end.add(sid)
-                changed = True
-    stuck = [sid for sid in states if sid not in can_end]
+    # a way out: from every state some ending can be reached (breadth first from the endings,
+    # along transitions read backwards: linear in the size of the graph)
+    leads_to: dict[str, list[str]] = {}
+    for sid, st in states.items():
+        for t in st.transitions:
+            leads_to.setdefault(t.to, []).append(sid)
+    can_end = [sid for sid, st in states.items() if st.end]
+    seen = set(can_end)
+    for sid in can_end:  # grows while it is read
+        for before in leads_to.get(sid, ()):
+            if before not in seen:
+                seen.add(before)
+                can_end.append(before)
+    stuck = [sid for sid in states if sid not in seen]
     if stuck:
         out.append(
             doc.error(
                 f"no way out: no ending can be reached from state(s) "
-                f"{', '.join(stuck)} (only the turn limit ends them)",
+                f"{_some(stuck)} (only the turn limit ends them)",
                 ("states", stuck[0]),
             )
         )
@@ -359,6 +376,7 @@ def name_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachE
     set is asked by some line; placeholders in thoughts are the trainee's pronouns."""
     out: list[MiCoachError] = []
     states = scenario.states
+    names = _some(list(states))  # once: a long list is shortened, and not rebuilt per error
     families = {info.family for info in codes.codes.values()}
     facts = scenario.facts
     fact_list = ", ".join(facts) or "none declared: add them under `facts:`"
@@ -446,9 +464,7 @@ def name_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachE
         for i, t in enumerate(state.transitions):
             where = ("states", sid, "transitions", i)
             if t.to not in states:
-                out.append(
-                    doc.error(f"no state {t.to!r} (states: {', '.join(states)})", where + ("to",))
-                )
+                out.append(doc.error(f"no state {t.to!r} (states: {names})", where + ("to",)))
             if t.reason is not None and t.reason not in named:
                 out.append(
                     doc.error(
@@ -470,6 +486,10 @@ def name_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachE
                 )
             )
     return out
+
+
+def _some(ids: list[str], n: int = 20) -> str:
+    return ", ".join(ids[:n]) + (f", … ({len(ids)} in all)" if len(ids) > n else "")
 
 
 def load_all(extra_dir: str | None = None) -> dict[str, Loaded]:

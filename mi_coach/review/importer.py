@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from mi_coach.base.errors import MiCoachError
-from mi_coach.base.loading import read_text
-from mi_coach.practice.transcript import ClientTurn, Transcript, Turn
+from mi_coach.base.loading import MAX_DATA_FILE_BYTES, read_text
+from mi_coach.coding.inputs import check_length
+from mi_coach.practice.transcript import MAX_TURNS, ClientTurn, Transcript, Turn
 
 COUNSELLOR_LABELS = (
     "counselor",
@@ -130,6 +131,8 @@ def parse_file(
             f"{', '.join(sorted(cl))}; add yours with --counselor)",
             path=str(path),
         )
+    for u in out:  # consecutive lines of one speaker are one turn: checked once joined
+        check_length(u.text, f"a {u.speaker} turn", path=str(path), line=u.line)
     return Parsed(out, unattributed, labels)
 
 
@@ -186,6 +189,13 @@ def to_transcript(
     it; client words after the last counsellor turn kept as `closing`. `date`: the session's
     date (YYYY-MM-DD), else today."""
     parsed = utterances if isinstance(utterances, Parsed) else Parsed(utterances, [], [])
+    turns = sum(1 for u in parsed.utterances if u.speaker == "counsellor")
+    if turns > MAX_TURNS:
+        raise MiCoachError(
+            f"{turns:,} counsellor turns: a transcript holds at most {MAX_TURNS:,}, so "
+            "`review` could not read it; split the session into parts",
+            path=source,
+        )
     items, clients = [], []
     prev_client: str | None = None
     for u in parsed.utterances:
@@ -227,6 +237,13 @@ def to_transcript(
     if date is not None:
         t.started = t.updated = session_date(date)
     t.finished = t.started
+    size = len(t.to_json().encode("utf-8"))
+    if size > MAX_DATA_FILE_BYTES:
+        raise MiCoachError(
+            f"the transcript would be {size / 1e6:.1f} MB; `review` reads at most "
+            f"{MAX_DATA_FILE_BYTES / 1e6:.1f} MB, so split the session into parts",
+            path=source,
+        )
     return t
 
 

@@ -37,10 +37,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from mi_coach.base import saferegex
 from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import YamlDoc, builtin_dir, load_yaml, validate
 from mi_coach.base.model import Strict
@@ -112,6 +113,25 @@ class Feedback(Strict):
     below: str
 
 
+def _cue_pattern(item: str) -> str:
+    """A cue pattern SafePattern can match (lookaround, back-references and huge repetitions
+    are refused here; catastrophic shapes by cue_problems, in `mi-coach validate`)."""
+    try:
+        saferegex.SafePattern(item, re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression {item!r}: {exc}") from None
+    except saferegex.Unsupported as exc:
+        raise ValueError(f"{exc} are not supported in cue patterns: {item!r}") from None
+    except (OverflowError, RecursionError):
+        raise ValueError(
+            f"the pattern is too large once its repetitions are written out: {item!r}"
+        ) from None
+    return item
+
+
+CuePattern = Annotated[str, Field(max_length=5_000), AfterValidator(_cue_pattern)]
+
+
 class CueExamples(Strict):
     match: list[str] = Field(min_length=1)
     no_match: list[str] = Field(min_length=1)
@@ -121,9 +141,10 @@ class Criterion(Strict):
     kind: Literal["ratio", "share", "count", "cue", "talk_response", "estimate"]
     label: str
     direction: Literal["higher", "lower"] = "higher"
-    fair: float
-    good: float
-    weight: float = Field(1.0, gt=0)
+    # thresholds in the measure's units: a ratio, a share, a count of turns, a 1-5 estimate
+    fair: float = Field(ge=0, le=10_000)
+    good: float = Field(ge=0, le=10_000)
+    weight: float = Field(1.0, gt=0, le=100)
     feedback: Feedback
     practise: str = Field(description="what to practise next when this criterion is weakest")
     summary: bool = Field(False, description="shown in the MITI summary table of the scorecard")
@@ -136,7 +157,7 @@ class Criterion(Strict):
     # count
     behaviours: Select | None = None
     # cue
-    patterns: list[str] = Field(default_factory=list)
+    patterns: list[CuePattern] = Field(default_factory=list, max_length=100)
     examples: CueExamples | None = None
     or_when: list[When] = Field(default_factory=list)
     # talk_response
@@ -148,11 +169,6 @@ class Criterion(Strict):
         Literal["cultivating_change_talk", "softening_sustain_talk", "partnership", "empathy"]
         | None
     ) = None
-
-    @field_validator("patterns")
-    @classmethod
-    def _regexes(cls, items: list[str]) -> list[str]:
-        return _check_regexes(items)
 
     @model_validator(mode="after")
     def _fields_of_kind(self) -> Criterion:
@@ -177,8 +193,14 @@ class Criterion(Strict):
             )
         return self
 
-    def regex(self) -> re.Pattern[str]:
-        return _rx(tuple(self.patterns))
+    def regex(self) -> saferegex.SafePattern:
+        """The cue patterns as one pattern matched in linear time (`.search(text)` -> bool)."""
+        return _cue_regex(tuple(self.patterns))
+
+
+@cache
+def _cue_regex(patterns: tuple[str, ...]) -> saferegex.SafePattern:
+    return saferegex.SafePattern("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 class Rubric(Strict):
@@ -287,12 +309,17 @@ def measure(
         return float(n), tuple(sorted(set(where)))
     if c.kind == "cue":
         rx = c.regex() if c.patterns else None
-        where = [
-            v.n
-            for v in vs
-            if (rx is not None and rx.search(v.response))
-            or any(w.holds(v, family_of) for w in c.or_when)
-        ]
+        where = []
+        for v in vs:
+            try:
+                hit = rx is not None and rx.search(v.response)
+            except saferegex.TooCostly:
+                raise MiCoachError(
+                    f"the cue patterns of {c.label!r} are too costly to run on turn {v.n}; "
+                    "simplify them (`mi-coach validate` checks a rubric)"
+                ) from None
+            if hit or any(w.holds(v, family_of) for w in c.or_when):
+                where.append(v.n)
         return float(len(where)), tuple(where)
     if c.kind == "estimate":
         est = est if est is not None else estimates(vs, family_of)
@@ -356,15 +383,34 @@ def rubric_dirs() -> list[Path]:
     return [d for d, _ in folders(builtin_dir("rubrics"), "MI_COACH_RUBRICS", "rubrics")]
 
 
-def load_rubric_file(path: str | Path, codes: Any = None) -> tuple[Rubric, YamlDoc]:
+def load_rubric_file(
+    path: str | Path, codes: Any = None, builtin: bool = False
+) -> tuple[Rubric, YamlDoc]:
     doc = load_yaml(path)
     if not isinstance(doc.data, dict):
         raise doc.error("a rubric file is a mapping (id, title, description, source, criteria)")
     rubric = validate(doc, Rubric)
-    found = rubric_problems(rubric, doc, codes)
+    # the built-in rubrics' cue shapes are checked by the test suite, not at every start
+    found = (cue_problems(rubric, doc) if not builtin else []) or rubric_problems(
+        rubric, doc, codes
+    )
     if found:
         raise found[0]
     return rubric, doc
+
+
+def cue_problems(rubric: Rubric, doc: YamlDoc) -> list[MiCoachError]:
+    """Cue patterns whose shape would make a backtracking matcher slow (nested quantifiers,
+    alternatives matching the same text under a quantifier, neighbouring quantifiers over the
+    same characters), each naming file, line and field. mi-coach matches cues in linear time
+    anyway; the check keeps such patterns out of files that other tools may read."""
+    out = []
+    for cid, c in rubric.criteria.items():
+        for j, pattern in enumerate(c.patterns):
+            problem = saferegex.shape_problem(pattern, re.IGNORECASE)
+            if problem is not None:
+                out.append(doc.error(problem, ("criteria", cid, "patterns", j)))
+    return out
 
 
 def rubric_problems(rubric: Rubric, doc: YamlDoc, codes: Any = None) -> list[MiCoachError]:
@@ -436,11 +482,12 @@ def load_rubrics() -> dict[str, Rubric]:
 @cache
 def _load_rubrics(dirs: tuple[Path, ...]) -> dict[str, Rubric]:
     found: dict[str, tuple[Rubric, str]] = {}
+    builtin = builtin_dir("rubrics")
     for folder in dirs:
         if not folder.is_dir():
             raise MiCoachError("rubric folder not found", path=str(folder))
         for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml")):
-            rubric, doc = load_rubric_file(path)
+            rubric, doc = load_rubric_file(path, builtin=folder == builtin)
             if rubric.id in found:
                 raise doc.error(
                     f"rubric id {rubric.id!r} is already used by {found[rubric.id][1]}", ("id",)
