@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import glob
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -147,3 +148,18 @@ def _fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def user_dir(env: str, xdg: str, home_default: str, windows: str = "APPDATA") -> Path:
+    """A folder of the user's: `env` when set, else the platform's place for it (`xdg` and
+    ~/`home_default` on Linux; Application Support on macOS; `windows` on Windows), + mi-coach."""
+    given = os.environ.get(env)
+    if given:
+        return Path(given).expanduser()
+    home = Path.home()
+    if sys.platform == "win32":  # pragma: no cover - platform specific
+        return Path(os.environ.get(windows, home / "AppData" / "Roaming")) / "mi-coach"
+    if sys.platform == "darwin":  # pragma: no cover - platform specific
+        return home / "Library" / "Application Support" / "mi-coach"
+    base = os.environ.get(xdg)
+    return (Path(base) if base else home / home_default) / "mi-coach"

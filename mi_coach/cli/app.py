@@ -893,15 +893,22 @@ def progress(
         view_review.progress_report(report, folder)
     else:
         text = {"md": pg.to_md, "html": pg.to_html, "csv": pg.to_csv}[to.value](report)
-        if output:
-            from mi_coach.practice.transcript import write_file
-
-            write_file(output, text)
-            term.note(f"Wrote {to.value} to {output}")
-        else:
-            term.write_text(text)
+        _deliver(text, to.value, output)
     if failed:
         raise typer.Exit(1)
+
+
+def _deliver(text: str, fmt: str, output: str | None) -> None:
+    """A report as a file (0600, saying where) or on standard output."""
+    from mi_coach.cli import term
+
+    if output:
+        from mi_coach.practice.transcript import write_file
+
+        write_file(output, text)
+        term.note(f"Wrote {fmt} to {output}")
+    else:
+        term.write_text(text)
 
 
 # -- trainers: drills and workshop results ------------------------------------------------------
@@ -1042,13 +1049,7 @@ def workshop_report(
             "md": lambda r: ws.to_md(r, title),
             "html": lambda r: ws.to_html(r, title),
         }[to.value](report)
-        if output:
-            from mi_coach.practice.transcript import write_file
-
-            write_file(output, text)
-            term.note(f"Wrote {to.value} to {output}")
-        else:
-            term.write_text(text)
+        _deliver(text, to.value, output)
     if failed:
         raise typer.Exit(1)
 

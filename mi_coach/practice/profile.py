@@ -11,26 +11,16 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 from mi_coach.base.errors import MiCoachError
-from mi_coach.base.paths import write_private
+from mi_coach.base.paths import user_dir, write_private
 
 FILE = "profile.json"
 
 
 def config_dir() -> Path:
-    env = os.environ.get("MI_COACH_CONFIG")
-    if env:
-        return Path(env).expanduser()
-    home = Path.home()
-    if sys.platform == "win32":  # pragma: no cover - platform specific
-        return Path(os.environ.get("APPDATA", home / "AppData" / "Roaming")) / "mi-coach"
-    if sys.platform == "darwin":  # pragma: no cover - platform specific
-        return home / "Library" / "Application Support" / "mi-coach"
-    xdg = os.environ.get("XDG_CONFIG_HOME")
-    return (Path(xdg) if xdg else home / ".config") / "mi-coach"
+    return user_dir("MI_COACH_CONFIG", "XDG_CONFIG_HOME", ".config")
 
 
 def load() -> dict[str, str]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -31,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from mi_coach.base import jsontext
 from mi_coach.base.errors import MiCoachError
-from mi_coach.base.paths import make_private_dirs, write_private
+from mi_coach.base.paths import make_private_dirs, user_dir, write_private
 from mi_coach.coding.inputs import MAX_RESPONSE_CHARS
 
 SCHEMA: Final = "mi-coach/transcript"
@@ -250,16 +249,7 @@ class Transcript(_Record):
 def data_dir(explicit: str | None = None) -> Path:
     if explicit:
         return Path(explicit).expanduser()
-    env = os.environ.get("MI_COACH_DATA")
-    if env:
-        return Path(env).expanduser()
-    home = Path.home()
-    if sys.platform == "win32":  # pragma: no cover - platform specific
-        return Path(os.environ.get("APPDATA", home / "AppData" / "Roaming")) / "mi-coach"
-    if sys.platform == "darwin":  # pragma: no cover - platform specific
-        return home / "Library" / "Application Support" / "mi-coach"
-    xdg = os.environ.get("XDG_DATA_HOME")
-    return (Path(xdg) if xdg else home / ".local" / "share") / "mi-coach"
+    return user_dir("MI_COACH_DATA", "XDG_DATA_HOME", ".local/share")
 
 
 def transcripts_dir(explicit: str | None = None, create: bool = True) -> Path:
