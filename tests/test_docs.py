@@ -77,3 +77,15 @@ def test_the_scenario_list_cache_follows_the_files(tmp_path, monkeypatch):
     assert {r["id"]: r for r in catalog.rows()}["mini-benefits"]["title"].startswith("Samira")
     f.unlink()
     assert "mini-benefits" not in {r["id"] for r in catalog.rows()}
+
+
+def test_every_rule_points_at_a_section_of_the_coding_manual():
+    """docs/CODES.md has a section for every code, and every rule's provenance is one of them."""
+    from mi_coach.coding.ruleset import load_ruleset
+
+    manual = (ROOT / "docs" / "CODES.md").read_text(encoding="utf-8")
+    sections = set(re.findall(r"^### (\w+)$", manual, re.M))
+    rules = load_ruleset()
+    assert set(rules.codes.codes) <= sections
+    for rule in rules.rules:
+        assert rule.provenance.split("#", 1)[1] in sections, rule.id

@@ -44,6 +44,9 @@ def classification_panel(c: Classification, rules: RuleSet, explain: bool = Fals
     rule = rules.primary_rule(c)
     if rule is not None:
         body.add_row("Feedback", safe(rule.feedback))
+        if explain:
+            source = f" — {rule.why}" if rule.why else ""
+            body.add_row("Provenance", safe(f"{rule.provenance}{source}"))
         if rule.alternative:
             label = "Try instead" if info.family == "mi_non_adherent" else "Next step"
             body.add_row(label, Text(safe(rule.alternative), style="green"))

@@ -120,8 +120,13 @@ class Rule(Strict):
     unless: str | None = None
     feedback: str
     alternative: str | None = None
-    why: str | None = None
+    why: str | None = None  # where the rule comes from (MITI 4.2.1, a seed text), in words
     examples: Examples
+
+    @property
+    def provenance(self) -> str:
+        """The section of the coding manual the rule implements: its code's definition."""
+        return f"docs/CODES.md#{self.code}"
 
     @field_validator("client", "unless")
     @classmethod

@@ -88,6 +88,8 @@ def rules_markdown(rs: Any) -> str:
             out += [f"### `{r.id}` ({r.kind}, priority {r.priority})", "", _md(r.feedback), ""]
             if r.alternative:
                 out += [f"- Better: {_md(r.alternative)}"]
+            source = f" {_md(r.why)}" if r.why else ""
+            out += [f"- Provenance: [{r.code}]({r.provenance.removeprefix('docs/')}).{source}"]
             out += ["- Matches: " + "; ".join(_example(e) for e in r.examples.matches())]
             out += [
                 "- Does not match: " + "; ".join(_example(e) for e in r.examples.non_matches()),
