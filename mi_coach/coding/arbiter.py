@@ -40,12 +40,17 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mi_coach.base.errors import MiCoachError
 from mi_coach.coding.models import Classification, Tag
+
+if TYPE_CHECKING:  # spaCy's types, for the reader and mypy; spaCy itself loads lazily
+    from spacy.language import Language
+    from spacy.pipeline import TextCategorizer
+    from spacy.tokens import Doc
 
 ARCHITECTURE = "mi_coach.TextCatBOW.v1"
 COMPONENT = "mi_arbiter"
@@ -75,7 +80,7 @@ def _feature_keys() -> dict[str, int]:
 
 
 def doc_features(
-    doc: Any, ngram_size: int, ops: Any, views: tuple[str, ...] = ("NORM",)
+    doc: Doc, ngram_size: int, ops: Any, views: tuple[str, ...] = ("NORM",)
 ) -> tuple[Any, Any, list[tuple[int, int]]]:
     """The keys and values the model reads for one Doc, and for each n-gram key (the first ones)
     the token span it covers. `views`: the token attributes read as n-grams (NORM first; LEMMA,
@@ -290,7 +295,7 @@ class Arbiter:
     def active(self) -> bool:
         return self.component is not None
 
-    def combine(self, rules: Classification, doc: Any, codes: Any) -> Classification:
+    def combine(self, rules: Classification, doc: Doc, codes: Any) -> Classification:
         p = self.params
         if not self.active or not len(doc):
             # no model, or nothing for it to read (spaCy's textcat scores an empty text 0)
@@ -344,7 +349,7 @@ class Arbiter:
             )
         return rules.model_copy(update=update)
 
-    def top_words(self, doc: Any, code: str, text: str) -> tuple[Tag, ...]:
+    def top_words(self, doc: Doc, code: str, text: str) -> tuple[Tag, ...]:
         """The n-grams that raised `code`'s score most, as tags (rule "arbiter")."""
         import numpy
 
@@ -386,7 +391,7 @@ class Arbiter:
         return tuple(sorted(tags, key=lambda t: t.start))
 
 
-def attach(nlp: Any, folder: Path | None = None, model: bool = True) -> Arbiter:
+def attach(nlp: Language, folder: Path | None = None, model: bool = True) -> Arbiter:
     """Load the arbiter's parameters and (when `model`) add the trained textcat to `nlp` as its
     last component. A missing or damaged file is a one-line MiCoachError naming it."""
     register()
@@ -398,7 +403,9 @@ def attach(nlp: Any, folder: Path | None = None, model: bool = True) -> Arbiter:
     if nlp.has_pipe(COMPONENT):
         return Arbiter(params, nlp.get_pipe(COMPONENT))
     config = textcat_config(params.length, tuple(params.views))
-    component = nlp.add_pipe("textcat", name=COMPONENT, config=config, last=True)
+    component = cast(
+        "TextCategorizer", nlp.add_pipe("textcat", name=COMPONENT, config=config, last=True)
+    )
     try:
         component.from_disk(textcat, exclude=["vocab"])
     except FileNotFoundError as exc:

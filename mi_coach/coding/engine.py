@@ -27,13 +27,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mi_coach.coding import regex_cache
 from mi_coach.coding.inputs import check_length
 from mi_coach.coding.models import Classification, Rule, SentenceResult, Tag, regex
 from mi_coach.coding.nlp import Pipeline, get_pipeline
 from mi_coach.coding.ruleset import RuleSet, expand_lexicons, load_normalization, load_ruleset
+
+if TYPE_CHECKING:  # spaCy's types, for the reader and mypy; spaCy itself loads lazily
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span, Token
 
 # Token attributes that only a trained pipeline fills in; rules using them are skipped when the
 # pipeline is blank (degraded mode).
@@ -204,12 +208,12 @@ class Classifier:
         return doc, ctx
 
     def _finish(
-        self, doc: Any, text: str, client: str | None, ctx: _ClientContext | None
+        self, doc: Doc, text: str, client: str | None, ctx: _ClientContext | None
     ) -> Classification:
         rules = self._decide(doc, text, client, ctx)
         return rules if self.arbiter is None else self.arbiter.combine(rules, doc, self.codes)
 
-    def _sentences(self, doc: Any) -> list[Any]:
+    def _sentences(self, doc: Doc) -> list[Span]:
         """The parser's sentences, also cut after a spoken restart: a word with a dash glued to
         it ("Is it-- why did she leave?") ends what the speaker abandoned."""
         if not len(doc):
@@ -230,7 +234,7 @@ class Classifier:
         return out
 
     def _decide(
-        self, doc: Any, text: str, client: str | None, ctx: _ClientContext | None
+        self, doc: Doc, text: str, client: str | None, ctx: _ClientContext | None
     ) -> Classification:
         sents = self._sentences(doc)
         leads: list[int | None] = []
@@ -312,7 +316,7 @@ class Classifier:
             degraded=self.pipeline.degraded,
         )
 
-    def _disfluent(self, doc: Any, start: int, end: int) -> set[int]:
+    def _disfluent(self, doc: Doc, start: int, end: int) -> set[int]:
         """Tokens of spoken disfluency that regex rules do not read: hesitations ("um", "uh")
         anywhere, with the comma after them; a stutter's first try ("we-we", "w-what": the piece
         and its hyphen); parentheticals ("you know", "I mean") set off by punctuation; and
@@ -374,7 +378,7 @@ class Classifier:
         return skip
 
     def _sentence_code(
-        self, hits: list[_Hit], doc: Any, text: str, turn_refiners: list[_Hit]
+        self, hits: list[_Hit], doc: Doc, text: str, turn_refiners: list[_Hit]
     ) -> tuple[str, list[Tag]]:
         base = [h for h in hits if not h.rule.refines]
         if base:
@@ -395,7 +399,7 @@ class Classifier:
             tags.append(self._tag(best, doc, text))
         return code, tags
 
-    def _tag(self, hit: _Hit, doc: Any, text: str) -> Tag:
+    def _tag(self, hit: _Hit, doc: Doc, text: str) -> Tag:
         span = doc[hit.start : hit.end]
         return Tag(
             rule=hit.rule.id,
@@ -406,7 +410,7 @@ class Classifier:
         )
 
     def _hits(
-        self, doc: Any, norms: list[tuple[str, list[int]]], wholes: list[tuple[str, list[int]]]
+        self, doc: Doc, norms: list[tuple[str, list[int]]], wholes: list[tuple[str, list[int]]]
     ) -> list[_Hit]:
         strings = self._nlp.vocab.strings
         # (rule id, start, -length): plain tuples, sorted natively; a token pattern with "*" can
@@ -457,7 +461,7 @@ class Classifier:
     def _conditions_hold(
         self,
         hit: _Hit,
-        doc: Any,
+        doc: Doc,
         sentence_norm: str,
         ctx: _ClientContext | None,
         unread: dict[int, set[int]],
@@ -508,7 +512,7 @@ class Classifier:
                     return False
         return True
 
-    def _reported(self, doc: Any, start: int, end: int) -> bool:
+    def _reported(self, doc: Doc, start: int, end: int) -> bool:
         """Whether words start..end are another voice's: some word of theirs sits in a clause
         that completes a reporting verb said before them ("your PO says [you need a job]"),
         and that verb is passive ("being told [to man up]") or its subject is not the speaker
@@ -554,7 +558,7 @@ class _ClientContext:
     """The client's preceding statement, tokenised only (cheap): its norms and word stems."""
 
     def __init__(
-        self, nlp: Any, client: str, same_words: dict[str, str], suffixes: tuple[str, ...]
+        self, nlp: Language, client: str, same_words: dict[str, str], suffixes: tuple[str, ...]
     ) -> None:
         toks = nlp.tokenizer(_prepare(client))
         self.same = same_words
@@ -564,7 +568,7 @@ class _ClientContext:
             _stem(t.norm_, same_words, suffixes) for t in toks if t.is_alpha or t.like_num
         }
 
-    def echo(self, doc: Any) -> float | None:
+    def echo(self, doc: Doc) -> float | None:
         """The share of the response's content words (else of all its words) the client used;
         None when the client's line has no words."""
         if not self.stems:
@@ -574,7 +578,7 @@ class _ClientContext:
             return 0.0
         return sum(1 for t in words if self.has(t)) / len(words)
 
-    def has(self, token: Any) -> bool:
+    def has(self, token: Token) -> bool:
         return (
             _stem(token.norm_, self.same, self.suffixes) in self.stems
             or _stem(token.lemma_ or token.norm_, self.same, self.suffixes) in self.stems
@@ -673,7 +677,7 @@ def _longest_per_rule(found: list[tuple[str, int, int]]) -> list[tuple[str, int,
 
 
 def _normalised(
-    doc: Any, start: int, end: int, skip: set[int] | frozenset[int] = frozenset()
+    doc: Doc, start: int, end: int, skip: set[int] | frozenset[int] = frozenset()
 ) -> tuple[str, list[int]]:
     """The tokens' norms (but those in `skip`) joined by single spaces, and for each character
     its token index."""

