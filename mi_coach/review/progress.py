@@ -186,39 +186,16 @@ def to_csv(report: Report) -> str:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for p in report.people:
+
+        def row(r: Any, measure: str, value: Any, trainee: Any = p.trainee) -> None:
+            cells = (trainee, r.started, r.scenario, r.kind, r.status, r.turns, measure, value)
+            w.writerow([csv_cell(x) for x in cells])
+
         for r in p.rows:
             for key, *_ in KEYS:
-                w.writerow(
-                    [
-                        csv_cell(x)
-                        for x in (
-                            p.trainee,
-                            r.started,
-                            r.scenario,
-                            r.kind,
-                            r.status,
-                            r.turns,
-                            key,
-                            r.values[key],
-                        )
-                    ]
-                )
+                row(r, key, r.values[key])
         for r in p.paused:
-            w.writerow(
-                [
-                    csv_cell(x)
-                    for x in (
-                        p.trainee,
-                        r.started,
-                        r.scenario,
-                        r.kind,
-                        r.status,
-                        r.turns,
-                        "paused",
-                        None,
-                    )
-                ]
-            )
+            row(r, "paused", None)
     return out.getvalue()
 
 
