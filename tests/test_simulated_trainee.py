@@ -20,6 +20,7 @@ import pytest
 
 from mi_coach.base.loading import builtin_dir
 from mi_coach.practice.scenarios import Scenario, load_scenario_file
+from mi_coach.practice.session import holds
 from mi_coach.practice.simulate import CachedClassifier, Simulator, plan
 
 BUILTIN = sorted(builtin_dir("scenarios").glob("*.yml"))
@@ -75,14 +76,21 @@ def test_no_presuming_line_before_its_mention(runs):
             assert line is not None, turn.client.text
             missing = [f for f in getattr(line, "requires", []) if f not in heard]
             after = getattr(line, "after", None)
-            if after is not None:
-                ok = previous is not None
-                if ok and after.mentions:
-                    ok = after.mention_pattern().search(previous.response) is not None
-                if ok and after.words_at_least:
-                    ok = len(previous.response.split()) >= after.words_at_least
+            if after is not None:  # said only right after a response like this
+                ok = previous is not None and holds(
+                    after,
+                    previous.code,
+                    previous.family,
+                    previous.response,
+                    previous.rapport_after,
+                    heard,
+                )
                 if not ok:
                     missing.append("after")
+            if getattr(line, "escalate", False) and not (
+                previous is not None and previous.state == previous.next_state
+            ):
+                missing.append("escalate")  # presses a need nobody has ignored yet
             if missing:
                 bad.append((t.seed, turn.n, turn.client.text, missing))
             # what this response let the client hear

@@ -165,6 +165,11 @@ def _run(
             while True:
                 text = reader.read("you> ")
                 if text is None:
+                    if not reader.interactive and t.turns:
+                        # a file of responses ran out: score what was practised, and keep the
+                        # session open (the card is not stored until it ends)
+                        card = card_for(t, codes, str(path))
+                        view_practice.scorecard(card, t, path, codes, so_far=True)
                     view_practice.paused(path, resume_hint, end_of_input=not reader.interactive)
                     return Result("paused", path, t)
                 text = text.strip()

@@ -203,16 +203,20 @@ def session_end(name: str, closing: str, how: str) -> None:
     console.print(label)
 
 
-def scorecard(card: Any, t: Any, path: Any, codes: Any, saved: bool = True) -> None:
-    """The scorecard: practice prints it at the end of a session, `review` after the turns. Both
-    draw the same record (mi_coach.review.review.card_for), so they show the same numbers."""
+def scorecard(
+    card: Any, t: Any, path: Any, codes: Any, saved: bool = True, so_far: bool = False
+) -> None:
+    """The scorecard: practice prints it at the end of a session (`so_far` when a file of
+    responses ran out before the session ended), `review` after the turns. Both draw the same
+    record (mi_coach.review.review.card_for), so they show the same numbers."""
     from mi_coach.practice.transcript import OUTCOMES
     from mi_coach.review.export_common import count_rows, verdict_lines
     from mi_coach.scoring.scorecard import format_threshold, format_value
 
     console.print()
     outcome = OUTCOMES.get(t.status, t.status)
-    console.rule(f"Scorecard — {safe(t.scenario_title)}")
+    title = "Scorecard so far" if so_far else "Scorecard"
+    console.rule(f"{title} — {safe(t.scenario_title)}")
     line = Text(f"{len(t.turns)} turn(s); outcome: {outcome}")
     if t.rapport is not None:
         line.append("; final ").append_text(rapport_bar(t.rapport))

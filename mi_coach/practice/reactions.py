@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from mi_coach.base.loading import builtin_dir, load_yaml, validate
 from mi_coach.base.model import Strict
+from mi_coach.coding.inputs import MAX_RESPONSE_CHARS
 
 Talk = Literal["change", "sustain", "neutral", "discord"]
 Difficulty = Literal["gentle", "standard", "hard"]
@@ -21,12 +22,58 @@ PRONOUN_KEYS = ("they", "them", "their", "themself", "is", "was", "has", "does",
 PLACEHOLDER = re.compile(r"\{([A-Za-z']*)\}")
 
 
+def mention_pattern_of(mentions: list[str]) -> re.Pattern[str] | None:
+    if not mentions:
+        return None
+    words = "|".join(re.escape(m.lower()).replace(r"\ ", r"\s+") for m in mentions)
+    return re.compile(rf"\b(?:{words})", re.IGNORECASE)
+
+
+class Condition(Strict):
+    """All given parts must hold; within `code`, `family` and `mentions` any one is enough;
+    every fact in `heard` must have been heard and none in `not_heard`."""
+
+    code: list[str] = Field(default_factory=list)
+    family: list[str] = Field(default_factory=list)
+    mentions: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=500
+    )
+    rapport_below: int | None = Field(None, ge=0, le=11)
+    rapport_at_least: int | None = Field(None, ge=0, le=10)
+    words_at_most: int | None = Field(None, ge=1, le=MAX_RESPONSE_CHARS)
+    words_at_least: int | None = Field(None, ge=1, le=MAX_RESPONSE_CHARS)
+    heard: list[str] = Field(default_factory=list)
+    not_heard: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Condition:
+        lists = {"code", "family", "mentions", "heard", "not_heard"}
+        if not self.model_fields_set - lists and not (
+            self.code or self.family or self.mentions or self.heard or self.not_heard
+        ):
+            raise ValueError(
+                "a condition needs at least one of code, family, mentions, "
+                "rapport_below, rapport_at_least, words_at_most, words_at_least, heard, "
+                "not_heard (leave `when` out for the otherwise branch)"
+            )
+        return self
+
+    def mention_pattern(self) -> re.Pattern[str] | None:
+        return mention_pattern_of(self.mentions)
+
+
 class Line(Strict):
     """A client line as reactions.yml gives it (scenarios extend it with memory fields)."""
 
     text: str = Field(min_length=1)
     talk: Talk
     thought: str = Field(min_length=1)
+    after: Condition | None = Field(
+        None,
+        description="said only right after a response like this (code, family, words, length, "
+        "rapport); a line that answers the response itself (a greeting, a permission asked, a "
+        "yes/no question) or presumes what it was (silence, advice) says so here",
+    )
 
 
 class MissedChance(Strict):
@@ -50,6 +97,7 @@ class Reasons(Strict):
     words_at_most: str
     rapport: str
     otherwise: str
+    otherwise_plain: str
     repeat: str
     no_credit_twice: str
     unsure: str
@@ -92,6 +140,19 @@ class FallbackLines(Strict):
     repeated: list[Line] = Field(min_length=1)
     warnings: list[Line] = Field(min_length=1)
     circling: list[Line] = Field(min_length=1)
+    thinking: list[Line] = Field(min_length=1)
+    replies: list[Line] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _replies_say_what_they_answer(self) -> FallbackLines:
+        if any(x.after is None for x in self.replies):
+            raise ValueError("every line in replies needs `after` (the response it answers)")
+        return self
+
+
+class Circling(Strict):
+    stuck_after: int = Field(ge=1, le=20)
+    rapport_below: int = Field(ge=0, le=11)
 
 
 SPECIAL_REACTIONS = ("warning", "repeat", "long")
@@ -111,6 +172,7 @@ class Reactions(Strict):
     difficulty: dict[Difficulty, Level]
     repair: Repair
     lines: FallbackLines
+    circling: Circling
     thoughts: dict[str, list[str]]
     pronouns: dict[str, dict[str, str]]
 

@@ -11,9 +11,14 @@ The client remembers. A scenario declares `facts`: what the client can hear from
 appeal mentioned, permission asked, a question answered). Lines can `require` a fact (a line that
 presumes an earlier mention is said only after it), be said only `unless` a fact was heard, `ask`
 for a fact (not asked again once the trainee answered it plainly), `escalate` (said when the
-state's need has been ignored) or come only right `after` a kind of response. Scenario-wide lines
-answer a trainee who repeats themselves (`repeated`), give a warning sign before a rupture
-(`warnings`) and keep a circling conversation from repeating (`circling`). `case_file` holds the
+state's need has been ignored) or come only right `after` a kind of response. A line that
+answers the response itself (a greeting, a permission asked, a yes/no question) or presumes what
+it was (silence, advice) says so with `after`; such a line is preferred when it fits, and never
+said when it does not. Each state says what the client `need`s there, shown when a response that
+misses it costs rapport. Scenario-wide lines answer the response itself (`replies`), answer a
+trainee who repeats themselves (`repeated`), give a warning sign before a rupture (`warnings`),
+say the conversation is stuck (`circling`, only when it is) and keep a conversation that goes well
+but has said everything in a state from repeating (`thinking`). `case_file` holds the
 documents the case manager has (the letter, the referral), shown by /file.
 
 Every transition carries an example response that takes it: those examples are tests (`mi-coach
@@ -23,6 +28,7 @@ validate` and the test suite run each one through the classifier from its state)
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -33,22 +39,22 @@ from mi_coach.base.errors import MiCoachError
 from mi_coach.base.loading import YamlDoc, builtin_dir, load_yaml, validate
 from mi_coach.base.model import Strict
 from mi_coach.base.paths import folders
-from mi_coach.practice.reactions import SPECIAL_REACTIONS, Talk, bad_placeholders, load_reactions
+from mi_coach.practice.reactions import (
+    SPECIAL_REACTIONS,
+    Condition,
+    Talk,
+    bad_placeholders,
+    load_reactions,
+    mention_pattern_of,
+)
 from mi_coach.practice.reactions import Line as BaseLine
 
-__all__ = ["Talk"]
+__all__ = ["Condition", "Talk"]
 from mi_coach.coding.inputs import MAX_RESPONSE_CHARS
 
 MAX_STATES = 20_000
 Ending = Literal["success", "rupture"]
 ID = r"^[a-z0-9][a-z0-9_-]*$"
-
-
-def _pattern(mentions: list[str]) -> re.Pattern[str] | None:
-    if not mentions:
-        return None
-    words = "|".join(re.escape(m.lower()).replace(r"\ ", r"\s+") for m in mentions)
-    return re.compile(rf"\b(?:{words})", re.IGNORECASE)
 
 
 class Persona(Strict):
@@ -63,39 +69,6 @@ class Persona(Strict):
     trauma_cues: list[str] = Field(default_factory=list)
 
 
-class Condition(Strict):
-    """All given parts must hold; within `code`, `family` and `mentions` any one is enough;
-    every fact in `heard` must have been heard and none in `not_heard`."""
-
-    code: list[str] = Field(default_factory=list)
-    family: list[str] = Field(default_factory=list)
-    mentions: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
-        default_factory=list, max_length=500
-    )
-    rapport_below: int | None = Field(None, ge=0, le=11)
-    rapport_at_least: int | None = Field(None, ge=0, le=10)
-    words_at_most: int | None = Field(None, ge=1, le=MAX_RESPONSE_CHARS)
-    words_at_least: int | None = Field(None, ge=1, le=MAX_RESPONSE_CHARS)
-    heard: list[str] = Field(default_factory=list)
-    not_heard: list[str] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> Condition:
-        lists = {"code", "family", "mentions", "heard", "not_heard"}
-        if not self.model_fields_set - lists and not (
-            self.code or self.family or self.mentions or self.heard or self.not_heard
-        ):
-            raise ValueError(
-                "a condition needs at least one of code, family, mentions, "
-                "rapport_below, rapport_at_least, words_at_most, words_at_least, heard, "
-                "not_heard (leave `when` out for the otherwise branch)"
-            )
-        return self
-
-    def mention_pattern(self) -> re.Pattern[str] | None:
-        return _pattern(self.mentions)
-
-
 class Fact(Strict):
     """Something the client can hear from the trainee. It is heard once a response matches all
     the parts given (any code, any family, any of the words), or, for a fact a line `asks`, once
@@ -107,7 +80,7 @@ class Fact(Strict):
     mentions: list[str] = Field(default_factory=list)
 
     def mention_pattern(self) -> re.Pattern[str] | None:
-        return _pattern(self.mentions)
+        return mention_pattern_of(self.mentions)
 
     @property
     def by_response(self) -> bool:
@@ -126,9 +99,6 @@ class Line(BaseLine):
     )
     escalate: bool = Field(
         False, description="said when the need in this state has been ignored at least once"
-    )
-    after: Condition | None = Field(
-        None, description="said only right after a response like this (code, words, length)"
     )
 
     @property
@@ -160,6 +130,13 @@ class Transition(Strict):
 
 class State(Strict):
     end: Ending | None = None
+    need: str | None = Field(
+        None,
+        min_length=1,
+        max_length=300,
+        description="what the client needs here, in words that follow 'still needs': shown when "
+        "a response that misses it costs rapport (the otherwise branch)",
+    )
     lines: list[Line] = Field(min_length=1, max_length=100)
     hints: list[str] = Field(default_factory=list, max_length=100)
     exemplars: list[Annotated[str, Field(max_length=MAX_RESPONSE_CHARS)]] = Field(
@@ -238,6 +215,16 @@ class Scenario(Strict):
         default_factory=list,
         description="what the client says when they have said everything a state holds",
     )
+    replies: list[Line] = Field(
+        default_factory=list,
+        description="lines that answer the response itself (a greeting, a permission asked, a "
+        "yes/no question), each with `after`; said once each, before the state's own lines",
+    )
+    thinking: list[Line] = Field(
+        default_factory=list,
+        description="what the client says when a state has nothing new left and the "
+        "conversation is not stuck (the trainee is doing well)",
+    )
     reactions: dict[str, list[str]] = Field(
         default_factory=dict,
         description="the client's unspoken reactions to a response, by what it was: warning, "
@@ -269,11 +256,14 @@ class Scenario(Strict):
     def endings(self, kind: Ending) -> list[str]:
         return [sid for sid, s in self.states.items() if s.end == kind]
 
-    def find_line(self, state_id: str | None, text: str) -> Line | None:
-        """The line of a state (or a scenario-wide line) with this text."""
+    def find_line(self, state_id: str | None, text: str) -> BaseLine | None:
+        """The line of a state (or a scenario-wide or fallback line) with this text."""
         state = self.states.get(state_id or "")
-        pools = [state.lines] if state is not None else []
-        pools += [self.repeated, self.warnings, self.circling]
+        fallback = load_reactions().lines  # what a client without its own says
+        pools: list[Sequence[BaseLine]] = [state.lines] if state is not None else []
+        pools += [self.replies, self.repeated, self.warnings, self.circling, self.thinking]
+        pools += [fallback.replies, fallback.repeated, fallback.warnings]
+        pools += [fallback.circling, fallback.thinking]
         for pool in pools:
             for line in pool:
                 if line.text == text:
@@ -457,8 +447,13 @@ def name_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachE
             )
         for i, text in enumerate(thoughts):
             thought(text, ("reactions", key, i))
-    for key in ("repeated", "warnings", "circling"):
+    for key in ("replies", "repeated", "warnings", "circling", "thinking"):
         lines(getattr(scenario, key), (key,))
+    for i, line in enumerate(scenario.replies):
+        if line.after is None:
+            out.append(
+                doc.error("a reply needs `after`: the kind of response it answers", ("replies", i))
+            )
     for sid, state in states.items():
         lines(state.lines, ("states", sid, "lines"))
         for i, t in enumerate(state.transitions):

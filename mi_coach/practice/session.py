@@ -237,14 +237,8 @@ class Session:
         return mem
 
     def _usable(self, line: Line | BaseLine, mem: Memory) -> bool:
-        if not isinstance(line, Line):
-            return True
-        if line.requires and not set(line.requires) <= mem.heard:
-            return False
-        if line.unless and set(line.unless) & mem.heard:
-            return False
-        if line.asks and line.asks in mem.heard:
-            return False
+        """Whether the client can say a line now: what it presumes (a mention heard, a need
+        ignored, a kind of response just given) holds, and a question it asks is still open."""
         if line.after is not None:
             last = mem.last
             if last is None or not holds(
@@ -252,19 +246,36 @@ class Session:
                 last.code,
                 last.family,
                 last.response,
-                last.rapport_before or 0,
+                last.rapport_after if last.rapport_after is not None else self.rapport,
                 mem.heard,
             ):
                 return False
-        return True
+        if not isinstance(line, Line):
+            return True
+        if line.escalate and not mem.ignored:
+            return False
+        if line.requires and not set(line.requires) <= mem.heard:
+            return False
+        if line.unless and set(line.unless) & mem.heard:
+            return False
+        return not (line.asks and line.asks in mem.heard)
 
     def _choice(self, pool: list[Any], state_id: str, salt: str = "") -> Any:
         rng = random.Random(f"{self.transcript.seed}|{self.turn_number}|{state_id}{salt}")
         return pool[rng.randrange(len(pool))]
 
+    def _fresh(self, pool: list[Any], mem: Memory) -> list[Any]:
+        return [x for x in pool if x.text not in mem.said and self._usable(x, mem)]
+
     def _pick(self, state_id: str, mem: Memory) -> Line | BaseLine:
-        """The client's next line in a state: never one already said, unless the trainee just
-        repeated themselves or (in a scenario with too few lines) nothing new is left."""
+        """The client's next line in a state, most specific first: a warning sign; an answer to a
+        repeat; a line of the state that answers this very response (`after`); a scenario-wide
+        reply to it (a greeting, a permission asked); the state's need pressed again when it was
+        ignored; the state's other lines; then, with nothing new left, `circling` when the
+        conversation is stuck and `thinking` when it is not (each, when used up, before the
+        other). Never a line already said, unless
+        the trainee just repeated themselves or (in a scenario with too few lines) nothing new is
+        left; never a line whose presumption does not hold."""
         s = self.scenario
         state = s.states[state_id]
         usable = [x for x in state.lines if self._usable(x, mem)]
@@ -273,7 +284,7 @@ class Session:
             return self._choice(fresh or usable or state.lines, state_id)
         fallback = self.reactions.lines
         if mem.warned:
-            pool = [x for x in (s.warnings or fallback.warnings) if x.text not in mem.said]
+            pool = self._fresh(s.warnings or fallback.warnings, mem)
             if pool:
                 return self._choice(pool, state_id, "|warning")
         last = mem.last
@@ -282,19 +293,28 @@ class Session:
             new = [x for x in pool if x.text not in mem.said]
             if new or pool:
                 return self._choice(new or pool, state_id, "|repeated")
+        specific = [x for x in fresh if x.after is not None]
+        if specific:
+            return self._choice(specific, state_id)
+        replies = self._fresh(s.replies or fallback.replies, mem)
+        if replies:
+            return self._choice(replies, state_id, "|reply")
         escalating = [x for x in fresh if x.escalate]
         calm = [x for x in fresh if not x.escalate]
-        if mem.ignored and escalating:
+        if escalating:
             return self._choice(escalating, state_id)
-        if calm or escalating:
-            return self._choice(calm or escalating, state_id)
-        circling = [
-            x
-            for x in (s.circling or fallback.circling)
-            if x.text not in mem.said and self._usable(x, mem)
-        ]
-        if circling:
-            return self._choice(circling, state_id, "|circling")
+        if calm:
+            return self._choice(calm, state_id)
+        c = self.reactions.circling
+        stuck = mem.ignored >= c.stuck_after and self.rapport < c.rapport_below
+        pools = {
+            "circling": s.circling or fallback.circling,
+            "thinking": s.thinking or fallback.thinking,
+        }
+        for kind in ("circling", "thinking") if stuck else ("thinking", "circling"):
+            found = self._fresh(pools[kind], mem)
+            if found:
+                return self._choice(found, state_id, "|" + kind)
         if mem.repeated and usable:  # the trainee said the same again; so may the client
             return self._choice(usable, state_id)
         # nothing new left (the built-in clients never get here): the line said longest ago
@@ -346,12 +366,19 @@ class Session:
     def _transition_reason(self, t: Transition, code: str, text: str) -> Reason:
         r = self.reactions
         delta = t.rapport or 0
-        kw = {"label": self._label(code), "said": self._said(t, text), "words": len(text.split())}
+        kw: dict[str, Any] = {
+            "label": self._label(code),
+            "said": self._said(t, text),
+            "words": len(text.split()),
+        }
         w = t.when
         if t.reason is not None:
             kind, template = t.reason, r.named_reasons[t.reason]
         elif w is None:
-            kind, template = "otherwise", r.reasons.otherwise
+            need = self.state.need
+            kind = "otherwise"
+            template = r.reasons.otherwise if need else r.reasons.otherwise_plain
+            kw["need"] = need or ""
         elif w.mentions:
             kind, template = "mentions", r.reasons.mentions
         elif w.words_at_least is not None:
