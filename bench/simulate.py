@@ -6,7 +6,10 @@ small talk and repeats. Prints outcomes by policy and difficulty, turns to succe
 warning signs, client lines reused without a trainee repeat (should be 0), and how many of each
 state's lines were used (lines used / lines written, per state).
 
-    python bench/simulate.py [--sessions N] [--client ID ...] [--states]
+    python bench/simulate.py [--sessions N] [--client ID ...] [--states] [--show K]
+
+--show K prints the first K sessions of each client turn by turn (client line, response, code,
+rapport and state), to read as a trainer would: does each client line follow from what was said?
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ def main() -> int:
     ap.add_argument("--sessions", type=int, default=200)
     ap.add_argument("--client", action="append", help="only these scenario ids")
     ap.add_argument("--states", action="store_true", help="print lines used per state")
+    ap.add_argument("--show", type=int, default=0, help="print K sessions per client in full")
     args = ap.parse_args()
 
     from mi_coach.coding.engine import get_classifier
@@ -43,6 +47,7 @@ def main() -> int:
     print("-" * len(head))
     totals: Counter[str] = Counter()
     states_out = []
+    shown: list[str] = []
     sim_time = 0.0
     for sid, item in every.items():
         s = item.scenario
@@ -50,8 +55,10 @@ def main() -> int:
         sim = Simulator(s, clf)
         rep = Report(sid)
         for seed, policy, level in plan(args.sessions):
-            transcript, _ = sim.run(seed, policy, level)
+            transcript, moves = sim.run(seed, policy, level)
             rep.add(transcript, policy, s.max_turns)
+            if seed < args.show:
+                shown.append(_session_text(sid, seed, policy, level, transcript, moves))
         sim_time += time.perf_counter() - t0
         mg = rep.by_policy["mostly_good"]
         mx = rep.by_policy["mixed"]
@@ -75,7 +82,7 @@ def main() -> int:
                 continue
             own = {x.text for x in state.lines} & rep.lines_used.get(state_id, set())
             used.append(f"{state_id} {len(own)}/{len(state.lines)}")
-        for pool in ("repeated", "warnings", "circling"):
+        for pool in ("replies", "repeated", "warnings", "circling", "thinking"):
             lines = {x.text for x in getattr(s, pool)}
             used.append(f"[{pool}] {len(lines & spoken)}/{len(lines)}")
         states_out.append((sid, used))
@@ -87,7 +94,26 @@ def main() -> int:
         print("\nlines used per state (used/written):")
         for sid, used in states_out:
             print(f"  {sid}: " + ", ".join(used))
+    for text in shown:
+        print("\n" + text)
     return 0
+
+
+def _session_text(sid: str, seed: int, policy: str, level: str, t: object, moves: list[str]) -> str:
+    out = [f"== {sid} seed {seed} ({policy}, {level}): {t.status}"]  # type: ignore[attr-defined]
+    for x, move in zip(t.turns, moves):  # type: ignore[attr-defined]
+        client = x.client.text if x.client is not None else ""
+        out.append(f"  [{x.state}] CLIENT: {client}")
+        out.append(
+            f"      TRAINEE ({move}): {x.response}  -> {x.code}, "
+            f"rapport {x.rapport_before}->{x.rapport_after}, to {x.next_state}"
+        )
+        for r in x.reasons:
+            out.append(f"        {r.delta:+d} {r.text}")
+    closing = getattr(t, "closing", None)
+    if closing:
+        out.append(f"  CLIENT (closing): {closing}")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":
