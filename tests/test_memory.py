@@ -73,6 +73,68 @@ def test_escalation_when_the_need_is_ignored(clf):
     assert s.current_line().text == ESCALATES
 
 
+def test_a_line_that_presumes_silence_never_follows_a_real_answer(clf):
+    # giving information keeps the client in the opening state (the need is still open), but it
+    # said something: "You're not saying much" presumes a response that said nothing
+    for seed in range(1, 6):
+        s = session(clf, seed=seed)
+        for text in (
+            "The office opens at eight.",
+            "The office phone line opens at 8 a.m. on weekdays.",
+        ):
+            out = s.respond(text)
+            assert out.turn.code == "giving_information" and s.state_id == "opening"
+            assert s.current_line().text != ESCALATES
+
+
+def test_a_greeting_is_returned_before_anything_else(clf):
+    s = session(clf, seed=2)
+    s.respond("Good morning.")
+    assert s.current_line().text == "Hi. Yeah."
+    s.respond("Hello again.")  # said once: the client does not greet twice
+    assert s.current_line().text != "Hi. Yeah."
+
+
+def test_circling_only_when_stuck_and_thinking_when_it_goes_well(clf):
+    s = session(clf, seed=4)
+    for text in IDLE[:2]:
+        s.respond(text)
+    mem = s.memory()
+    mem.said.update({x.text: 1 for x in MINI.states["opening"].lines})  # nothing new left
+    assert mem.ignored >= 2
+    s.transcript.rapport = 3
+    assert s._pick("opening", mem).text == "We're going round in circles here."
+    s.transcript.rapport = 9  # same turns, but the conversation is going well
+    assert s._pick("opening", mem).text == "Hm. I'd have to think about that."
+
+
+def test_the_otherwise_reason_says_what_the_client_needs(clf):
+    from mi_coach.practice.scenarios import Transition
+
+    s = session(clf)
+    otherwise = Transition(to="opening", rapport=-1, example="Okay.")
+    reason = s._transition_reason(otherwise, "open_question", "What brings you in?")
+    assert reason.kind == "otherwise"
+    assert reason.text == (
+        "Open question — Sam still needs a sign that someone has heard how long six weeks has been"
+    )
+
+
+def test_a_reply_must_say_what_it_answers(tmp_path):
+    from mi_coach.base.errors import MiCoachError
+
+    src = (Path(__file__).parent / "data" / "scenarios" / "mini.yml").read_text()
+    bad = src.replace(
+        "after: {family: [other], words_at_most: 6, mentions: [hello, good morning]}}", "}"
+    )
+    assert bad != src
+    f = tmp_path / "bad.yml"
+    f.write_text(bad)
+    with pytest.raises(MiCoachError) as e:
+        load_scenario_file(f)
+    assert "a reply needs `after`" in str(e.value) and "bad.yml:" in str(e.value)
+
+
 def test_repeating_yourself_gets_an_acknowledgement_and_no_credit(clf):
     s = session(clf, seed=2)
     s.respond("Let me grab a pen right now.")
@@ -175,6 +237,9 @@ def test_standard_needs_a_pattern_hard_takes_one_severe_response(clf):
         assert (out.ended == "rupture") is ends, difficulty
         if not ends:
             assert out.turn.warning and out.turn.rapport_after == 1
+        else:  # the reasons say why it ended
+            assert out.turn.reasons[-1].kind == "rupture"
+            assert out.turn.reasons[-1].text.startswith("Sam ends the conversation: at hard")
 
 
 class Unsure:

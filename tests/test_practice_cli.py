@@ -101,6 +101,9 @@ def test_end_of_input_keeps_the_session_resumable(runner, tmp_path):
     assert "Out of responses" in r.output
     [t] = transcripts(tmp_path)
     assert t["status"] == "in_progress" and len(t["turns"]) == 1
+    # what was practised is scored, as far as it went; the card is not stored until the end
+    assert "Scorecard so far" in r.output and "outcome: unfinished" in r.output
+    assert t["scores"] is None and t["finished"] is None
 
 
 def test_undo_in_a_script(runner, tmp_path):

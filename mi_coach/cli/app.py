@@ -304,7 +304,8 @@ def practice(
             "--difficulty",
             help="How forgiving the client is. gentle: a warning sign and a chance to repair "
             "before any rupture; standard: a rupture needs a pattern of non-adherent responses; "
-            "hard: one sure, severe response can end it.",
+            "hard: the client as written, where a response that would end the conversation "
+            "ends it at once, with no warning sign.",
         ),
     ] = Difficulty.standard,
     seed: Annotated[

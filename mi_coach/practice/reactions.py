@@ -90,6 +90,12 @@ class MissedChance(Strict):
         return self
 
 
+class RuptureWhy(Strict):
+    severe: str
+    pattern: str
+    floor: str
+
+
 class Reasons(Strict):
     code: str
     mentions: str
@@ -105,6 +111,7 @@ class Reasons(Strict):
     limit: str
     held: str
     warning: str
+    rupture: RuptureWhy
 
 
 class Repeat(Strict):

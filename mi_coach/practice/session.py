@@ -269,12 +269,12 @@ class Session:
 
     def _pick(self, state_id: str, mem: Memory) -> Line | BaseLine:
         """The client's next line in a state, most specific first: a warning sign; an answer to a
-        repeat; a line of the state that answers this very response (`after`); a scenario-wide
-        reply to it (a greeting, a permission asked); the state's need pressed again when it was
-        ignored; the state's other lines; then, with nothing new left, `circling` when the
-        conversation is stuck and `thinking` when it is not (each, when used up, before the
-        other). Never a line already said, unless
-        the trainee just repeated themselves or (in a scenario with too few lines) nothing new is
+        repeat; a line that answers this very response (`after`): the state's own or a
+        scenario-wide reply (a greeting, a permission asked), the more precise first; the
+        state's need pressed again when it was ignored; the state's other lines; then, with
+        nothing new left, `circling` when the conversation is stuck and `thinking` when it is
+        not (each, when used up, before the other). Never a line already said, unless the
+        trainee just repeated themselves or (in a scenario with too few lines) nothing new is
         left; never a line whose presumption does not hold."""
         s = self.scenario
         state = s.states[state_id]
@@ -293,12 +293,18 @@ class Session:
             new = [x for x in pool if x.text not in mem.said]
             if new or pool:
                 return self._choice(new or pool, state_id, "|repeated")
-        specific = [x for x in fresh if x.after is not None]
-        if specific:
-            return self._choice(specific, state_id)
+        # a line that answers this very response: the state's own or a scenario-wide reply,
+        # whichever says most precisely what it answers (the state's own on a tie)
+        specific = [x for x in fresh if x.after is not None and not x.escalate]
         replies = self._fresh(s.replies or fallback.replies, mem)
-        if replies:
-            return self._choice(replies, state_id, "|reply")
+        if specific or replies:
+            top = max(_precision(x.after) for x in specific + replies)
+            own = [x for x in specific if _precision(x.after) == top]
+            if own:
+                return self._choice(own, state_id)
+            return self._choice(
+                [x for x in replies if _precision(x.after) == top], state_id, "|reply"
+            )
         escalating = [x for x in fresh if x.escalate]
         calm = [x for x in fresh if not x.escalate]
         if escalating:
@@ -467,9 +473,9 @@ class Session:
         severe = sure and (code in r.severe.codes or total <= r.severe.rapport_at_most)
         to_rupture = states[to].end == "rupture"
         at_floor = after <= floor and states[to].end != "success"
+        level = r.difficulty[self.difficulty]
         warning = False
-        if to_rupture or at_floor:
-            level = r.difficulty[self.difficulty]
+        if to_rupture or at_floor:  # a rupture threatens; the level decides whether it happens
             ends = (
                 (level.severe_ends and severe)
                 or strikes >= level.strikes_to_end
@@ -480,6 +486,22 @@ class Session:
             if ends:
                 if not to_rupture:
                     to = self.scenario.rupture
+                why = (
+                    "severe"
+                    if level.severe_ends and severe
+                    else "pattern"
+                    if strikes >= level.strikes_to_end
+                    else "floor"
+                )
+                reasons.append(
+                    Reason(
+                        kind="rupture",
+                        delta=0,
+                        text=self._fmt(
+                            getattr(r.reasons.rupture, why), level=self.difficulty, strikes=strikes
+                        ),
+                    )
+                )
             else:
                 warning = True
                 if to_rupture:
@@ -592,6 +614,16 @@ class Session:
         t.finished = None
         t.scores = None
         return last
+
+
+def _precision(c: Condition | None) -> int:
+    """How precisely a line's `after` says what it answers: words the response said count
+    most, then every other part given (codes, families, length, rapport, facts)."""
+    if c is None:
+        return 0
+    parts = [c.code, c.family, c.heard, c.not_heard]
+    limits = [c.words_at_most, c.words_at_least, c.rapport_below, c.rapport_at_least]
+    return 3 * bool(c.mentions) + sum(map(bool, parts)) + sum(x is not None for x in limits)
 
 
 class _Blank(dict[str, Any]):
