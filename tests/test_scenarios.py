@@ -37,6 +37,17 @@ def test_builtin_scenario_shape(path):
     assert success_path >= 4, "success takes several good turns"
 
 
+@pytest.mark.parametrize("path", BUILTIN, ids=[p.stem for p in BUILTIN])
+def test_builtin_clients_say_what_they_need_and_tell_responses_apart(path):
+    s = load_scenario_file(path).scenario
+    lacking = [sid for sid, st in s.states.items() if not st.end and not st.need]
+    assert not lacking, f"states without a need: {lacking}"
+    # an affirmation is not a choice handed over: each MI-adherent code has its own thoughts
+    for code in ("affirm", "emphasize_autonomy", "seek_collaboration"):
+        assert s.reactions.get(code), code
+    assert s.replies and s.thinking  # answers to the response itself; a calm "nothing new"
+
+
 @pytest.mark.parametrize("path", ALL, ids=[p.stem for p in ALL])
 def test_transition_examples_take_their_transition(path, clf):
     loaded = load_scenario_file(path)
