@@ -1,13 +1,14 @@
 """Accuracy of the coder, in one process, on every labelled set the project has.
 
 1. The blind check sets (tests/data/checks/writer_{a,b,c,d,e}.jsonl, written apart from the rules
-   and from each other), each and the union of A-C (sealed halves spent) and of D-E (fresh), in two halves fixed before anyone looked: the tuning
-   half (odd id numbers: may be read row by row) and the sealed half (even id numbers: only ever
-   scored here, as a whole — never read, never a reason for a fix). For each: strict accuracy
-   (= label), lenient accuracy (also accepts the row's `also`), family accuracy, MI-non-adherent
-   recall (judgment + righting_reflex caught as either), false alarms (adherent or neutral
-   responses called MI-non-adherent, per 100 of them), accuracy on the 80% the coder is most
-   confident of, and the expected calibration error (10 bins).
+   and from each other), each, and the union of A-C (sealed halves spent) and of D-E (fresh), in
+   two halves fixed before anyone looked: the tuning half (odd id numbers: may be read row by
+   row) and the sealed half (even id numbers: only ever scored here, as a whole — never read,
+   never a reason for a fix). For each: strict accuracy (= label), lenient accuracy (also
+   accepts the row's `also`), family accuracy, MI-non-adherent recall (judgment +
+   righting_reflex caught as either), false alarms (adherent or neutral responses called
+   MI-non-adherent, per 100 of them), accuracy on the 80% the coder is most confident of, and
+   the expected calibration error (10 bins).
 2. The older sets (gold, holdout, fresh 1-3, probes, writer probes, near misses): development and
    regression data, most of it read while writing rules.
 3. AnnoMI development data in ../shared/data (skipped cleanly when absent), whole and in two parts:

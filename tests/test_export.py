@@ -237,6 +237,10 @@ def test_unknown_format_is_a_user_error(plain, codes):
 
 def test_csv_is_one_row_per_turn_with_the_effective_code(plain, codes):
     rows = list(csv.DictReader(io.StringIO(export(plain, codes, "csv").text)))
+    if plain.closing is not None:  # the client's closing words: a last row with no response
+        closing = rows.pop()
+        assert closing["n"] == "closing" and closing["client"] == plain.closing.text
+        assert not closing["response"] and not closing["code"]
     assert len(rows) == len(plain.turns)
     assert tuple(rows[0]) == CSV_COLUMNS
     assert [int(r["n"]) for r in rows] == [t.n for t in plain.turns]
@@ -581,3 +585,21 @@ def test_chromium_renders_the_page_and_payloads_stay_text(hostile, codes, tmp_pa
     assert lowered.count("<svg") == 2  # the two charts, and no injected one
     assert 'class="chart summary-chart"' in dom and 'class="chart rapport-chart"' in dom
     assert "<polyline" in dom and "<rect" in dom
+
+
+def test_the_clients_closing_words_are_in_every_export(plain, codes):
+    closing = "Right. Tomorrow, before work, I call them. Thanks."  # mini's success ending
+    assert plain.closing is not None and plain.closing.text == closing
+    for fmt in ("md", "html", "csv", "json"):
+        text = export(plain, codes, fmt).text
+        shown = html.unescape(text) if fmt == "html" else text
+        assert closing in shown or md_escape(closing) in shown, fmt
+
+
+def test_undo_takes_the_closing_words_back(clf):
+    s = Session(MINI, clf, new_transcript(MINI, trainee=None, feedback="turn", seed=2, source="t"))
+    for text in GOOD_PATH:
+        s.respond(text)
+    assert s.transcript.status == "success" and s.transcript.closing is not None
+    s.undo()
+    assert s.transcript.closing is None and s.transcript.status == "in_progress"

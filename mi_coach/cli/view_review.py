@@ -110,6 +110,9 @@ def review_one(f: str, t: Any, card: Any, nums: dict[str, Any], codes: Any) -> N
         if turn.annotation is not None and turn.annotation.comment:
             by = f" ({safe(turn.annotation.by)})" if turn.annotation.by else ""
             console.print(f"   [magenta]supervisor{by}:[/] {safe(turn.annotation.comment)}")
+    if t.closing is not None:
+        console.print()
+        console.print(f"[dim]end[/] [cyan]client:[/] {safe(t.closing.text)}")
     scorecard(card, t, f, codes, saved=False)
     if any(x.annotation is not None for x in t.turns):
         from mi_coach.review.export_common import supervisor_lines

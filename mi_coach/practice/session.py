@@ -563,7 +563,15 @@ class Session:
             t.status = "turn_limit"
         turn.reaction = render(transition.thought or self._reaction(turn, transition), self.forms)
         self._hint_index = 0
-        return Outcome(turn, None if t.status == "in_progress" else t.status, self.closing_line())
+        closing = self.closing_line()
+        if closing is not None:  # kept with the transcript, so review and exports show it
+            line = self.current_line() if t.status in ("success", "rupture") else None
+            t.closing = ClientTurn(
+                text=closing,
+                talk=line.talk if line is not None else None,
+                thought=line.thought if line is not None else None,
+            )
+        return Outcome(turn, None if t.status == "in_progress" else t.status, closing)
 
     def reaction_keys(self, turn: Turn, transition: Transition) -> list[str]:
         """What a response was, most specific first: the keys a reaction thought is looked up by."""
@@ -613,6 +621,7 @@ class Session:
         t.status = "in_progress"
         t.finished = None
         t.scores = None
+        t.closing = None
         return last
 
 

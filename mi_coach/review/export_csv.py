@@ -62,4 +62,11 @@ def to_csv(
             eff.better,
         ]
         w.writerow([csv_cell(v) for v in row])
+    c = t.closing
+    if c is not None:  # the client's last words: a row with no response, n "closing"
+        last = [None] * len(CSV_COLUMNS)
+        last[0], last[1] = "closing", c.text
+        last[CSV_COLUMNS.index("client_talk")] = c.talk
+        last[CSV_COLUMNS.index("client_thought")] = c.thought
+        w.writerow([csv_cell(v) for v in last])
     return out.getvalue()

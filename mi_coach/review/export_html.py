@@ -311,6 +311,14 @@ def to_html(
                 f"{html_escape(a.comment)}</p>"
             )
         o.append("</article>")
+    if t.closing is not None:  # the client's last words, after the last response
+        o.append(
+            '<article class="turn" id="closing"><h3>The client\u2019s closing words</h3>'
+            f'<p class="client"><span class="who">Client:</span> {html_escape(t.closing.text)}</p>'
+        )
+        if t.closing.thought:
+            o.append(f'<p class="thought">Client thought: {html_escape(t.closing.thought)}</p>')
+        o.append("</article>")
     o += [
         "</section>",
         f"<footer>Exported by mi-coach from transcript {html_escape(t.id)} "

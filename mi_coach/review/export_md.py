@@ -137,6 +137,10 @@ def to_markdown(
         if a is not None and a.comment:
             by = f" ({e(a.by)})" if a.by else ""
             lines.append(f"- **Supervisor{by}:** {e(a.comment)}")
+    if t.closing is not None:  # the client's last words, after the last response
+        lines += ["", "### The client's closing words", "", f"- **Client:** {e(t.closing.text)}"]
+        if t.closing.thought:
+            lines.append(f"- **Client thought:** {e(t.closing.thought)}")
     return "\n".join(lines) + "\n"
 
 

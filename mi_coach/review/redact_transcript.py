@@ -99,10 +99,14 @@ def redact_all_fields(
         slot(turn, "feedback", f"turn {n} feedback")
         slot(turn, "better", f"turn {n} better")
         slot(turn, "missed_note", f"turn {n} missed chance")
+        slot(turn, "reaction", f"turn {n} reaction")
+        for reason in turn.get("reasons") or []:
+            slot(reason, "text", f"turn {n} rapport reason")  # may quote the response
         slot(turn.get("annotation"), "comment", f"turn {n} comment")
         if everything:
             slot(turn.get("annotation"), "by", f"turn {n} supervisor")
     slot(data.get("closing"), "text", "closing client line")
+    slot(data.get("closing"), "thought", "closing client thought")
     counted = len(slots)
     # Copies of those texts are redacted too, uncounted: the saved scorecard's best moment and
     # missed chance, and evidence that does not point into its response (evidence that does is
