@@ -565,11 +565,11 @@ class Session:
         self._hint_index = 0
         closing = self.closing_line()
         if closing is not None:  # kept with the transcript, so review and exports show it
-            line = self.current_line() if t.status in ("success", "rupture") else None
+            said = self.current_line() if t.status in ("success", "rupture") else None
             t.closing = ClientTurn(
                 text=closing,
-                talk=line.talk if line is not None else None,
-                thought=line.thought if line is not None else None,
+                talk=said.talk if said is not None else None,
+                thought=said.thought if said is not None else None,
             )
         return Outcome(turn, None if t.status == "in_progress" else t.status, closing)
 

@@ -64,7 +64,7 @@ def to_csv(
         w.writerow([csv_cell(v) for v in row])
     c = t.closing
     if c is not None:  # the client's last words: a row with no response, n "closing"
-        last = [None] * len(CSV_COLUMNS)
+        last: list[object] = [None] * len(CSV_COLUMNS)
         last[0], last[1] = "closing", c.text
         last[CSV_COLUMNS.index("client_talk")] = c.talk
         last[CSV_COLUMNS.index("client_thought")] = c.thought
