@@ -82,6 +82,23 @@ KEEP = [
     "I work at McDonald's and watched the Steelers game after.",
     "They moved us to Building C.",
 ]
+# Named schools and workplaces can identify a client; generic mentions stay.
+SCHOOLS = [
+    ("My son goes to Lincoln Elementary now.", "My son goes to [PLACE] now."),
+    ("She started at Roosevelt High School last fall.", "She started at [PLACE] last fall."),
+    ("I got hired at Pete's Diner downtown.", "I got hired at [PLACE] downtown."),
+]
+GENERIC_PLACES = ["High school was hard.", "I went to college in Ohio.", "Middle school was rough."]
+
+
+@pytest.mark.parametrize(("text", "expected"), SCHOOLS)
+def test_named_schools_and_workplaces_are_places(ner, text, expected):
+    assert redact([text], ner)[0][0] == expected
+
+
+@pytest.mark.parametrize("text", GENERIC_PLACES)
+def test_a_school_without_a_name_stays(ner, text):
+    assert redact([text], ner)[0][0] == text
 
 
 @pytest.fixture(scope="module")

@@ -47,6 +47,7 @@ PLACEHOLDER = {
     "phone": "[PHONE]",
     "date": "[DATE]",
     "address": "[ADDRESS]",
+    "place": "[PLACE]",
     "id": "[ID]",
     "name": "[NAME]",
 }

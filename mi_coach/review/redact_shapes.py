@@ -346,6 +346,7 @@ def shapes(text: str, ws: list[Word] | None = None) -> list[Hit]:
     hits += _dates(text, ws)
     hits += _streets(text, ws)
     hits += _places(text, ws)
+    hits += _institutions(ws)
     hits += [Hit(m.start(), m.end(), "address") for m in PO_BOX.finditer(text)]
     hits += _numbers(text, ws)
     hits += [Hit(m.start(), m.end(), "name") for m in SPELLED.finditer(text)]
@@ -556,6 +557,42 @@ def _places(text: str, ws: list[Word]) -> Iterator[Hit]:
             yield Hit(ws[first].start, ws[zip_].end, "address")
         elif has_city and (comma or (code and ws[i].text not in AMBIGUOUS_CODES)):
             yield Hit(ws[first].start, ws[last].end, "address")
+
+
+INSTITUTION_HEADS = _W["institution_heads"]
+
+
+def _institutions(ws: list[Word]) -> Iterator[Hit]:
+    """A named school or workplace: one to three capitalised words, then a capitalised head word
+    ("Lincoln Elementary", "Roosevelt High School", "Pete's Diner")."""
+    i = 0
+    while i < len(ws):
+        w = ws[i]
+        if not (w.is_cap and w.lower.strip(".") in INSTITUTION_HEADS) or i == 0:
+            i += 1
+            continue
+        end = i
+        # a head word followed by more head words ("High School"): take the whole run
+        while end + 1 < len(ws) and ws[end].after == "" and ws[end + 1].is_cap:
+            if ws[end + 1].lower.strip(".") not in INSTITUTION_HEADS:
+                break
+            end += 1
+        first = i
+        for j in range(i - 1, max(-1, i - 4), -1):
+            c = ws[j]
+            if c.after != "" or not c.is_cap:
+                break
+            core = c.lower.replace("'s", "").replace("’s", "")
+            if core in FUNCTION_WORDS or core in WEEKDAYS or core in MONTH_WORDS:
+                break
+            if core in INSTITUTION_HEADS:
+                break
+            first = j
+            if c.first:
+                break
+        if first < i:
+            yield Hit(ws[first].start, ws[end].end, "place")
+        i = end + 1
 
 
 def _numbers(text: str, ws: list[Word]) -> Iterator[Hit]:
