@@ -121,6 +121,7 @@ class Repeat(Strict):
 
 class Unsure(Strict):
     below: float = Field(ge=0, le=1)
+    below_same_family: float = Field(ge=0, le=1)
     rapport_floor: int = Field(ge=-5, le=0)
 
 

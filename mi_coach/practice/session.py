@@ -407,7 +407,11 @@ class Session:
         result = self.classifier.classify(text, line.text)
         code, family = result.code, result.family
         confidence = getattr(result, "confidence", None)
-        sure = confidence is None or float(confidence) >= r.unsure.below
+        runner_up = getattr(result, "runner_up", None)
+        info = self.codes.codes.get(runner_up) if runner_up else None
+        same_kind = info is not None and info.family == family  # non-adherent either way
+        threshold = r.unsure.below_same_family if same_kind else r.unsure.below
+        sure = confidence is None or float(confidence) >= threshold
         unsure = family in r.strike_families and not sure
         _, transition = choose(self.state, code, family, text, self.rapport, mem.heard)
         label = self._label(code)
