@@ -290,3 +290,43 @@ def test_memory_survives_undo_and_resume(clf, tmp_path):
     again = Session(MINI, clf, tr.load(path))
     assert again.current_line().text == expected
     assert again.memory().heard == {"timeline"}
+
+
+def test_mi_consistent_work_is_never_marked_down_by_the_otherwise_branch(clf):
+    from mi_coach.practice.scenarios import State
+
+    opening = MINI.states["opening"]
+    strict = opening.model_copy(
+        update={
+            "transitions": [
+                opening.transitions[0],
+                opening.transitions[-1].model_copy(update={"rapport": -1}),
+            ]
+        }
+    )
+    assert isinstance(strict, State)
+    scenario = MINI.model_copy(update={"states": {**MINI.states, "opening": strict}})
+    s = session(clf, scenario=scenario)
+    out = s.respond("You've kept every letter in a folder.")  # an affirmation, not what Sam needs
+    assert out.turn.code == "affirm" and out.turn.rapport_after == out.turn.rapport_before
+    [reason] = out.turn.reasons
+    assert reason.delta == 0 and "Sam still needs a sign that someone has heard" in reason.text
+    out = s.respond("Let me grab a pen.")  # not MI-consistent: the otherwise branch costs 1
+    assert out.turn.rapport_after == out.turn.rapport_before - 1
+
+
+def test_a_code_that_costs_rapport_says_what_the_client_needed(clf):
+    s = session(clf, difficulty="standard")
+    out = s.respond("You should have called them weeks ago.")
+    assert out.turn.family == "mi_non_adherent"
+    texts = [r.text for r in out.turn.reasons if r.delta < 0]
+    assert any("Sam needed a sign that someone has heard" in t for t in texts), texts
+
+
+def test_a_speech_costs_rapport_and_says_so(clf):
+    s = session(clf)
+    speech = " ".join(["The office is slow this month and the letters go out in batches."] * 6)
+    out = s.respond(speech)
+    kinds = {r.kind: r for r in out.turn.reasons}
+    assert "words_at_least" in kinds and kinds["words_at_least"].delta == -1
+    assert f"long response: {len(speech.split())} words" in kinds["words_at_least"].text

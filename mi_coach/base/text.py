@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from typing import Any
 
 _BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
@@ -63,3 +64,15 @@ def md_escape(text: Any) -> str:
 def html_escape(text: Any) -> str:
     """User text made inert in HTML (quotes included, for attributes)."""
     return html.escape(clean(str(text)), quote=True)
+
+
+def telling(matches: Iterable[str]) -> list[str]:
+    """The evidence worth showing a person, once each: a match that is only punctuation or one
+    short word ("?", "A", "the", "wat") says nothing about why a response got its code."""
+    out: dict[str, None] = {}
+    for m in matches:
+        m = (m or "").strip()
+        words = re.findall(r"[^\W\d_]+", m)
+        if len(words) > 1 or (words and len(words[0]) >= 4):
+            out.setdefault(m)
+    return list(out)

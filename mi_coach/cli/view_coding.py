@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from mi_coach.coding.models import Classification
     from mi_coach.coding.ruleset import RuleSet
 
+from mi_coach.base.text import telling
 from mi_coach.cli.term import FAMILY_STYLE, code_text, console, safe
 
 
@@ -38,9 +39,9 @@ def classification_panel(c: Classification, rules: RuleSet, explain: bool = Fals
     unsure_row(body, c.code, c.runner_up, c.confidence)
     if len(c.codes) > 1:
         body.add_row("Also found", ", ".join(x for x in c.codes if x != c.code))
-    triggers = [t for t in c.evidence if t.match.strip()]
+    triggers = telling(t.match for t in c.evidence)
     if triggers:
-        body.add_row("Because of", ", ".join(f"\u201c{safe(t.match)}\u201d" for t in triggers))
+        body.add_row("Because of", ", ".join(f"\u201c{safe(m)}\u201d" for m in triggers))
     rule = rules.primary_rule(c)
     if rule is not None:
         body.add_row("Feedback", safe(rule.feedback))

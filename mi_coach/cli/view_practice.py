@@ -13,6 +13,7 @@ from rich.text import Text
 if TYPE_CHECKING:
     pass
 
+from mi_coach.base.text import telling
 from mi_coach.cli.term import (
     FAMILY_STYLE,
     STATUS_STYLE,
@@ -151,7 +152,7 @@ def turn_feedback(turn: Any, name: str, codes: Any) -> None:
         line.append(f"  also: {', '.join(others)}", style="dim")
     body.add_row("Code", line)
     unsure_row(body, turn.code, turn.runner_up, turn.confidence)
-    triggers = [e["match"] for e in turn.evidence if e["match"].strip()]
+    triggers = telling(e["match"] for e in turn.evidence)
     if triggers:
         body.add_row("Because of", ", ".join(f"\u201c{safe(m)}\u201d" for m in triggers[:4]))
     if turn.feedback:

@@ -11,6 +11,7 @@ from rich.text import Text
 if TYPE_CHECKING:
     pass
 
+from mi_coach.base.text import telling
 from mi_coach.cli.term import code_text, console, err_console, number, rapport_bar, safe
 from mi_coach.cli.view_practice import scorecard
 
@@ -92,7 +93,7 @@ def review_one(f: str, t: Any, card: Any, nums: dict[str, Any], codes: Any) -> N
         if others:
             line.append(f"  also: {', '.join(others)}", style="dim")
         eff = turn.effective({c: i.family for c, i in codes.codes.items()})
-        triggers = [e["match"] for e in eff.evidence if e.get("match", "").strip()]
+        triggers = telling(e.get("match", "") for e in eff.evidence)
         if triggers:
             line.append(
                 "  because of " + ", ".join(f"\u201c{safe(m)}\u201d" for m in triggers[:4]),

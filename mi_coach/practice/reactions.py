@@ -104,6 +104,8 @@ class Reasons(Strict):
     rapport: str
     otherwise: str
     otherwise_plain: str
+    otherwise_consistent: str
+    code_missing_need: str
     repeat: str
     no_credit_twice: str
     unsure: str
@@ -112,6 +114,16 @@ class Reasons(Strict):
     held: str
     warning: str
     rupture: RuptureWhy
+
+
+class Consistent(Strict):
+    families: list[str]
+    codes: list[str]
+
+
+class LongResponse(Strict):
+    words_at_least: int = Field(ge=1)
+    rapport: int = Field(ge=-5, le=0)
 
 
 class Repeat(Strict):
@@ -173,6 +185,8 @@ class Reactions(Strict):
     reasons: Reasons
     named_reasons: dict[str, str]
     repeat: Repeat
+    consistent: Consistent
+    long_response: LongResponse
     answers_by_code: list[str]
     unsure: Unsure
     severe: Severe

@@ -395,6 +395,9 @@ class Session:
             kind, template = "rapport", r.reasons.rapport
         else:
             kind, template = "code", r.reasons.code
+            if delta < 0 and self.state.need:
+                template = r.reasons.code_missing_need
+                kw["need"] = self.state.need
         return Reason(kind=kind, delta=delta, text=self._fmt(template, **kw))
 
     # -- a turn -------------------------------------------------------------------------------
@@ -417,15 +420,39 @@ class Session:
         label = self._label(code)
 
         reasons: list[Reason] = []
+        need = self.state.need
         if transition.rapport is not None:
-            if transition.rapport:
+            if transition.when is None and transition.rapport < 0 and self._consistent(code):
+                # MI-consistent work is never marked down for not being what the client needs
+                # yet: no loss, and the reason says what would help
+                template = r.reasons.otherwise_consistent if need else r.reasons.otherwise_plain
+                reasons.append(
+                    Reason(
+                        kind="otherwise", delta=0, text=self._fmt(template, label=label, need=need)
+                    )
+                )
+            elif transition.rapport:
                 reasons.append(self._transition_reason(transition, code, text))
         else:
             delta = r.rapport.get(code, 0)
             if delta:
+                template = r.reasons.code_missing_need if delta < 0 and need else r.reasons.code
                 reasons.append(
-                    Reason(kind="code", delta=delta, text=self._fmt(r.reasons.code, label=label))
+                    Reason(
+                        kind="code", delta=delta, text=self._fmt(template, label=label, need=need)
+                    )
                 )
+        words = len(text.split())
+        w = transition.when
+        long = r.long_response
+        if words >= long.words_at_least and not (w is not None and w.words_at_least is not None):
+            reasons.append(
+                Reason(
+                    kind="words_at_least",
+                    delta=long.rapport,
+                    text=self._fmt(r.reasons.words_at_least, words=words),
+                )
+            )
         if unsure and reasons and reasons[-1].delta < r.unsure.rapport_floor:
             reasons[-1] = Reason(
                 kind="unsure",
@@ -524,7 +551,8 @@ class Session:
         missed = self._missed(line, code, family)
         rule = self.classifier.ruleset.primary_rule(result)
         better = None
-        if missed or family in r.show_better_after_family:
+        named_loss = transition.reason is not None and (transition.rapport or 0) < 0
+        if missed or family in r.show_better_after_family or named_loss:
             exemplars = self.state.exemplars
             better = exemplars[
                 random.Random(f"{self.transcript.seed}|better|{self.turn_number}").randrange(
@@ -607,6 +635,13 @@ class Session:
             every = [*own, *generic]
             return min(every, key=lambda x: last_used.get(render(x, self.forms), 0))
         return ""
+
+    def _consistent(self, code: str) -> bool:
+        """An MI-consistent response (reactions.yml `consistent`): never marked down by the
+        otherwise branch."""
+        c = self.reactions.consistent
+        info = self.codes.codes.get(code)
+        return code in c.codes or (info is not None and info.family in c.families)
 
     def _missed(self, line: Line | BaseLine, code: str, family: str) -> bool:
         m = self.reactions.missed_chance

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from mi_coach.base.text import number
+from mi_coach.base.text import number, telling
 from mi_coach.practice.transcript import Transcript, Turn
 from mi_coach.scoring.scorecard import Scorecard, format_threshold, format_value
 
@@ -16,11 +16,8 @@ def label(codes: Any, code: str) -> str:
 
 
 def triggers(turn: Turn) -> list[str]:
-    return list(
-        dict.fromkeys(
-            str(ev.get("match")) for ev in turn.evidence if ev.get("match") not in (None, "")
-        )
-    )
+    """The words that decided a turn's code, as shown to a person (base.text.telling)."""
+    return telling(str(ev.get("match") or "") for ev in turn.evidence)
 
 
 def override(turn: Turn) -> str | None:
