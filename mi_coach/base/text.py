@@ -72,7 +72,36 @@ def telling(matches: Iterable[str]) -> list[str]:
     out: dict[str, None] = {}
     for m in matches:
         m = (m or "").strip()
-        words = re.findall(r"[^\W\d_]+", m)
-        if len(words) > 1 or (words and len(words[0]) >= 4):
+        tokens = m.split()
+        letters = "".join(re.findall(r"[^\W\d_]+", m)).lower()
+        if len(tokens) > 1 or (len(letters) >= 4 and letters not in _EMPTY_WORDS):
             out.setdefault(m)
     return list(out)
+
+
+# single words that say nothing on their own about why a response got its code
+_EMPTY_WORDS = frozenset(
+    {
+        "youre",
+        "your",
+        "yours",
+        "youve",
+        "youll",
+        "youd",
+        "they",
+        "theyre",
+        "them",
+        "their",
+        "this",
+        "that",
+        "there",
+        "these",
+        "those",
+        "just",
+        "okay",
+        "yeah",
+        "well",
+        "then",
+        "thats",
+    }
+)
