@@ -603,3 +603,10 @@ def test_undo_takes_the_closing_words_back(clf):
     assert s.transcript.status == "success" and s.transcript.closing is not None
     s.undo()
     assert s.transcript.closing is None and s.transcript.status == "in_progress"
+
+
+def test_evidence_shown_only_when_it_says_something():
+    from mi_coach.base.text import telling
+
+    shown = telling(["You need to", "?", "the", "You're", "wat", "scared", "You need to", "What"])
+    assert shown == ["You need to", "scared", "What"]  # once each, in order
