@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 _BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
@@ -74,34 +75,16 @@ def telling(matches: Iterable[str]) -> list[str]:
         m = (m or "").strip()
         tokens = m.split()
         letters = "".join(re.findall(r"[^\W\d_]+", m)).lower()
-        if len(tokens) > 1 or (len(letters) >= 4 and letters not in _EMPTY_WORDS):
+        if len(tokens) > 1 or (len(letters) >= 4 and letters not in _empty_words()):
             out.setdefault(m)
     return list(out)
 
 
-# single words that say nothing on their own about why a response got its code
-_EMPTY_WORDS = frozenset(
-    {
-        "youre",
-        "your",
-        "yours",
-        "youve",
-        "youll",
-        "youd",
-        "they",
-        "theyre",
-        "them",
-        "their",
-        "this",
-        "that",
-        "there",
-        "these",
-        "those",
-        "just",
-        "okay",
-        "yeah",
-        "well",
-        "then",
-        "thats",
-    }
-)
+@cache
+def _empty_words() -> frozenset[str]:
+    """patterns/display.yml: single words that say nothing on their own about a code."""
+    from mi_coach.base.loading import load_yaml
+    from mi_coach.base.paths import builtin_dir
+
+    data = load_yaml(builtin_dir("patterns") / "display.yml").data
+    return frozenset(str(w) for w in data["empty_evidence_words"])

@@ -64,7 +64,8 @@ class Select(Strict):
         return code in self.code or family_of.get(code) in self.family
 
 
-def _compiled(items: list[str]) -> list[str]:
+def check_regexes(items: list[str]) -> list[str]:
+    """Each item a valid regular expression (a pydantic validator for YAML pattern lists)."""
     for item in items:
         try:
             re.compile(item)
@@ -83,7 +84,7 @@ class TalkCues(Strict):
     discord: list[str] = Field(min_length=1)
     examples: dict[Talk, list[str]]
 
-    _check = field_validator("change", "sustain", "discord")(_compiled)
+    _check = field_validator("change", "sustain", "discord")(check_regexes)
 
 
 class Answers(Strict):
@@ -135,7 +136,7 @@ class VerdictData(Strict):
     best_why: dict[Literal["change_talk", "rapport", "both"], str]
     overall: OverallData
 
-    _check = field_validator("client_asks")(_compiled)
+    _check = field_validator("client_asks")(check_regexes)
 
     def asks(self) -> re.Pattern[str]:
         return _regex(tuple(self.client_asks))

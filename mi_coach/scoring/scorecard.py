@@ -50,6 +50,7 @@ from mi_coach.scoring.evidence import (
     Select,
     TurnView,
     any_of,
+    check_regexes,
     estimates,
     load_verdict_data,
     summary_numbers,
@@ -75,7 +76,7 @@ class When(Strict):
     @field_validator("client", "response")
     @classmethod
     def _regexes(cls, items: list[str]) -> list[str]:
-        return _check_regexes(items)
+        return check_regexes(items)
 
     @model_validator(mode="after")
     def _some(self) -> When:
@@ -96,15 +97,6 @@ class When(Strict):
 @cache
 def _rx(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return any_of(patterns)
-
-
-def _check_regexes(items: list[str]) -> list[str]:
-    for item in items:
-        try:
-            re.compile(item)
-        except re.error as exc:
-            raise ValueError(f"not a valid regular expression {item!r}: {exc}") from None
-    return items
 
 
 class Feedback(Strict):
