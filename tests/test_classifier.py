@@ -189,6 +189,23 @@ def test_evidence_offsets_point_at_the_words(clf):
     assert any("should" in t.match for t in r.evidence)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I won't tell you what to do, but I wouldn't wait.",
+        "You can't keep doing this, you shouldn't have to.",
+        "It sounds like you're done with people who don't listen.",
+    ],
+)
+def test_evidence_is_whole_words(clf, text):
+    # spaCy splits "won't" into "wo" + "n't": evidence never ends or starts inside a word
+    r = clf.classify(text)
+    for tag in (*r.evidence, *r.fired):
+        assert text[tag.start : tag.end] == tag.match
+        assert tag.start == 0 or not text[tag.start - 1].isalnum(), tag.match
+        assert tag.end == len(text) or not text[tag.end].isalnum(), tag.match
+
+
 def test_batch_equals_one_by_one(clf):
     items = [
         ("You should call them.", None),

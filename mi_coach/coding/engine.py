@@ -401,12 +401,9 @@ class Classifier:
 
     def _tag(self, hit: _Hit, doc: Doc, text: str) -> Tag:
         span = doc[hit.start : hit.end]
+        start, end = _whole_words(text, span.start_char, span.end_char)
         return Tag(
-            rule=hit.rule.id,
-            code=hit.rule.code,
-            start=span.start_char,
-            end=span.end_char,
-            match=text[span.start_char : span.end_char],
+            rule=hit.rule.id, code=hit.rule.code, start=start, end=end, match=text[start:end]
         )
 
     def _hits(
@@ -715,3 +712,17 @@ def get_classifier(model: str | None = None, arbiter: bool = True) -> Classifier
         _classifiers[key] = Classifier(pipeline, load_ruleset())
         regex_cache.save()
     return _classifiers[key]
+
+
+def _in_word(ch: str) -> bool:
+    return ch.isalnum() or ch in "'\u2019"
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a match to whole words: spaCy splits "won't" into "wo" + "n't", and evidence that
+    ends inside a word ("I wo") shows the trainee words they did not type."""
+    while start > 0 and _in_word(text[start - 1]) and _in_word(text[start]):
+        start -= 1
+    while end < len(text) and end > 0 and _in_word(text[end]) and _in_word(text[end - 1]):
+        end += 1
+    return start, end
