@@ -330,3 +330,37 @@ def test_a_speech_costs_rapport_and_says_so(clf):
     kinds = {r.kind: r for r in out.turn.reasons}
     assert "words_at_least" in kinds and kinds["words_at_least"].delta == -1
     assert f"long response: {len(speech.split())} words" in kinds["words_at_least"].text
+
+
+def test_a_consistent_response_that_stays_does_not_count_as_ignoring_the_need(clf):
+    s = session(clf, seed=3)
+    out = s.respond("You've kept on top of every single letter they sent.")
+    assert out.turn.family == "mi_adherent" and s.state_id == "opening"
+    assert s.memory().ignored == 0  # heard, even if it did not move things on
+    assert s.current_line().text != ESCALATES
+    s.respond("Let me grab a pen.")
+    assert s.memory().ignored == 1
+
+
+def test_reactions_are_not_rethought_while_a_less_specific_one_is_fresh(clf):
+    scenario = MINI.model_copy(update={"reactions": {"giving_information": ["Numbers. Okay."]}})
+    s = session(clf, scenario=scenario, seed=2)
+    texts = ["The office opens at eight.", "The office phone line opens at 8 a.m. on weekdays."]
+    reactions = []
+    for text in texts:
+        out = s.respond(text)
+        assert out.turn.code == "giving_information"
+        reactions.append(out.turn.reaction)
+    assert reactions[0] == "Numbers. Okay."
+    assert reactions[1] != reactions[0]  # the family's thoughts before the same one again
+
+
+def test_a_transitions_own_thought_is_thought_once(clf):
+    opening = MINI.states["opening"]
+    last = opening.transitions[-1].model_copy(update={"thought": "Still waiting, then."})
+    state = opening.model_copy(update={"transitions": [*opening.transitions[:-1], last]})
+    scenario = MINI.model_copy(update={"states": {**MINI.states, "opening": state}})
+    s = session(clf, scenario=scenario, seed=5)
+    first = s.respond("Let me grab a pen.").turn.reaction
+    second = s.respond("Sorry, my phone keeps buzzing.").turn.reaction
+    assert first == "Still waiting, then." and second != first

@@ -228,8 +228,14 @@ class Session:
         if t.turns:
             mem.last = t.turns[-1]
             mem.warned = mem.last.warning
+            # a need is ignored by a response that left the client where they were and was not
+            # MI-consistent: a reflection or an affirmation that did not move things on is heard
             for turn in reversed(t.turns):
-                if turn.state == turn.next_state == t.state and not turn.warning:
+                if (
+                    turn.state == turn.next_state == t.state
+                    and not turn.warning
+                    and not self._consistent(turn.code)
+                ):
                     mem.ignored += 1
                 else:
                     break
@@ -593,7 +599,12 @@ class Session:
             t.status = ending
         elif len(t.turns) >= self.scenario.max_turns:
             t.status = "turn_limit"
-        turn.reaction = render(transition.thought or self._reaction(turn, transition), self.forms)
+        thought = transition.thought  # a transition's own thought, once per session
+        if thought is not None and any(
+            x.reaction == render(thought, self.forms) for x in t.turns[:-1]
+        ):
+            thought = None
+        turn.reaction = render(thought or self._reaction(turn, transition), self.forms)
         self._hint_index = 0
         closing = self.closing_line()
         if closing is not None:  # kept with the transcript, so review and exports show it
@@ -624,17 +635,21 @@ class Session:
         then reactions.yml's), else the one thought longest ago."""
         last_used = {x.reaction: x.n for x in self.transcript.turns if x.reaction}
         fallback = self.reactions.thoughts
-        for key in self.reaction_keys(turn, transition):
-            own, generic = self.scenario.reactions.get(key, []), fallback.get(key, [])
-            if not (own or generic):
-                continue
-            for pool in (own, generic):  # the client's own voice first
-                fresh = [x for x in pool if render(x, self.forms) not in last_used]
-                if fresh:
-                    return str(self._choice(fresh, self.state_id, "|reaction"))
-            every = [*own, *generic]
-            return min(every, key=lambda x: last_used.get(render(x, self.forms), 0))
-        return ""
+        keys = self.reaction_keys(turn, transition)
+        pools = [
+            pool
+            for key in keys
+            for pool in (self.scenario.reactions.get(key, []), fallback.get(key, []))
+            if pool
+        ]  # the most specific key first, and for each the client's own voice first
+        for pool in pools:
+            fresh = [x for x in pool if render(x, self.forms) not in last_used]
+            if fresh:
+                return str(self._choice(fresh, self.state_id, "|reaction"))
+        if not pools:
+            return ""
+        # every thought that fits was thought already: the most specific, thought longest ago
+        return min(pools[0], key=lambda x: last_used.get(render(x, self.forms), 0))
 
     def _consistent(self, code: str) -> bool:
         """An MI-consistent response (reactions.yml `consistent`): never marked down by the
