@@ -381,3 +381,19 @@ def test_card_for_names_the_file():
     with pytest.raises(MiCoachError, match=r"^f.json: rubrics: unknown rubric"):
         card_for(t, CODES, "f.json")
     assert "mi" in load_rubrics()
+
+
+# -- verdicts that must agree with the turn codes -----------------------------------------------
+
+
+def test_a_turn_coded_seek_collaboration_asks_permission_whatever_its_words():
+    # "would you want to hear them or no?" is not among the cue's phrases; its code says it
+    asks = "I might have a couple ideas about the bus, would you want to hear them or no?"
+    card = scorecard(
+        [turn(1, "complex_reflection"), turn(2, "seek_collaboration", response=asks)],
+        ["trauma_informed"],
+        CODES,
+    )
+    c = crit(card, "trauma_informed", "asks_permission")
+    assert c.turns == (2,) and c.status != "below"
+    assert "never asked permission" not in c.feedback
