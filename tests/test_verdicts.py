@@ -397,3 +397,25 @@ def test_a_turn_coded_seek_collaboration_asks_permission_whatever_its_words():
     c = crit(card, "trauma_informed", "asks_permission")
     assert c.turns == (2,) and c.status != "below"
     assert "never asked permission" not in c.feedback
+
+
+def test_every_question_of_a_turn_counts_toward_the_question_tally():
+    # MITI 4.2.1 tallies every question: an open question behind an autonomy statement counts,
+    # however unsure the coder is which of the two the turn mainly is
+    turns = [
+        turn(
+            1,
+            "emphasize_autonomy",
+            codes=["emphasize_autonomy", "open_question"],
+            confidence=0.64,
+            runner_up="open_question",
+        ),
+        turn(2, "closed_question"),
+        turn(3, "complex_reflection", codes=["complex_reflection", "simple_reflection"]),
+    ]
+    card = scorecard(turns, [], CODES)
+    assert card.numbers["questions"] == 2
+    assert card.numbers["percent_open_questions"] == 50.0
+    c = crit(card, "mi", "percent_open")
+    assert c.value == 0.5 and c.turns == (1,)
+    assert card.numbers["reflection_to_question_ratio"] == 0.5  # the unsure simple one is not

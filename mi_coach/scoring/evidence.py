@@ -11,7 +11,8 @@ Secondary codes: a turn's secondary ("also") codes count toward the ratio and sh
 scores (R:Q, % complex reflections, % open questions) and the global estimates only when the coder
 is sure of the turn — a supervisor's codes, or a `confidence` of at least `sure` (verdict.yml).
 A turn without a confidence counts its primary code only there: a lecture with a reflection
-tucked inside each sentence is not a reflective session. Counts of behaviours (adherent,
+tucked inside each sentence is not a reflective session. Questions are the exception
+(`always_counted`): MITI 4.2.1 tallies every question, so a turn's every question counts. Counts of behaviours (adherent,
 non-adherent, per code) and language cues use every behaviour found, so a behaviour shown on a
 turn is never said to be missing.
 """
@@ -124,6 +125,7 @@ class Tier(Strict):
 
 class VerdictData(Strict):
     sure: float = Field(ge=0, le=1)
+    always_counted: Select
     sure_of_kind: float = Field(ge=0, le=1)
     input_codes: list[str]
     permission_codes: list[str]
@@ -249,7 +251,13 @@ def views(
             sure_all = True
         else:
             sure_all = confidence is not None and confidence >= data.sure
-        counted = codes if sure_all else (eff.code,)
+        counted = (
+            codes
+            if sure_all
+            else tuple(
+                c for c in codes if c == eff.code or data.always_counted.has(c, family_of)
+            )
+        )
         if supervisor is not None:
             sure = True
         elif confidence is not None:

@@ -23,7 +23,8 @@ kinds, never criteria:
 
 Every kind reads the turns as summaries count them (mi_coach.scoring.evidence.TurnView): a
 supervisor's codes where there are any. Ratio and share criteria count secondary codes only when
-the coder is sure of the turn; counts and cues use every behaviour found, as MITI coders count.
+the coder is sure of the turn, and every question always (MITI tallies every question); counts
+and cues use every behaviour found, as MITI coders count.
 A criterion whose measure has nothing to count (no questions for R:Q) is "n/a" and left out.
 
 `scorecard` is the one scoring path: the practice scorecard, `review`, every export and
