@@ -419,3 +419,26 @@ def test_every_question_of_a_turn_counts_toward_the_question_tally():
     c = crit(card, "mi", "percent_open")
     assert c.value == 0.5 and c.turns == (1,)
     assert card.numbers["reflection_to_question_ratio"] == 0.5  # the unsure simple one is not
+
+
+def test_drawing_out_change_talk_cultivates_it_as_the_best_moment_says():
+    # turn 1's double-sided reflection draws out change talk (the best moment says so); turn 2
+    # meets it with information; turn 3 answers it with an open question
+    turns = [
+        turn(1, "complex_reflection", talk="sustain", rapport_before=8, rapport_after=8),
+        turn(2, "giving_information", talk="change"),
+        turn(3, "open_question", talk="change"),
+    ]
+    card = scorecard(turns, [], CODES)
+    assert card.best is not None and card.best.n == 1 and "change talk" in card.best.note
+    c = crit(card, "mi", "cultivating_change_talk")
+    assert c.value == pytest.approx(1 + 4 * 2 / 3, abs=0.01)  # two of three chances taken
+    assert c.status == "fair" and "passed over" not in c.feedback.split(";")[0]
+    # change talk met with information and advice scores the bottom, and says why
+    low = scorecard(
+        [turn(1, "giving_information", talk="change"), turn(2, "righting_reflex", talk="change")],
+        [],
+        CODES,
+    )
+    c = crit(low, "mi", "cultivating_change_talk")
+    assert c.value == 1.0 and c.status == "below" and "passed over" in c.feedback

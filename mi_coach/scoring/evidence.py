@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Literal
 
@@ -213,6 +213,7 @@ class TurnView:
     unasked: bool  # input nobody asked for
     persuasion: bool  # unasked input right after sustain talk or discord
     comment: str | None = None
+    drew_change: bool = False  # the client's next line is change talk: the response drew it out
 
     @property
     def client(self) -> Any:  # the rubric engine's view of a turn's client
@@ -308,7 +309,7 @@ def views(
                 comment=getattr(a, "comment", None) if a is not None else None,
             )
         )
-    return out
+    return [replace(v, drew_change=w.talk == "change") for v, w in zip(out, out[1:])] + out[-1:]
 
 
 def _missed(talk: str | None, code: str, family_of: dict[str, str], data: VerdictData) -> bool:
@@ -358,8 +359,13 @@ def estimates(
     """Estimates (1-5) of MITI 4.2.1's global scores from the counted codes and the client's talk.
     None where the session holds nothing to judge by (no change talk for Cultivating Change Talk).
 
-    - Cultivating Change Talk: 1 + 4 x (share of the client's change talk answered well - share
-      answered poorly): reflected or drawn out scores 5, let pass scores 1, argued with less.
+    - Cultivating Change Talk: 1 + 4 x the share of the chances to cultivate change talk that
+      were taken. A chance is a turn that answers the client's change talk or draws it out (the
+      client's next line is change talk, as the best moment reads it); it is taken when the
+      response answers the change talk well, or draws it out, and holds nothing that answers it
+      poorly (information, persuasion, MI-non-adherent behaviour). All taken scores 5, none 1;
+      below 3 more than half were passed over or met with advice (MITI 4.2.1's anchors: 3
+      "often attends ... but misses some", 2 "sporadically attends").
     - Softening Sustain Talk: 3 + 2 x (share of sustain talk and discord answered well - share
       answered poorly): reflected or left to the client's choice scores 5, met with information or
       advice (persuasion) or judgment scores 1, neutral answers 3.
@@ -384,9 +390,19 @@ def estimates(
         ) / len(hit)
         return well, poor
 
-    ct = rate(("change",), data.answers["change"])
-    if ct is not None:
-        out["cultivating_change_talk"] = _clamp(1 + 4 * (ct[0] - ct[1]))
+    change = data.answers["change"]
+    chances = [v for v in vs if v.talk == "change" or v.drew_change]
+    if chances:
+
+        def taken(v: TurnView) -> bool:
+            poorly = (v.talk == "change" and change.poorly.has(v.code, family_of)) or any(
+                family_of.get(c) == "mi_non_adherent" for c in v.codes
+            )
+            well = v.talk == "change" and change.well.has(v.code, family_of)
+            return not poorly and (well or v.drew_change)
+
+        share_taken = sum(taken(v) for v in chances) / len(chances)
+        out["cultivating_change_talk"] = _clamp(1 + 4 * share_taken)
     st = rate(("sustain", "discord"), data.answers["sustain"])
     if st is not None:
         out["softening_sustain_talk"] = _clamp(3 + 2 * (st[0] - st[1]))

@@ -141,18 +141,15 @@ def best_moment(
     the richer skill (the order of best_codes), then the earliest."""
     data = data or load_verdict_data()
     against = against or {}
-    nxt = {a.n: b for a, b in zip(vs, vs[1:])}
     cand = []
     for v in vs:
         if v.code not in data.best_codes or not v.sure or v.n in against:
             continue
         if any(family_of.get(c) == "mi_non_adherent" for c in v.codes):
             continue
-        after = nxt.get(v.n)
-        change_next = after is not None and after.talk == "change"
-        if not (v.rapport_gain > 0 or change_next):
+        if not (v.rapport_gain > 0 or v.drew_change):
             continue
-        cand.append((v, change_next))
+        cand.append((v, v.drew_change))
     if not cand:
         return None
     v, change_next = max(
