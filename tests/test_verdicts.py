@@ -442,3 +442,36 @@ def test_drawing_out_change_talk_cultivates_it_as_the_best_moment_says():
     )
     c = crit(low, "mi", "cultivating_change_talk")
     assert c.value == 1.0 and c.status == "below" and "passed over" in c.feedback
+
+
+def test_a_cue_with_no_evidence_either_way_is_not_observed_not_a_failure():
+    quiet = [turn(1, "affirm"), turn(2, "affirm", response="You're worn out and still here.")]
+    card = scorecard(quiet, ["strengths_based"], CODES)
+    c = crit(card, "strengths_based", "positive_goals")
+    assert c.status == "n/a" and c.value is None
+    assert "not judged" in c.feedback and "avoid" not in c.feedback
+    r = next(r for r in card.rubrics if r.id == "strengths_based")
+    assert r.score == 100  # left out of the score, not counted as below
+    # goals framed as things to avoid are a finding, and it names the turn
+    avoid = [*quiet, turn(3, "righting_reflex", response="Your goal is to stay away from him.")]
+    c = crit(scorecard(avoid, ["strengths_based"], CODES), "strengths_based", "positive_goals")
+    assert c.status == "below" and c.turns == (3,) and "avoid" in c.feedback
+
+
+def test_a_contrary_is_only_for_a_cue_that_wants_its_words(tmp_path):
+    from mi_coach.scoring.scorecard import Criterion
+
+    base = {
+        "label": "x",
+        "practise": "p",
+        "feedback": {"good": "g", "fair": "f", "below": "b"},
+        "fair": 1,
+        "good": 1,
+        "contrary": {"or_when": [{"code": ["judgment"]}]},
+    }
+    with pytest.raises(ValueError, match="only a cue"):
+        Criterion.model_validate({**base, "kind": "count", "behaviours": {"code": ["affirm"]}})
+    with pytest.raises(ValueError, match="contrary patterns need examples"):
+        Criterion.model_validate(
+            {**base, "kind": "cue", "or_when": [{"code": ["affirm"]}], "contrary": {"patterns": ["x"]}}
+        )
