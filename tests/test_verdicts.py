@@ -473,5 +473,47 @@ def test_a_contrary_is_only_for_a_cue_that_wants_its_words(tmp_path):
         Criterion.model_validate({**base, "kind": "count", "behaviours": {"code": ["affirm"]}})
     with pytest.raises(ValueError, match="contrary patterns need examples"):
         Criterion.model_validate(
-            {**base, "kind": "cue", "or_when": [{"code": ["affirm"]}], "contrary": {"patterns": ["x"]}}
+            {
+                **base,
+                "kind": "cue",
+                "or_when": [{"code": ["affirm"]}],
+                "contrary": {"patterns": ["x"]},
+            }
         )
+
+
+def test_a_turn_that_cost_rapport_for_a_named_reason_is_the_missed_chance():
+    from mi_coach.practice.transcript import Reason
+
+    meds = turn(
+        1,
+        "closed_question",
+        response="Have you been taking your meds ok this week?",
+        rapport_before=6,
+        rapport_after=5,
+        reasons=[Reason(kind="talking_down", delta=-1, text="talking down (“your meds”)")],
+    )
+    unsure_info = turn(
+        2,
+        "giving_information",
+        codes=["giving_information", "simple_reflection"],
+        response="You keep everything in order. That's going to make Tuesday easier.",
+        confidence=0.27,
+        runner_up="righting_reflex",
+        rapport_before=6,
+        rapport_after=6,
+    )
+    capped = turn(
+        3,
+        "complex_reflection",
+        rapport_before=10,
+        rapport_after=10,
+        reasons=[Reason(kind="limit", delta=-1, text="the meter stops at 10")],
+    )
+    card = scorecard([meds, unsure_info, capped], [], CODES)
+    assert card.missed is not None and card.missed.n == 1
+    assert "talking down" in card.missed.note and "6 \u2192 5" in card.missed.note
+    # without it, the unsure turn is the missed chance and says the coder was unsure
+    card = scorecard([unsure_info, capped], [], CODES)
+    assert card.missed is not None and card.missed.n == 2
+    assert "Not sure" in card.missed.note and "righting reflex" in card.missed.note

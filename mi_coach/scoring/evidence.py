@@ -12,9 +12,9 @@ scores (R:Q, % complex reflections, % open questions) and the global estimates o
 is sure of the turn — a supervisor's codes, or a `confidence` of at least `sure` (verdict.yml).
 A turn without a confidence counts its primary code only there: a lecture with a reflection
 tucked inside each sentence is not a reflective session. Questions are the exception
-(`always_counted`): MITI 4.2.1 tallies every question, so a turn's every question counts. Counts of behaviours (adherent,
-non-adherent, per code) and language cues use every behaviour found, so a behaviour shown on a
-turn is never said to be missing.
+(`always_counted`): MITI 4.2.1 tallies every question, so a turn's every question counts.
+Counts of behaviours (adherent, non-adherent, per code) and language cues use every behaviour
+found, so a behaviour shown on a turn is never said to be missing.
 """
 
 from __future__ import annotations
@@ -116,6 +116,7 @@ class Tier(Strict):
         "righting_reflex",
         "persuasion",
         "counted_against",
+        "rapport_loss",
         "missed_change",
         "missed_discord",
         "unasked_input",
@@ -134,6 +135,7 @@ class VerdictData(Strict):
     client_talk: TalkCues
     answers: dict[Literal["change", "sustain"], Answers]
     best_codes: list[str]
+    loss_ignores: list[str]
     missed_tiers: list[Tier]
     best_why: dict[Literal["change_talk", "rapport", "both"], str]
     overall: OverallData
@@ -214,6 +216,9 @@ class TurnView:
     persuasion: bool  # unasked input right after sustain talk or discord
     comment: str | None = None
     drew_change: bool = False  # the client's next line is change talk: the response drew it out
+    confidence: float | None = None  # the coder's (None under a supervisor's codes)
+    runner_up: str | None = None  # the coder's likeliest other code (None under a supervisor's)
+    losses: tuple[str, ...] = ()  # the recorded reasons the response cost rapport, costliest first
 
     @property
     def client(self) -> Any:  # the rubric engine's view of a turn's client
@@ -255,9 +260,7 @@ def views(
         counted = (
             codes
             if sure_all
-            else tuple(
-                c for c in codes if c == eff.code or data.always_counted.has(c, family_of)
-            )
+            else tuple(c for c in codes if c == eff.code or data.always_counted.has(c, family_of))
         )
         if supervisor is not None:
             sure = True
@@ -283,6 +286,10 @@ def views(
             or (client_text is not None and bool(asks.search(client_text)))
         )
         unasked = is_input and not asked
+        losses = sorted(
+            (r for r in getattr(t, "reasons", None) or [] if r.delta < 0),
+            key=lambda r: r.delta,
+        )
         out.append(
             TurnView(
                 n=t.n,
@@ -307,6 +314,9 @@ def views(
                 unasked=unasked,
                 persuasion=unasked and talk in ("sustain", "discord"),
                 comment=getattr(a, "comment", None) if a is not None else None,
+                confidence=None if supervisor is not None else confidence,
+                runner_up=None if supervisor is not None else getattr(t, "runner_up", None),
+                losses=tuple(r.text for r in losses if r.kind not in data.loss_ignores),
             )
         )
     return [replace(v, drew_change=w.talk == "change") for v, w in zip(out, out[1:])] + out[-1:]

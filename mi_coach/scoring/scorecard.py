@@ -203,7 +203,9 @@ class Criterion(Strict):
         if (self.or_when or self.contrary) and self.kind != "cue":
             raise ValueError("only a cue criterion takes or_when and contrary")
         if self.contrary and self.direction != "higher":
-            raise ValueError("contrary is for a cue that wants its words present (direction higher)")
+            raise ValueError(
+                "contrary is for a cue that wants its words present (direction higher)"
+            )
         ordered = self.good >= self.fair if self.direction == "higher" else self.good <= self.fair
         if not ordered:
             raise ValueError(
@@ -330,7 +332,9 @@ def measure(
         where = _cue_turns(c.label, c.regex() if c.patterns else None, c.or_when, vs, family_of)
         if c.contrary is not None and not where:
             k = c.contrary
-            against = _cue_turns(c.label, k.regex() if k.patterns else None, k.or_when, vs, family_of)
+            against = _cue_turns(
+                c.label, k.regex() if k.patterns else None, k.or_when, vs, family_of
+            )
             # no evidence either way: not observed, left out of the score
             return (0.0, tuple(against)) if against else (None, ())
         return float(len(where)), tuple(where)
