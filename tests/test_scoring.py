@@ -299,11 +299,14 @@ def test_the_four_rubrics_ship():
 
 @pytest.mark.parametrize("rid,cid,c", CUES, ids=[f"{r}.{c}" for r, c, _ in CUES])
 def test_cue_examples(rid, cid, c):
-    rx = c.regex()
-    for ex in c.examples.match:
-        assert rx.search(ex), f"{rid}.{cid} should match {ex!r}"
-    for ex in c.examples.no_match:
-        assert not rx.search(ex), f"{rid}.{cid} should not match {ex!r}"
+    for cue in (c, c.contrary):
+        if cue is None or cue.examples is None:
+            continue
+        rx = cue.regex()
+        for ex in cue.examples.match:
+            assert rx.search(ex), f"{rid}.{cid} should match {ex!r}"
+        for ex in cue.examples.no_match:
+            assert not rx.search(ex), f"{rid}.{cid} should not match {ex!r}"
 
 
 def test_bad_rubric_example_names_file_and_line(tmp_path):

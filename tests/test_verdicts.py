@@ -381,3 +381,139 @@ def test_card_for_names_the_file():
     with pytest.raises(MiCoachError, match=r"^f.json: rubrics: unknown rubric"):
         card_for(t, CODES, "f.json")
     assert "mi" in load_rubrics()
+
+
+# -- verdicts that must agree with the turn codes -----------------------------------------------
+
+
+def test_a_turn_coded_seek_collaboration_asks_permission_whatever_its_words():
+    # "would you want to hear them or no?" is not among the cue's phrases; its code says it
+    asks = "I might have a couple ideas about the bus, would you want to hear them or no?"
+    card = scorecard(
+        [turn(1, "complex_reflection"), turn(2, "seek_collaboration", response=asks)],
+        ["trauma_informed"],
+        CODES,
+    )
+    c = crit(card, "trauma_informed", "asks_permission")
+    assert c.turns == (2,) and c.status != "below"
+    assert "never asked permission" not in c.feedback
+
+
+def test_every_question_of_a_turn_counts_toward_the_question_tally():
+    # MITI 4.2.1 tallies every question: an open question behind an autonomy statement counts,
+    # however unsure the coder is which of the two the turn mainly is
+    turns = [
+        turn(
+            1,
+            "emphasize_autonomy",
+            codes=["emphasize_autonomy", "open_question"],
+            confidence=0.64,
+            runner_up="open_question",
+        ),
+        turn(2, "closed_question"),
+        turn(3, "complex_reflection", codes=["complex_reflection", "simple_reflection"]),
+    ]
+    card = scorecard(turns, [], CODES)
+    assert card.numbers["questions"] == 2
+    assert card.numbers["percent_open_questions"] == 50.0
+    c = crit(card, "mi", "percent_open")
+    assert c.value == 0.5 and c.turns == (1,)
+    assert card.numbers["reflection_to_question_ratio"] == 0.5  # the unsure simple one is not
+
+
+def test_drawing_out_change_talk_cultivates_it_as_the_best_moment_says():
+    # turn 1's double-sided reflection draws out change talk (the best moment says so); turn 2
+    # meets it with information; turn 3 answers it with an open question
+    turns = [
+        turn(1, "complex_reflection", talk="sustain", rapport_before=8, rapport_after=8),
+        turn(2, "giving_information", talk="change"),
+        turn(3, "open_question", talk="change"),
+    ]
+    card = scorecard(turns, [], CODES)
+    assert card.best is not None and card.best.n == 1 and "change talk" in card.best.note
+    c = crit(card, "mi", "cultivating_change_talk")
+    assert c.value == pytest.approx(1 + 4 * 2 / 3, abs=0.01)  # two of three chances taken
+    assert c.status == "fair" and "passed over" not in c.feedback.split(";")[0]
+    # change talk met with information and advice scores the bottom, and says why
+    low = scorecard(
+        [turn(1, "giving_information", talk="change"), turn(2, "righting_reflex", talk="change")],
+        [],
+        CODES,
+    )
+    c = crit(low, "mi", "cultivating_change_talk")
+    assert c.value == 1.0 and c.status == "below" and "passed over" in c.feedback
+
+
+def test_a_cue_with_no_evidence_either_way_is_not_observed_not_a_failure():
+    quiet = [turn(1, "affirm"), turn(2, "affirm", response="You're worn out and still here.")]
+    card = scorecard(quiet, ["strengths_based"], CODES)
+    c = crit(card, "strengths_based", "positive_goals")
+    assert c.status == "n/a" and c.value is None
+    assert "not judged" in c.feedback and "avoid" not in c.feedback
+    r = next(r for r in card.rubrics if r.id == "strengths_based")
+    assert r.score == 100  # left out of the score, not counted as below
+    # goals framed as things to avoid are a finding, and it names the turn
+    avoid = [*quiet, turn(3, "righting_reflex", response="Your goal is to stay away from him.")]
+    c = crit(scorecard(avoid, ["strengths_based"], CODES), "strengths_based", "positive_goals")
+    assert c.status == "below" and c.turns == (3,) and "avoid" in c.feedback
+
+
+def test_a_contrary_is_only_for_a_cue_that_wants_its_words(tmp_path):
+    from mi_coach.scoring.scorecard import Criterion
+
+    base = {
+        "label": "x",
+        "practise": "p",
+        "feedback": {"good": "g", "fair": "f", "below": "b"},
+        "fair": 1,
+        "good": 1,
+        "contrary": {"or_when": [{"code": ["judgment"]}]},
+    }
+    with pytest.raises(ValueError, match="only a cue"):
+        Criterion.model_validate({**base, "kind": "count", "behaviours": {"code": ["affirm"]}})
+    with pytest.raises(ValueError, match="contrary patterns need examples"):
+        Criterion.model_validate(
+            {
+                **base,
+                "kind": "cue",
+                "or_when": [{"code": ["affirm"]}],
+                "contrary": {"patterns": ["x"]},
+            }
+        )
+
+
+def test_a_turn_that_cost_rapport_for_a_named_reason_is_the_missed_chance():
+    from mi_coach.practice.transcript import Reason
+
+    meds = turn(
+        1,
+        "closed_question",
+        response="Have you been taking your meds ok this week?",
+        rapport_before=6,
+        rapport_after=5,
+        reasons=[Reason(kind="talking_down", delta=-1, text="talking down (“your meds”)")],
+    )
+    unsure_info = turn(
+        2,
+        "giving_information",
+        codes=["giving_information", "simple_reflection"],
+        response="You keep everything in order. That's going to make Tuesday easier.",
+        confidence=0.27,
+        runner_up="righting_reflex",
+        rapport_before=6,
+        rapport_after=6,
+    )
+    capped = turn(
+        3,
+        "complex_reflection",
+        rapport_before=10,
+        rapport_after=10,
+        reasons=[Reason(kind="limit", delta=-1, text="the meter stops at 10")],
+    )
+    card = scorecard([meds, unsure_info, capped], [], CODES)
+    assert card.missed is not None and card.missed.n == 1
+    assert "talking down" in card.missed.note and "6 \u2192 5" in card.missed.note
+    # without it, the unsure turn is the missed chance and says the coder was unsure
+    card = scorecard([unsure_info, capped], [], CODES)
+    assert card.missed is not None and card.missed.n == 2
+    assert "Not sure" in card.missed.note and "righting reflex" in card.missed.note

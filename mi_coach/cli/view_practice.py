@@ -229,7 +229,10 @@ def scorecard(
         table = Table(
             title="MITI summary",
             title_justify="left",
-            caption="Ratios count a turn's secondary (also) codes only when the coder is sure of it.",
+            caption=(
+                "Ratios count every question, and a turn's other secondary (also) codes only "
+                "when the coder is sure of it."
+            ),
             caption_justify="left",
         )
         for col in ("measure", "you", "fair", "good", ""):

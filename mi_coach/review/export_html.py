@@ -176,7 +176,8 @@ def to_html(
         o.append(
             f"<figure>{summary_chart(criteria)}<figcaption>Bars: this session, each axis labelled "
             "at both ends; the counts share one scale. Dashed line: fair; solid line: good. "
-            "Ratios count a turn's secondary codes only when the coder is sure of the turn."
+            "Ratios count every question, and a turn's other secondary codes only when the coder "
+            "is sure of the turn."
             "</figcaption></figure>"
         )
     found = count_rows(card, codes)

@@ -11,16 +11,17 @@ Secondary codes: a turn's secondary ("also") codes count toward the ratio and sh
 scores (R:Q, % complex reflections, % open questions) and the global estimates only when the coder
 is sure of the turn — a supervisor's codes, or a `confidence` of at least `sure` (verdict.yml).
 A turn without a confidence counts its primary code only there: a lecture with a reflection
-tucked inside each sentence is not a reflective session. Counts of behaviours (adherent,
-non-adherent, per code) and language cues use every behaviour found, so a behaviour shown on a
-turn is never said to be missing.
+tucked inside each sentence is not a reflective session. Questions are the exception
+(`always_counted`): MITI 4.2.1 tallies every question, so a turn's every question counts.
+Counts of behaviours (adherent, non-adherent, per code) and language cues use every behaviour
+found, so a behaviour shown on a turn is never said to be missing.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Literal
 
@@ -115,6 +116,7 @@ class Tier(Strict):
         "righting_reflex",
         "persuasion",
         "counted_against",
+        "rapport_loss",
         "missed_change",
         "missed_discord",
         "unasked_input",
@@ -124,6 +126,7 @@ class Tier(Strict):
 
 class VerdictData(Strict):
     sure: float = Field(ge=0, le=1)
+    always_counted: Select
     sure_of_kind: float = Field(ge=0, le=1)
     input_codes: list[str]
     permission_codes: list[str]
@@ -132,6 +135,7 @@ class VerdictData(Strict):
     client_talk: TalkCues
     answers: dict[Literal["change", "sustain"], Answers]
     best_codes: list[str]
+    loss_ignores: list[str]
     missed_tiers: list[Tier]
     best_why: dict[Literal["change_talk", "rapport", "both"], str]
     overall: OverallData
@@ -211,6 +215,10 @@ class TurnView:
     unasked: bool  # input nobody asked for
     persuasion: bool  # unasked input right after sustain talk or discord
     comment: str | None = None
+    drew_change: bool = False  # the client's next line is change talk: the response drew it out
+    confidence: float | None = None  # the coder's (None under a supervisor's codes)
+    runner_up: str | None = None  # the coder's likeliest other code (None under a supervisor's)
+    losses: tuple[str, ...] = ()  # the recorded reasons the response cost rapport, costliest first
 
     @property
     def client(self) -> Any:  # the rubric engine's view of a turn's client
@@ -249,7 +257,11 @@ def views(
             sure_all = True
         else:
             sure_all = confidence is not None and confidence >= data.sure
-        counted = codes if sure_all else (eff.code,)
+        counted = (
+            codes
+            if sure_all
+            else tuple(c for c in codes if c == eff.code or data.always_counted.has(c, family_of))
+        )
         if supervisor is not None:
             sure = True
         elif confidence is not None:
@@ -274,6 +286,10 @@ def views(
             or (client_text is not None and bool(asks.search(client_text)))
         )
         unasked = is_input and not asked
+        losses = sorted(
+            (r for r in getattr(t, "reasons", None) or [] if r.delta < 0),
+            key=lambda r: r.delta,
+        )
         out.append(
             TurnView(
                 n=t.n,
@@ -298,9 +314,12 @@ def views(
                 unasked=unasked,
                 persuasion=unasked and talk in ("sustain", "discord"),
                 comment=getattr(a, "comment", None) if a is not None else None,
+                confidence=None if supervisor is not None else confidence,
+                runner_up=None if supervisor is not None else getattr(t, "runner_up", None),
+                losses=tuple(r.text for r in losses if r.kind not in data.loss_ignores),
             )
         )
-    return out
+    return [replace(v, drew_change=w.talk == "change") for v, w in zip(out, out[1:])] + out[-1:]
 
 
 def _missed(talk: str | None, code: str, family_of: dict[str, str], data: VerdictData) -> bool:
@@ -350,8 +369,13 @@ def estimates(
     """Estimates (1-5) of MITI 4.2.1's global scores from the counted codes and the client's talk.
     None where the session holds nothing to judge by (no change talk for Cultivating Change Talk).
 
-    - Cultivating Change Talk: 1 + 4 x (share of the client's change talk answered well - share
-      answered poorly): reflected or drawn out scores 5, let pass scores 1, argued with less.
+    - Cultivating Change Talk: 1 + 4 x the share of the chances to cultivate change talk that
+      were taken. A chance is a turn that answers the client's change talk or draws it out (the
+      client's next line is change talk, as the best moment reads it); it is taken when the
+      response answers the change talk well, or draws it out, and holds nothing that answers it
+      poorly (information, persuasion, MI-non-adherent behaviour). All taken scores 5, none 1;
+      below 3 more than half were passed over or met with advice (MITI 4.2.1's anchors: 3
+      "often attends ... but misses some", 2 "sporadically attends").
     - Softening Sustain Talk: 3 + 2 x (share of sustain talk and discord answered well - share
       answered poorly): reflected or left to the client's choice scores 5, met with information or
       advice (persuasion) or judgment scores 1, neutral answers 3.
@@ -376,9 +400,19 @@ def estimates(
         ) / len(hit)
         return well, poor
 
-    ct = rate(("change",), data.answers["change"])
-    if ct is not None:
-        out["cultivating_change_talk"] = _clamp(1 + 4 * (ct[0] - ct[1]))
+    change = data.answers["change"]
+    chances = [v for v in vs if v.talk == "change" or v.drew_change]
+    if chances:
+
+        def taken(v: TurnView) -> bool:
+            poorly = (v.talk == "change" and change.poorly.has(v.code, family_of)) or any(
+                family_of.get(c) == "mi_non_adherent" for c in v.codes
+            )
+            well = v.talk == "change" and change.well.has(v.code, family_of)
+            return not poorly and (well or v.drew_change)
+
+        share_taken = sum(taken(v) for v in chances) / len(chances)
+        out["cultivating_change_talk"] = _clamp(1 + 4 * share_taken)
     st = rate(("sustain", "discord"), data.answers["sustain"])
     if st is not None:
         out["softening_sustain_talk"] = _clamp(3 + 2 * (st[0] - st[1]))

@@ -23,7 +23,8 @@ kinds, never criteria:
 
 Every kind reads the turns as summaries count them (mi_coach.scoring.evidence.TurnView): a
 supervisor's codes where there are any. Ratio and share criteria count secondary codes only when
-the coder is sure of the turn; counts and cues use every behaviour found, as MITI coders count.
+the coder is sure of the turn, and every question always (MITI tallies every question); counts
+and cues use every behaviour found, as MITI coders count.
 A criterion whose measure has nothing to count (no questions for R:Q) is "n/a" and left out.
 
 `scorecard` is the one scoring path: the practice scorecard, `review`, every export and
@@ -103,6 +104,8 @@ class Feedback(Strict):
     good: str
     fair: str
     below: str
+    # n/a: the session holds no evidence either way (a cue with `contrary`, nothing matched)
+    not_observed: str | None = None
 
 
 def _cue_pattern(item: str) -> str:
@@ -129,6 +132,27 @@ class CueExamples(Strict):
     no_match: list[str] = Field(min_length=1)
 
 
+class Contrary(Strict):
+    """What the opposite of a cue looks like (goals framed as things to avoid, for a cue that
+    wants goals framed positively): a cue with `contrary` is judged only on evidence. Neither it
+    nor its contrary in the session: n/a, "not observed"; only the contrary: below."""
+
+    patterns: list[CuePattern] = Field(default_factory=list, max_length=100)
+    examples: CueExamples | None = None
+    or_when: list[When] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _some(self) -> Contrary:
+        if not (self.patterns or self.or_when):
+            raise ValueError("name patterns (with examples) or or_when entries")
+        if self.patterns and self.examples is None:
+            raise ValueError("contrary patterns need examples")
+        return self
+
+    def regex(self) -> saferegex.SafePattern:
+        return _cue_regex(tuple(self.patterns))
+
+
 class Criterion(Strict):
     kind: Literal["ratio", "share", "count", "cue", "talk_response", "estimate"]
     label: str
@@ -152,6 +176,7 @@ class Criterion(Strict):
     patterns: list[CuePattern] = Field(default_factory=list, max_length=100)
     examples: CueExamples | None = None
     or_when: list[When] = Field(default_factory=list)
+    contrary: Contrary | None = None
     # talk_response
     talk: list[Literal["change", "sustain", "neutral", "discord"]] = Field(default_factory=list)
     answered_well: Select | None = None
@@ -175,8 +200,12 @@ class Criterion(Strict):
         missing = [n for n in need if not getattr(self, n)]
         if missing:
             raise ValueError(f"a {self.kind} criterion needs {', '.join(missing)}")
-        if self.or_when and self.kind != "cue":
-            raise ValueError("only a cue criterion takes or_when")
+        if (self.or_when or self.contrary) and self.kind != "cue":
+            raise ValueError("only a cue criterion takes or_when and contrary")
+        if self.contrary and self.direction != "higher":
+            raise ValueError(
+                "contrary is for a cue that wants its words present (direction higher)"
+            )
         ordered = self.good >= self.fair if self.direction == "higher" else self.good <= self.fair
         if not ordered:
             raise ValueError(
@@ -300,18 +329,14 @@ def measure(
         n, where = count(c.behaviours)  # type: ignore[arg-type]
         return float(n), tuple(sorted(set(where)))
     if c.kind == "cue":
-        rx = c.regex() if c.patterns else None
-        where = []
-        for v in vs:
-            try:
-                hit = rx is not None and rx.search(v.response)
-            except saferegex.TooCostly:
-                raise MiCoachError(
-                    f"the cue patterns of {c.label!r} are too costly to run on turn {v.n}; "
-                    "simplify them (`mi-coach validate` checks a rubric)"
-                ) from None
-            if hit or any(w.holds(v, family_of) for w in c.or_when):
-                where.append(v.n)
+        where = _cue_turns(c.label, c.regex() if c.patterns else None, c.or_when, vs, family_of)
+        if c.contrary is not None and not where:
+            k = c.contrary
+            against = _cue_turns(
+                c.label, k.regex() if k.patterns else None, k.or_when, vs, family_of
+            )
+            # no evidence either way: not observed, left out of the score
+            return (0.0, tuple(against)) if against else (None, ())
         return float(len(where)), tuple(where)
     if c.kind == "estimate":
         est = est if est is not None else estimates(vs, family_of)
@@ -331,6 +356,28 @@ def measure(
     return round(max(1.0, min(5.0, est_)), 2), tuple(v.n for v in poor)
 
 
+def _cue_turns(
+    label: str,
+    rx: saferegex.SafePattern | None,
+    or_when: Sequence[When],
+    vs: Sequence[TurnView],
+    family_of: dict[str, str],
+) -> list[int]:
+    """The turns whose words match `rx` or that fit an `or_when` entry."""
+    where = []
+    for v in vs:
+        try:
+            hit = rx is not None and rx.search(v.response)
+        except saferegex.TooCostly:
+            raise MiCoachError(
+                f"the cue patterns of {label!r} are too costly to run on turn {v.n}; "
+                "simplify them (`mi-coach validate` checks a rubric)"
+            ) from None
+        if hit or any(w.holds(v, family_of) for w in or_when):
+            where.append(v.n)
+    return where
+
+
 def score_rubric(
     rubric: Rubric,
     turns: Sequence[Any],
@@ -342,7 +389,7 @@ def score_rubric(
     for cid, c in rubric.criteria.items():
         value, where = measure(c, vs, family_of, est)
         status = _status(value, c)
-        fb = "" if status == "n/a" else getattr(c.feedback, status)
+        fb = (c.feedback.not_observed or "") if status == "n/a" else getattr(c.feedback, status)
         out.append(
             CriterionScore(
                 cid,
@@ -398,11 +445,20 @@ def cue_problems(rubric: Rubric, doc: YamlDoc) -> list[MiCoachError]:
     anyway; the check keeps such patterns out of files that other tools may read."""
     out = []
     for cid, c in rubric.criteria.items():
-        for j, pattern in enumerate(c.patterns):
-            problem = saferegex.shape_problem(pattern, re.IGNORECASE)
-            if problem is not None:
-                out.append(doc.error(problem, ("criteria", cid, "patterns", j)))
+        for loc, cue in _cues(cid, c):
+            for j, pattern in enumerate(cue.patterns):
+                problem = saferegex.shape_problem(pattern, re.IGNORECASE)
+                if problem is not None:
+                    out.append(doc.error(problem, (*loc, "patterns", j)))
     return out
+
+
+def _cues(cid: str, c: Criterion) -> list[tuple[tuple[str, ...], Criterion | Contrary]]:
+    """A criterion's cue and its contrary, each with where it sits in the file."""
+    found: list[tuple[tuple[str, ...], Criterion | Contrary]] = [(("criteria", cid), c)]
+    if c.contrary is not None:
+        found.append((("criteria", cid, "contrary"), c.contrary))
+    return found
 
 
 def rubric_problems(rubric: Rubric, doc: YamlDoc, codes: Any = None) -> list[MiCoachError]:
@@ -436,31 +492,33 @@ def rubric_problems(rubric: Rubric, doc: YamlDoc, codes: Any = None) -> list[MiC
                     out.append(
                         doc.error(f"unknown family {fam!r}", ("criteria", cid, part, "family", j))
                     )
-        for i, w in enumerate(c.or_when):
-            for j, code in enumerate(w.code):
-                if code not in codes.codes:
-                    loc = ("criteria", cid, "or_when", i, "code", j)
-                    out.append(doc.error(f"unknown code {code!r}", loc))
-            for j, fam in enumerate(w.family):
-                if fam not in families:
-                    loc = ("criteria", cid, "or_when", i, "family", j)
-                    out.append(doc.error(f"unknown family {fam!r}", loc))
-        if c.examples is not None:
-            rx = c.regex()
-            for j, ex in enumerate(c.examples.match):
+        for at, cue in _cues(cid, c):
+            for i, w in enumerate(cue.or_when):
+                for j, code in enumerate(w.code):
+                    if code not in codes.codes:
+                        loc = (*at, "or_when", i, "code", j)
+                        out.append(doc.error(f"unknown code {code!r}", loc))
+                for j, fam in enumerate(w.family):
+                    if fam not in families:
+                        loc = (*at, "or_when", i, "family", j)
+                        out.append(doc.error(f"unknown family {fam!r}", loc))
+            if cue.examples is None:
+                continue
+            rx = cue.regex()
+            for j, ex in enumerate(cue.examples.match):
                 if not rx.search(ex):
                     out.append(
                         doc.error(
                             f"example {ex!r} does not match the patterns",
-                            ("criteria", cid, "examples", "match", j),
+                            (*at, "examples", "match", j),
                         )
                     )
-            for j, ex in enumerate(c.examples.no_match):
+            for j, ex in enumerate(cue.examples.no_match):
                 if rx.search(ex):
                     out.append(
                         doc.error(
                             f"example {ex!r} matches the patterns but should not",
-                            ("criteria", cid, "examples", "no_match", j),
+                            (*at, "examples", "no_match", j),
                         )
                     )
     return out

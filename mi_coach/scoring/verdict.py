@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
 
 from mi_coach.scoring.evidence import GLOBALS, TurnView, VerdictData, load_verdict_data
@@ -141,18 +142,15 @@ def best_moment(
     the richer skill (the order of best_codes), then the earliest."""
     data = data or load_verdict_data()
     against = against or {}
-    nxt = {a.n: b for a, b in zip(vs, vs[1:])}
     cand = []
     for v in vs:
         if v.code not in data.best_codes or not v.sure or v.n in against:
             continue
         if any(family_of.get(c) == "mi_non_adherent" for c in v.codes):
             continue
-        after = nxt.get(v.n)
-        change_next = after is not None and after.talk == "change"
-        if not (v.rapport_gain > 0 or change_next):
+        if not (v.rapport_gain > 0 or v.drew_change):
             continue
-        cand.append((v, change_next))
+        cand.append((v, v.drew_change))
     if not cand:
         return None
     v, change_next = max(
@@ -170,7 +168,7 @@ def best_moment(
     note = data.best_why[key].format(
         label=labels.get(v.code, v.code), before=v.rapport_before, after=v.rapport_after
     )
-    return Moment(v.n, v.client_text or "", v.response, v.code, note)
+    return Moment(v.n, v.client_text or "", v.response, v.code, _with_doubt(note, v))
 
 
 def missed_chance(
@@ -180,9 +178,11 @@ def missed_chance(
     against: dict[int, tuple[str, str]] | None = None,
 ) -> Moment | None:
     """The costliest turn: the first tier with a turn in it (judgment, righting reflex, persuasion,
-    a turn a rubric counts against, missed change talk, missed discord, information nobody asked
-    for), the biggest rapport loss within the tier, then the earliest. Small talk and questions are
-    never picked for themselves."""
+    a turn a rubric counts against, a turn that cost rapport for a recorded reason, missed change
+    talk, missed discord, information nobody asked for), the biggest rapport loss within the tier,
+    then the earliest. Small talk and questions are never picked for their code alone; a question
+    the client took badly (talking down, digging into trauma) is picked for its recorded reason.
+    A moment whose code the coder was unsure of says so."""
     data = data or load_verdict_data()
     against = against or {}
 
@@ -192,6 +192,7 @@ def missed_chance(
             "righting_reflex": "righting_reflex" in v.codes,
             "persuasion": v.persuasion,
             "counted_against": v.n in against,
+            "rapport_loss": bool(v.losses),
             "missed_change": v.missed and v.talk == "change",
             "missed_discord": v.missed and v.talk == "discord",
             "unasked_input": v.unasked,
@@ -203,8 +204,31 @@ def missed_chance(
             v = min(hits, key=lambda v: (v.rapport_gain, v.n))
             talk = {"discord": "discord", "sustain": "sustain talk"}.get(v.talk or "", "it")
             label, feedback = against.get(v.n, ("", ""))
-            why = tier.why.format(talk=talk, label=label, feedback=feedback)
+            why = tier.why.format(
+                talk=talk,
+                label=label,
+                feedback=feedback,
+                reason=v.losses[0] if v.losses else "",
+                before=v.rapport_before,
+                after=v.rapport_after,
+            )
             if v.missed and v.missed_note and tier.id.startswith("missed"):
                 why = v.missed_note
-            return Moment(v.n, v.client_text or "", v.response, v.code, why, v.better)
+            return Moment(
+                v.n, v.client_text or "", v.response, v.code, _with_doubt(why, v), v.better
+            )
     return None
+
+
+def _with_doubt(note: str, v: TurnView) -> str:
+    """A moment's note, and the coder's doubt when it was unsure of the turn's code (the words
+    the turn itself shows: coding's "Not sure: this reads as … or …")."""
+    doubt = _wording().unsure_note(v.code, v.runner_up, v.confidence)
+    return f"{note} {doubt}" if doubt else note
+
+
+@cache
+def _wording() -> Any:
+    from mi_coach.coding.ruleset import load_wording
+
+    return load_wording()
