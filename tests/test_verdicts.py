@@ -421,6 +421,22 @@ def test_every_question_of_a_turn_counts_toward_the_question_tally():
     assert card.numbers["reflection_to_question_ratio"] == 0.5  # the unsure simple one is not
 
 
+def test_a_turn_with_two_reflections_is_named_once():
+    # a sure turn holding two reflections counts twice toward R:Q, but is one turn to look at
+    turns = [
+        turn(1, "open_question"),
+        turn(
+            2,
+            "complex_reflection",
+            codes=["complex_reflection", "simple_reflection"],
+            confidence=0.95,
+        ),
+    ]
+    card = scorecard(turns, ["mi"], CODES)
+    c = crit(card, "mi", "reflection_to_question")
+    assert c.value == 2.0 and c.turns == (2,)
+
+
 def test_drawing_out_change_talk_cultivates_it_as_the_best_moment_says():
     # turn 1's double-sided reflection draws out change talk (the best moment says so); turn 2
     # meets it with information; turn 3 answers it with an open question
@@ -456,6 +472,25 @@ def test_a_cue_with_no_evidence_either_way_is_not_observed_not_a_failure():
     avoid = [*quiet, turn(3, "righting_reflex", response="Your goal is to stay away from him.")]
     c = crit(scorecard(avoid, ["strengths_based"], CODES), "strengths_based", "positive_goals")
     assert c.status == "below" and c.turns == (3,) and "avoid" in c.feedback
+
+
+def test_permission_is_judged_only_where_input_came_unasked():
+    # no advice or information at all: nothing needed permission
+    quiet = [turn(1, "open_question"), turn(2, "complex_reflection")]
+    c = crit(scorecard(quiet, ["trauma_informed"], CODES), "trauma_informed", "asks_permission")
+    assert c.status == "n/a" and "uninvited" not in c.feedback
+    # information the client asked for is not uninvited either
+    asked = [turn(1, "giving_information", client="When is the hearing?")]
+    c = crit(scorecard(asked, ["trauma_informed"], CODES), "trauma_informed", "asks_permission")
+    assert c.status == "n/a"
+    # advice nobody asked for, with no permission asked: below, and it names the turn
+    pushed = [*quiet, turn(3, "righting_reflex", response="You should call them today.")]
+    c = crit(scorecard(pushed, ["trauma_informed"], CODES), "trauma_informed", "asks_permission")
+    assert c.status == "below" and c.turns == (3,) and "uninvited" in c.feedback
+    # permission asked: counted as before
+    polite = [*pushed, turn(4, "seek_collaboration", response="Would it be okay if I shared an idea?")]
+    c = crit(scorecard(polite, ["trauma_informed"], CODES), "trauma_informed", "asks_permission")
+    assert c.status in ("fair", "good") and 4 in c.turns
 
 
 def test_a_contrary_is_only_for_a_cue_that_wants_its_words(tmp_path):

@@ -67,12 +67,14 @@ POINTS = {"good": 1.0, "fair": 0.6, "below": 0.2}
 
 class When(Strict):
     """A turn a cue counts by its codes or context: every part given must hold (codes by `code` or
-    `family`; the client's line matching `client`; the response matching `response`)."""
+    `family`; the client's line matching `client`; the response matching `response`; with
+    `unasked: true`, the turn is input nobody asked for, patterns/verdict.yml: permission_codes)."""
 
     code: list[str] = Field(default_factory=list)
     family: list[str] = Field(default_factory=list)
     client: list[str] = Field(default_factory=list)
     response: list[str] = Field(default_factory=list)
+    unasked: bool = False
 
     @field_validator("client", "response")
     @classmethod
@@ -81,11 +83,15 @@ class When(Strict):
 
     @model_validator(mode="after")
     def _some(self) -> When:
-        if not (self.code or self.family or self.client or self.response):
-            raise ValueError("name a code, a family, client patterns or response patterns")
+        if not (self.code or self.family or self.client or self.response or self.unasked):
+            raise ValueError(
+                "name a code, a family, client patterns, response patterns or unasked: true"
+            )
         return self
 
     def holds(self, t: TurnView, family_of: dict[str, str]) -> bool:
+        if self.unasked and not t.unasked:
+            return False
         if (self.code or self.family) and not any(
             c in self.code or family_of.get(c) in self.family for c in t.codes
         ):
@@ -320,14 +326,15 @@ def measure(
     if c.kind == "ratio":
         num, where = count(c.numerator, True)  # type: ignore[arg-type]
         den, _ = count(c.denominator, True)  # type: ignore[arg-type]
-        return (num / max(den, 1) if num or den else None), tuple(where)
+        # a turn with two questions counts twice, but is one turn to look at
+        return (num / max(den, 1) if num or den else None), tuple(sorted(set(where)))
     if c.kind == "share":
         part, where = count(c.of, True)  # type: ignore[arg-type]
         whole, _ = count(c.within, True)  # type: ignore[arg-type]
-        return (part / whole if whole else None), tuple(where)
+        return (part / whole if whole else None), tuple(sorted(set(where)))
     if c.kind == "count":
         n, where = count(c.behaviours)  # type: ignore[arg-type]
-        return float(n), tuple(sorted(set(where)))
+        return float(n), tuple(where)
     if c.kind == "cue":
         where = _cue_turns(c.label, c.regex() if c.patterns else None, c.or_when, vs, family_of)
         if c.contrary is not None and not where:
