@@ -488,7 +488,10 @@ def test_permission_is_judged_only_where_input_came_unasked():
     c = crit(scorecard(pushed, ["trauma_informed"], CODES), "trauma_informed", "asks_permission")
     assert c.status == "below" and c.turns == (3,) and "uninvited" in c.feedback
     # permission asked: counted as before
-    polite = [*pushed, turn(4, "seek_collaboration", response="Would it be okay if I shared an idea?")]
+    polite = [
+        *pushed,
+        turn(4, "seek_collaboration", response="Would it be okay if I shared an idea?"),
+    ]
     c = crit(scorecard(polite, ["trauma_informed"], CODES), "trauma_informed", "asks_permission")
     assert c.status in ("fair", "good") and 4 in c.turns
 
