@@ -182,3 +182,26 @@ def test_validate_names_every_memory_reference_problem(runner, tmp_path):
     assert "states.opening.lines.2.asks: no fact 'deadline'" in r.output
     assert "states.opening.lines.3.requires.0: no fact 'timelines'" in r.output
     assert "Traceback" not in r.output
+
+
+def test_validate_refuses_a_line_that_answers_a_question_nobody_asked(runner, tmp_path):
+    # "Honest answer?" presumes a question (patterns/reactions.yml: presumes): without `after`
+    # naming a question it could follow a reflection, answering words nobody said
+    from mi_coach.cli.app import app
+
+    text = (DATA / "mini.yml").read_text()
+    line = '"Nobody will tell me how long these decisions take."'
+    assert line in text
+    f = tmp_path / "bad.yml"
+    f.write_text(text.replace(line, '"Honest answer? Nobody tells me how long it takes."'))
+    r = runner.invoke(app, ["validate", str(f), "--no-examples"])
+    assert r.exit_code == 1, r.output
+    assert "states.opening.lines.2.text: 'Honest answer' presumes a question" in r.output
+    # the same line waiting for a question is fine
+    fixed = text.replace(
+        line,
+        '"Honest answer? Nobody tells me how long it takes."\n        after: {family: [question]}',
+    )
+    f.write_text(fixed)
+    r = runner.invoke(app, ["validate", str(f), "--no-examples"])
+    assert r.exit_code == 0, r.output

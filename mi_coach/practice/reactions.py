@@ -178,6 +178,38 @@ class Circling(Strict):
 SPECIAL_REACTIONS = ("warning", "repeat", "long")
 
 
+class Presumption(Strict):
+    """Words with which a client line presumes what the trainee just did ("Honest answer?" presumes
+    a question). A line whose words match must carry `after` naming one of `families` (or a code
+    of one); `mi-coach validate` checks every scenario."""
+
+    what: str = Field(min_length=1, description="what the line presumes, in words")
+    patterns: list[Annotated[str, Field(min_length=1, max_length=2_000)]] = Field(min_length=1)
+    families: list[str] = Field(min_length=1)
+    match: list[str] = Field(min_length=1, description="lines that presume it (tests)")
+    no_match: list[str] = Field(min_length=1, description="lines that do not (tests)")
+
+    @model_validator(mode="after")
+    def _examples(self) -> Presumption:
+        try:
+            rx = self.regex()
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+        wrong = [m for m in self.match if not rx.search(m)]
+        wrong += [m for m in self.no_match if rx.search(m)]
+        if wrong:
+            raise ValueError(f"example {wrong[0]!r} is on the wrong side of the patterns")
+        return self
+
+    def regex(self) -> re.Pattern[str]:
+        return _presumption_regex(tuple(self.patterns))
+
+
+@cache
+def _presumption_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
 class Reactions(Strict):
     rapport: dict[str, int]
     missed_chance: MissedChance
@@ -197,6 +229,7 @@ class Reactions(Strict):
     circling: Circling
     thoughts: dict[str, list[str]]
     pronouns: dict[str, dict[str, str]]
+    presumes: list[Presumption] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _complete(self) -> Reactions:

@@ -409,6 +409,29 @@ def name_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachE
                 )
             )
 
+    presumptions = load_reactions().presumes
+
+    def presumption(line: Line, at: tuple[Any, ...]) -> None:
+        """A line that presumes a kind of response (reactions.yml: presumes) waits for it."""
+        after = line.after
+        for p in presumptions:
+            hit = p.regex().search(line.text)
+            if hit is None:
+                continue
+            kinds = set(after.family) if after is not None else set()
+            kinds |= {
+                codes.codes[c].family for c in (after.code if after else []) if c in codes.codes
+            }
+            if not kinds & set(p.families):
+                out.append(
+                    doc.error(
+                        f"{hit.group(0).strip()!r} presumes {p.what}: give this line "
+                        f"`after: {{family: [{', '.join(p.families)}]}}` (with the words it "
+                        "answers), or reword it",
+                        at + (("after",) if after is not None else ("text",)),
+                    )
+                )
+
     asked: set[str] = set()
 
     def lines(pool: list[Line], where: tuple[Any, ...]) -> None:
@@ -424,6 +447,7 @@ def name_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachE
                     )
             if line.after is not None:
                 condition(line.after, at + ("after",))
+            presumption(line, at)
             thought(line.thought, at + ("thought",))
             if "{" in line.text:
                 out.append(
