@@ -73,6 +73,25 @@ def test_turn_limit(clf):
     assert len(s.transcript.turns) == MINI.max_turns
 
 
+def test_a_client_reached_leaves_warmly_at_the_turn_limit(clf):
+    warm = MINI.model_copy(
+        update={"turn_limit_warm": "Got to go. Same time next week?", "max_turns": 2}
+    )
+    cold = session(clf, scenario=warm)
+    cold.transcript.rapport = warm.rapport.warm - 2
+    cold.respond("Okay.")
+    out = cold.respond("Okay.")
+    assert out.ended == "turn_limit" and out.closing_line == MINI.turn_limit
+    reached = session(clf, scenario=warm)
+    reached.transcript.rapport = 10
+    reached.respond("Okay.")
+    out = reached.respond("Okay.")
+    assert out.ended == "turn_limit" and out.turn.rapport_after >= warm.rapport.warm
+    assert out.closing_line == "Got to go. Same time next week?"
+    assert reached.transcript.closing is not None
+    assert reached.transcript.closing.text == out.closing_line
+
+
 def test_missed_change_talk(clf):
     s = session(clf)
     s.respond("You're worried the rent will come before the money does.")

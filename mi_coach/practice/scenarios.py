@@ -173,6 +173,7 @@ class State(Strict):
 class Rapport(Strict):
     start: int = Field(4, ge=0, le=10)
     rupture_at: int = Field(0, ge=0, le=10, description="rapport at or below this ruptures")
+    warm: int = Field(7, ge=0, le=10, description="rapport at or above this: turn_limit_warm")
 
 
 class Document(Strict):
@@ -201,6 +202,12 @@ class Scenario(Strict):
         "We're out of time for today.",
         min_length=1,
         description="what the client says when the turn limit is reached",
+    )
+    turn_limit_warm: str | None = Field(
+        None,
+        min_length=1,
+        description="said instead of turn_limit when rapport is at or above rapport.warm: a "
+        "client the trainee reached leaves on good terms",
     )
     facts: dict[str, Fact] = Field(
         default_factory=dict, description="what the client can hear from the trainee"

@@ -348,7 +348,9 @@ class Session:
         if status in ("success", "rupture"):
             return self.current_line().text
         if status == "turn_limit":
-            return self.scenario.turn_limit
+            sc = self.scenario
+            warm = sc.turn_limit_warm is not None and self.rapport >= sc.rapport.warm
+            return sc.turn_limit_warm if warm and sc.turn_limit_warm else sc.turn_limit
         return None
 
     def hint(self) -> str:
