@@ -364,3 +364,26 @@ def test_a_transitions_own_thought_is_thought_once(clf):
     first = s.respond("Let me grab a pen.").turn.reaction
     second = s.respond("Sorry, my phone keeps buzzing.").turn.reaction
     assert first == "Still waiting, then." and second != first
+
+
+@pytest.mark.parametrize(
+    "text, mentioned",
+    [
+        ("I'm not writing anything right now.", False),
+        ("Nobody's calling security.", False),
+        ("I won't call security, I promise.", False),
+        ("I wont call security.", False),
+        ("It's not the clinic, it's the ID.", False),
+        ("I'll call security if this goes on.", True),
+        ("Not sure yet, but the clinic opens at nine.", True),  # the negation is another clause
+        ("No, I'm writing it down so we both have it.", True),
+    ],
+)
+def test_a_negated_mention_is_not_a_mention(text, mentioned):
+    # "I'm not writing anything" must not bring "You're writing it down?"; the negation words
+    # are data (reactions.yml: negated_mentions)
+    from mi_coach.practice.reactions import Condition
+    from mi_coach.practice.session import holds
+
+    when = Condition(mentions=["writing", "write", "security", "clinic"])
+    assert holds(when, "giving_information", "neutral", text, 5) is mentioned

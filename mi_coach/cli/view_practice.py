@@ -149,7 +149,7 @@ def turn_feedback(turn: Any, name: str, codes: Any) -> None:
     )
     others = [c for c in turn.codes if c != turn.code]
     if others:
-        line.append(f"  also: {', '.join(others)}", style="dim")
+        line.append(f"  also: {', '.join(codes.codes[c].label for c in others)}", style="dim")
     body.add_row("Code", line)
     unsure_row(body, turn.code, turn.runner_up, turn.confidence)
     triggers = telling(e["match"] for e in turn.evidence)

@@ -29,6 +29,47 @@ def mention_pattern_of(mentions: list[str]) -> re.Pattern[str] | None:
     return re.compile(rf"\b(?:{words})", re.IGNORECASE)
 
 
+class NegatedMentions(Strict):
+    """A mention right after a negation ("I'm not writing anything", "nobody's calling security")
+    is not a mention: the trainee said the opposite. `window` words before it, in its clause."""
+
+    words: list[str] = Field(min_length=1)
+    window: int = Field(2, ge=1, le=5)
+
+
+_CLAUSE_END = re.compile(r"[.;:!?,]|\b(?:but|and|so|because)\b", re.IGNORECASE)
+_WORDS_BEFORE = re.compile(r"[\w']+")
+
+
+def mention_in(pat: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
+    """The first match of a mention pattern that no negation just before it turns around (the
+    words in reactions.yml: negated_mentions); None when there is none."""
+    if pat is None:
+        return None
+    neg = load_reactions().negated_mentions
+    cues = {w.lower() for w in neg.words}
+    for m in pat.finditer(text):
+        before = text[: m.start()]
+        ends = list(_CLAUSE_END.finditer(before))
+        clause = before[ends[-1].end() :] if ends else before
+        last = [w.lower() for w in _WORDS_BEFORE.findall(clause)][-neg.window :]
+        if not any(_negation(w, cues) for w in last):
+            return m
+    return None
+
+
+def _negation(word: str, cues: set[str]) -> bool:
+    """A negation cue, or a verb negated with n't, typed with or without the apostrophe."""
+    if word in cues or word.split("'")[0] in cues or word.endswith("n't"):
+        return True
+    return word.endswith("nt") and word[:-2] in _NT
+
+
+# verbs that end in "nt" only as a typed "n't" (dont, wont, cant, isnt ...)
+_NT = {"do", "does", "did", "wo", "ca", "is", "are", "was", "were", "have", "has", "had"}
+_NT |= {"would", "could", "should", "ai", "must", "need"}
+
+
 class Condition(Strict):
     """All given parts must hold; within `code`, `family` and `mentions` any one is enough;
     every fact in `heard` must have been heard and none in `not_heard`."""
@@ -230,6 +271,7 @@ class Reactions(Strict):
     thoughts: dict[str, list[str]]
     pronouns: dict[str, dict[str, str]]
     presumes: list[Presumption] = Field(default_factory=list)
+    negated_mentions: NegatedMentions = NegatedMentions(words=["not", "never", "no"])
 
     @model_validator(mode="after")
     def _complete(self) -> Reactions:

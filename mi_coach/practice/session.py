@@ -30,6 +30,7 @@ from mi_coach.practice.reactions import (
     Difficulty,
     Reactions,
     load_reactions,
+    mention_in,
     pronoun_forms,
     render,
 )
@@ -61,7 +62,7 @@ def holds(
     if c.family and family not in c.family:
         return False
     pat = c.mention_pattern()
-    if pat is not None and not pat.search(text):
+    if pat is not None and mention_in(pat, text) is None:
         return False
     if c.rapport_below is not None and not rapport < c.rapport_below:
         return False
@@ -102,7 +103,7 @@ def fact_heard(fact: Fact, codes: list[str], families: set[str], text: str) -> b
     if fact.family and not set(fact.family) & families:
         return False
     pat = fact.mention_pattern()
-    return pat is None or bool(pat.search(text))
+    return pat is None or mention_in(pat, text) is not None
 
 
 @dataclass
@@ -367,7 +368,7 @@ class Session:
     def _said(self, t: Transition, text: str) -> str:
         """The words of the response a transition reacted to (its mentions), else its start."""
         pat = t.when.mention_pattern() if t.when is not None else None
-        m = pat.search(text) if pat is not None else None
+        m = mention_in(pat, text)
         if m:
             return m.group(0)
         words = text.split()
