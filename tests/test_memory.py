@@ -377,6 +377,9 @@ def test_a_transitions_own_thought_is_thought_once(clf):
         ("I'll call security if this goes on.", True),
         ("Not sure yet, but the clinic opens at nine.", True),  # the negation is another clause
         ("No, I'm writing it down so we both have it.", True),
+        ("I'm not going to ask about your meds.", False),
+        ("I don't know if the clinic is open today.", True),  # the negation is about knowing
+        ("If you can't lower your voice you'll lose your bed.", True),  # a new subject
     ],
 )
 def test_a_negated_mention_is_not_a_mention(text, mentioned):
@@ -385,5 +388,37 @@ def test_a_negated_mention_is_not_a_mention(text, mentioned):
     from mi_coach.practice.reactions import Condition
     from mi_coach.practice.session import holds
 
-    when = Condition(mentions=["writing", "write", "security", "clinic"])
+    when = Condition(
+        mentions=["writing", "write", "security", "clinic", "your meds", "you'll lose your bed"]
+    )
     assert holds(when, "giving_information", "neutral", text, 5) is mentioned
+
+
+def test_an_anywhere_reaction_holds_in_every_state_and_the_client_stays(clf):
+    # a question the client's file says not to probe costs rapport, with its reason, wherever
+    # the conversation is; the client stays in the state
+    from mi_coach.practice.scenarios import Anywhere
+
+    probe = Anywhere.model_validate(
+        {
+            "when": {"family": ["question"], "mentions": ["your meds", "medication"]},
+            "rapport": -2,
+            "reason": "probing",
+            "thought": "The meds question again.",
+            "example": "Are you taking your meds?",
+        }
+    )
+    sc = MINI.model_copy(update={"anywhere": [probe]})
+    for warm_up in ([], ["You're worried the rent will come before the money does."]):
+        s = session(clf, scenario=sc)
+        for text in warm_up:
+            s.respond(text)
+        where, before = s.state_id, s.rapport
+        out = s.respond("Are you taking your meds?")
+        assert s.state_id == where and out.turn.rapport_after == before - 2
+        assert any("probing" in r.text and "your meds" in r.text for r in out.turn.reasons)
+        assert out.turn.reaction == "The meds question again."
+    # said the other way round, it is not a probe
+    s = session(clf, scenario=sc)
+    out = s.respond("I'm not going to ask about your meds. How is the rent going?")
+    assert not any("probing" in r.text for r in out.turn.reasons)

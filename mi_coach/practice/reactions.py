@@ -34,7 +34,10 @@ class NegatedMentions(Strict):
     is not a mention: the trainee said the opposite. `window` words before it, in its clause."""
 
     words: list[str] = Field(min_length=1)
-    window: int = Field(2, ge=1, le=5)
+    window: int = Field(2, ge=1, le=8)
+    # words that open a new clause inside a sentence: a negation before them negates something
+    # else ("I don't know if the clinic is open" still mentions the clinic)
+    scope_ends: list[str] = Field(default_factory=list)
 
 
 _CLAUSE_END = re.compile(r"[.;:!?,]|\b(?:but|and|so|because)\b", re.IGNORECASE)
@@ -52,7 +55,14 @@ def mention_in(pat: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
         before = text[: m.start()]
         ends = list(_CLAUSE_END.finditer(before))
         clause = before[ends[-1].end() :] if ends else before
+        first = _WORDS_BEFORE.findall(m.group(0).lower())[:1]
+        if first and first[0] in neg.scope_ends:  # "... you'll lose your bed" has its own subject
+            return m
         last = [w.lower() for w in _WORDS_BEFORE.findall(clause)][-neg.window :]
+        for j in range(len(last) - 1, -1, -1):
+            if last[j] in neg.scope_ends:
+                last = last[j + 1 :]
+                break
         if not any(_negation(w, cues) for w in last):
             return m
     return None

@@ -128,6 +128,34 @@ class Transition(Strict):
     )
 
 
+class Anywhere(Strict):
+    """A reaction that holds in every state (a question about a topic the client's file says not
+    to probe, a threat): checked before the state's own transitions; the client stays where they
+    are, and rapport moves with the reason given."""
+
+    when: Condition
+    rapport: int = Field(ge=-5, le=5)
+    reason: str | None = Field(
+        None, description="why rapport moves: a named reason of patterns/reactions.yml"
+    )
+    thought: str | None = Field(None, min_length=1, description="the client's reaction")
+    example: str = Field(
+        min_length=1,
+        max_length=MAX_RESPONSE_CHARS,
+        description="a response that sets it off (checked like a transition's example)",
+    )
+
+    def as_transition(self, state_id: str) -> Transition:
+        return Transition(
+            when=self.when,
+            to=state_id,
+            rapport=self.rapport,
+            reason=self.reason,
+            thought=self.thought,
+            example=self.example,
+        )
+
+
 class State(Strict):
     end: Ending | None = None
     need: str | None = Field(
@@ -236,6 +264,11 @@ class Scenario(Strict):
         default_factory=dict,
         description="the client's unspoken reactions to a response, by what it was: warning, "
         "repeat, long, a named reason, a code or a family",
+    )
+    anywhere: list[Anywhere] = Field(
+        default_factory=list,
+        description="reactions that hold in every state, before its own transitions; the "
+        "client stays in the state",
     )
     states: dict[str, State] = Field(min_length=2, max_length=MAX_STATES)
 
@@ -480,6 +513,17 @@ def name_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachE
             thought(text, ("reactions", key, i))
     for key in ("replies", "repeated", "warnings", "circling", "thinking"):
         lines(getattr(scenario, key), (key,))
+    for i, a in enumerate(scenario.anywhere):
+        condition(a.when, ("anywhere", i, "when"))
+        thought(a.thought, ("anywhere", i, "thought"))
+        if a.reason is not None and a.reason not in named:
+            out.append(
+                doc.error(
+                    f"no reason {a.reason!r} in patterns/reactions.yml "
+                    f"(named_reasons: {', '.join(named)})",
+                    ("anywhere", i, "reason"),
+                )
+            )
     for i, line in enumerate(scenario.replies):
         if line.after is None:
             out.append(

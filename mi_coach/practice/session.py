@@ -343,6 +343,18 @@ class Session:
         mem = self.memory()
         return self._rendered(self._pick(self.state_id, mem))
 
+    def _transition(self, code: str, family: str, text: str, heard: set[str]) -> Transition:
+        """The state's transition for this response, unless a scenario-wide reaction
+        (`anywhere`) holds: those come before the state's transitions by code and family, and
+        after the ones that react to the response's own words (`mentions`)."""
+        _, t = choose(self.state, code, family, text, self.rapport, heard)
+        if t.when is not None and t.when.mentions:
+            return t
+        for a in self.scenario.anywhere:
+            if holds(a.when, code, family, text, self.rapport, heard):
+                return a.as_transition(self.state_id)
+        return t
+
     def closing_line(self) -> str | None:
         """What the client says as the session ends (an ending state's line, or the turn limit)."""
         status = self.transcript.status
@@ -425,7 +437,7 @@ class Session:
         threshold = r.unsure.below_same_family if same_kind else r.unsure.below
         sure = confidence is None or float(confidence) >= threshold
         unsure = family in r.strike_families and not sure
-        _, transition = choose(self.state, code, family, text, self.rapport, mem.heard)
+        transition = self._transition(code, family, text, mem.heard)
         label = self._label(code)
 
         reasons: list[Reason] = []
@@ -742,6 +754,23 @@ def check_examples(scenario: Scenario, classifier: Any, doc: Any = None) -> list
             for line in state.lines:
                 result = classifier.classify(t.example, line.text)
                 got, taken = choose(state, result.code, result.family, t.example, rapport, heard)
+                caught = next(
+                    (
+                        j
+                        for j, a in enumerate(scenario.anywhere)
+                        if not (taken.when is not None and taken.when.mentions)
+                        and holds(a.when, result.code, result.family, t.example, rapport, heard)
+                    ),
+                    None,
+                )
+                if got == i and caught is not None:
+                    loc = ("states", sid, "transitions", i, "example")
+                    where = f"{doc.path}:{doc.line_of(loc)}: " if doc is not None else ""
+                    problems.append(
+                        f"{where}states.{sid}.transitions.{i}.example: {t.example!r} is taken "
+                        f"by anywhere.{caught} first (it reacts in every state)"
+                    )
+                    break
                 if got != i:
                     loc = ("states", sid, "transitions", i, "example")
                     where = f"{doc.path}:{doc.line_of(loc)}: " if doc is not None else ""
@@ -751,6 +780,20 @@ def check_examples(scenario: Scenario, classifier: Any, doc: Any = None) -> list
                         f"{got} (to {taken.to}), not this one (to {t.to})"
                     )
                     break
+    start = scenario.states[scenario.start]
+    for i, a in enumerate(scenario.anywhere):
+        for line in start.lines:
+            result = classifier.classify(a.example, line.text)
+            rapport = scenario.rapport.start
+            if holds(a.when, result.code, result.family, a.example, rapport, set(a.when.heard)):
+                continue
+            at: tuple[Any, ...] = ("anywhere", i, "example")
+            where = f"{doc.path}:{doc.line_of(at)}: " if doc is not None else ""
+            problems.append(
+                f"{where}anywhere.{i}.example: {a.example!r} is coded {result.code} after the "
+                f"client line {line.text!r} and does not meet its `when`"
+            )
+            break
     return problems
 
 
