@@ -422,3 +422,15 @@ def test_an_anywhere_reaction_holds_in_every_state_and_the_client_stays(clf):
     s = session(clf, scenario=sc)
     out = s.respond("I'm not going to ask about your meds. How is the rent going?")
     assert not any("probing" in r.text for r in out.turn.reasons)
+
+
+def test_the_same_words_again_move_nothing_forward(clf):
+    # a repeat gets no credit and takes no step: the session cannot end in thanks on it
+    s = session(clf)
+    first = "You're worried the rent will come before the money does."
+    s.respond(first)
+    where = s.state_id
+    assert where != MINI.start  # the reflection moved the client on
+    out = s.respond(first)
+    assert s.state_id == where and out.ended is None
+    assert any("repeating yourself" in r.text for r in out.turn.reasons)

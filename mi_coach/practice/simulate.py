@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mi_coach.base.loading import builtin_dir, load_yaml, validate
 from mi_coach.practice.reactions import Difficulty
 from mi_coach.practice.scenarios import Scenario, Transition
-from mi_coach.practice.session import Session, new_transcript, normalise
+from mi_coach.practice.session import Session, choose, new_transcript, normalise
 from mi_coach.practice.transcript import Transcript
 
 Policy = Literal["mostly_good", "mixed"]
@@ -71,11 +71,13 @@ class CachedClassifier:
 
 
 def distances(scenario: Scenario) -> dict[str, int]:
-    """Each state's distance (in transitions) to the nearest success ending."""
+    """Each state's distance (in transitions) to the nearest success ending, by transitions that
+    need nothing heard first (those that do are shortcuts: a good move when they hold)."""
     into: dict[str, set[str]] = defaultdict(set)
     for sid, state in scenario.states.items():
         for t in state.transitions:
-            into[t.to].add(sid)
+            if t.when is None or not t.when.heard:
+                into[t.to].add(sid)
     dist = dict.fromkeys(scenario.endings("success"), 0)
     queue = deque(dist)
     while queue:
@@ -93,6 +95,7 @@ def prime(clf: CachedClassifier, scenario: Scenario) -> None:
     for state in scenario.states.values():
         for t in state.transitions:
             pairs.append((t.example, state.lines[0].text))
+        pairs += [(text, state.lines[0].text) for text in state.exemplars]
     for kind in ("good", "righting", "judgment", "small_talk"):
         pairs += [(text, None) for text in getattr(bank, kind)]
     clf.prime(pairs)
@@ -108,10 +111,17 @@ class Simulator:
         self.dist = distances(self.scenario)
         prime(self.classifier, self.scenario)
 
-    def good_moves(self, sid: str) -> list[Transition]:
+    def good_moves(
+        self, sid: str, heard: set[str] | frozenset[str] = frozenset()
+    ) -> list[Transition]:
+        """The transitions out of `sid` that bring success closer and that the client's memory
+        lets happen now (`heard`, `not_heard`), without costing rapport."""
         here = self.dist.get(sid, 10**6)
         moves = []
         for t in self.scenario.states[sid].transitions:
+            w = t.when
+            if w is not None and (not set(w.heard) <= heard or set(w.not_heard) & heard):
+                continue
             family = self.classifier.classify(t.example).family
             if family == "mi_non_adherent" or (t.rapport or 0) < 0:
                 continue
@@ -119,15 +129,35 @@ class Simulator:
                 moves.append(t)
         return moves
 
+    def fresh_good(self, session: Session, good: list[Transition], rng: random.Random) -> str:
+        """A good move in words the trainee has not used yet, as a real trainee would find
+        (a repeat takes no step): a forward transition's example, else one of the state's
+        exemplars that moves the client forward; the same words again only when none is left."""
+        said = {normalise(t.response) for t in session.transcript.turns}
+        fresh = [t.example for t in good if normalise(t.example) not in said]
+        if not fresh:
+            sid = session.state_id
+            state = self.scenario.states[sid]
+            here = self.dist.get(sid, 10**6)
+            heard = session.memory().heard
+            for text in state.exemplars:
+                if normalise(text) in said:
+                    continue
+                result = self.classifier.classify(text, state.lines[0].text)
+                _, t = choose(state, result.code, result.family, text, session.rapport, heard)
+                if self.dist.get(t.to, 10**6) < here and (t.rapport or 0) >= 0:
+                    fresh.append(text)
+        return rng.choice(fresh) if fresh else rng.choice(good).example
+
     def choose(self, session: Session, rng: random.Random, policy: Policy) -> tuple[str, str]:
         """The simulated trainee's next response and what kind of move it is."""
         sid = session.state_id
         roll = rng.random()
         p_good = 0.8 if policy == "mostly_good" else 0.4
         p_any = 0.0 if policy == "mostly_good" else 0.2
-        good = self.good_moves(sid)
+        good = self.good_moves(sid, session.memory().heard)
         if roll < p_good and good:
-            return rng.choice(good).example, "good_move"
+            return self.fresh_good(session, good, rng), "good_move"
         if roll < p_good + p_any:
             return rng.choice(self.scenario.states[sid].transitions).example, "example"
         kind = rng.choice(BANK_KINDS)
