@@ -519,10 +519,9 @@ class Session:
         # a threatened rupture: does it happen at this difficulty, or is it a warning sign?
         to = transition.to
         states = self.scenario.states
-        if repeat_of is not None and len(text.split()) >= r.repeat.min_words:
-            # the same words again move nothing forward: no new step, no ending in thanks
-            if states[to].end != "rupture":
-                to = self.state_id
+        repeated = repeat_of is not None and len(text.split()) >= r.repeat.min_words
+        if repeated and states[to].end != "rupture":
+            to = self.state_id  # the same words again move nothing forward: no ending in thanks
         floor = self.scenario.rapport.rupture_at
         strike = family in r.strike_families and sure
         strikes = mem.strikes + strike
