@@ -496,6 +496,26 @@ def test_permission_is_judged_only_where_input_came_unasked():
     assert c.status in ("fair", "good") and 4 in c.turns
 
 
+def test_a_reflection_of_the_clients_obligations_is_not_coercion():
+    # "you need to be at the hall" given back as a reflection, or "what would you need to have
+    # ready" asked openly, orders nothing; the same words as advice do
+    mirrored = [
+        turn(
+            1,
+            "complex_reflection",
+            response="So they book you right when you need to be at the hall, and nobody asked.",
+        ),
+        turn(2, "open_question", response="What would you need to have ready for Thursday?"),
+    ]
+    card = scorecard(mirrored, ["trauma_informed"], CODES)
+    c = crit(card, "trauma_informed", "no_coercion")
+    assert c.turns == () and c.status == "good"
+    assert card.missed is None or card.missed.n not in (1, 2)
+    ordered = [*mirrored, turn(3, "righting_reflex", response="You need to be at the clinic.")]
+    c = crit(scorecard(ordered, ["trauma_informed"], CODES), "trauma_informed", "no_coercion")
+    assert c.turns == (3,) and c.status == "below"
+
+
 def test_a_contrary_is_only_for_a_cue_that_wants_its_words(tmp_path):
     from mi_coach.scoring.scorecard import Criterion
 

@@ -89,11 +89,13 @@ class When(Strict):
             )
         return self
 
-    def holds(self, t: TurnView, family_of: dict[str, str]) -> bool:
+    def holds(self, t: TurnView, family_of: dict[str, str], primary: bool = False) -> bool:
+        """Whether the turn fits (with `primary`, its codes means its primary code alone)."""
         if self.unasked and not t.unasked:
             return False
+        codes = (t.code,) if primary else t.codes
         if (self.code or self.family) and not any(
-            c in self.code or family_of.get(c) in self.family for c in t.codes
+            c in self.code or family_of.get(c) in self.family for c in codes
         ):
             return False
         if self.client and not (t.client_text and _rx(tuple(self.client)).search(t.client_text)):
@@ -182,6 +184,9 @@ class Criterion(Strict):
     patterns: list[CuePattern] = Field(default_factory=list, max_length=100)
     examples: CueExamples | None = None
     or_when: list[When] = Field(default_factory=list)
+    # a pattern hit on a turn whose primary code fits one of these is not counted: a reflection
+    # that says "you need to be at the hall" gives the client's words back, it orders nothing
+    not_when: list[When] = Field(default_factory=list)
     contrary: Contrary | None = None
     # talk_response
     talk: list[Literal["change", "sustain", "neutral", "discord"]] = Field(default_factory=list)
@@ -206,8 +211,8 @@ class Criterion(Strict):
         missing = [n for n in need if not getattr(self, n)]
         if missing:
             raise ValueError(f"a {self.kind} criterion needs {', '.join(missing)}")
-        if (self.or_when or self.contrary) and self.kind != "cue":
-            raise ValueError("only a cue criterion takes or_when and contrary")
+        if (self.or_when or self.contrary or self.not_when) and self.kind != "cue":
+            raise ValueError("only a cue criterion takes or_when, not_when and contrary")
         if self.contrary and self.direction != "higher":
             raise ValueError(
                 "contrary is for a cue that wants its words present (direction higher)"
@@ -336,7 +341,9 @@ def measure(
         n, where = count(c.behaviours)  # type: ignore[arg-type]
         return float(n), tuple(where)
     if c.kind == "cue":
-        where = _cue_turns(c.label, c.regex() if c.patterns else None, c.or_when, vs, family_of)
+        where = _cue_turns(
+            c.label, c.regex() if c.patterns else None, c.or_when, vs, family_of, c.not_when
+        )
         if c.contrary is not None and not where:
             k = c.contrary
             against = _cue_turns(
@@ -369,8 +376,10 @@ def _cue_turns(
     or_when: Sequence[When],
     vs: Sequence[TurnView],
     family_of: dict[str, str],
+    not_when: Sequence[When] = (),
 ) -> list[int]:
-    """The turns whose words match `rx` or that fit an `or_when` entry."""
+    """The turns whose words match `rx` (unless their primary code fits a `not_when` entry) or
+    that fit an `or_when` entry."""
     where = []
     for v in vs:
         try:
@@ -380,6 +389,8 @@ def _cue_turns(
                 f"the cue patterns of {label!r} are too costly to run on turn {v.n}; "
                 "simplify them (`mi-coach validate` checks a rubric)"
             ) from None
+        if hit and any(w.holds(v, family_of, primary=True) for w in not_when):
+            hit = False
         if hit or any(w.holds(v, family_of) for w in or_when):
             where.append(v.n)
     return where
