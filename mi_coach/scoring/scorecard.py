@@ -184,8 +184,10 @@ class Criterion(Strict):
     patterns: list[CuePattern] = Field(default_factory=list, max_length=100)
     examples: CueExamples | None = None
     or_when: list[When] = Field(default_factory=list)
-    # a pattern hit on a turn whose primary code fits one of these is not counted: a reflection
-    # that says "you need to be at the hall" gives the client's words back, it orders nothing
+    # words that count only on a turn whose primary code fits no `not_when` entry: "you need to"
+    # in a reflection gives the client's words back ("you need to be at the hall"), it orders
+    # nothing; the words in `patterns` count on any turn (the coder may miss a threat)
+    soft_patterns: list[CuePattern] = Field(default_factory=list, max_length=100)
     not_when: list[When] = Field(default_factory=list)
     contrary: Contrary | None = None
     # talk_response
@@ -211,8 +213,10 @@ class Criterion(Strict):
         missing = [n for n in need if not getattr(self, n)]
         if missing:
             raise ValueError(f"a {self.kind} criterion needs {', '.join(missing)}")
-        if (self.or_when or self.contrary or self.not_when) and self.kind != "cue":
-            raise ValueError("only a cue criterion takes or_when, not_when and contrary")
+        if (self.or_when or self.contrary or self.soft_patterns) and self.kind != "cue":
+            raise ValueError("only a cue criterion takes or_when, soft_patterns and contrary")
+        if bool(self.soft_patterns) != bool(self.not_when):
+            raise ValueError("soft_patterns and not_when go together")
         if self.contrary and self.direction != "higher":
             raise ValueError(
                 "contrary is for a cue that wants its words present (direction higher)"
@@ -226,8 +230,12 @@ class Criterion(Strict):
         return self
 
     def regex(self) -> saferegex.SafePattern:
-        """The cue patterns as one pattern matched in linear time (`.search(text)` -> bool)."""
-        return _cue_regex(tuple(self.patterns))
+        """The cue patterns (with the soft ones) as one pattern matched in linear time, as the
+        examples are checked (`.search(text)` -> bool)."""
+        return _cue_regex(tuple(self.patterns + self.soft_patterns))
+
+    def soft_regex(self) -> saferegex.SafePattern | None:
+        return _cue_regex(tuple(self.soft_patterns)) if self.soft_patterns else None
 
 
 @cache
@@ -341,9 +349,8 @@ def measure(
         n, where = count(c.behaviours)  # type: ignore[arg-type]
         return float(n), tuple(where)
     if c.kind == "cue":
-        where = _cue_turns(
-            c.label, c.regex() if c.patterns else None, c.or_when, vs, family_of, c.not_when
-        )
+        hard = _cue_regex(tuple(c.patterns)) if c.patterns else None
+        where = _cue_turns(c.label, hard, c.or_when, vs, family_of, c.soft_regex(), c.not_when)
         if c.contrary is not None and not where:
             k = c.contrary
             against = _cue_turns(
@@ -376,21 +383,22 @@ def _cue_turns(
     or_when: Sequence[When],
     vs: Sequence[TurnView],
     family_of: dict[str, str],
+    soft: saferegex.SafePattern | None = None,
     not_when: Sequence[When] = (),
 ) -> list[int]:
-    """The turns whose words match `rx` (unless their primary code fits a `not_when` entry) or
-    that fit an `or_when` entry."""
+    """The turns whose words match `rx`, or `soft` on a turn whose primary code fits no
+    `not_when` entry, or that fit an `or_when` entry."""
     where = []
     for v in vs:
         try:
             hit = rx is not None and rx.search(v.response)
+            if not hit and soft is not None and soft.search(v.response):
+                hit = not any(w.holds(v, family_of, primary=True) for w in not_when)
         except saferegex.TooCostly:
             raise MiCoachError(
                 f"the cue patterns of {label!r} are too costly to run on turn {v.n}; "
                 "simplify them (`mi-coach validate` checks a rubric)"
             ) from None
-        if hit and any(w.holds(v, family_of, primary=True) for w in not_when):
-            hit = False
         if hit or any(w.holds(v, family_of) for w in or_when):
             where.append(v.n)
     return where
@@ -511,14 +519,16 @@ def rubric_problems(rubric: Rubric, doc: YamlDoc, codes: Any = None) -> list[MiC
                         doc.error(f"unknown family {fam!r}", ("criteria", cid, part, "family", j))
                     )
         for at, cue in _cues(cid, c):
-            for i, w in enumerate(cue.or_when):
+            entries = [("or_when", i, w) for i, w in enumerate(cue.or_when)]
+            entries += [("not_when", i, w) for i, w in enumerate(getattr(cue, "not_when", []))]
+            for key, i, w in entries:
                 for j, code in enumerate(w.code):
                     if code not in codes.codes:
-                        loc = (*at, "or_when", i, "code", j)
+                        loc = (*at, key, i, "code", j)
                         out.append(doc.error(f"unknown code {code!r}", loc))
                 for j, fam in enumerate(w.family):
                     if fam not in families:
-                        loc = (*at, "or_when", i, "family", j)
+                        loc = (*at, key, i, "family", j)
                         out.append(doc.error(f"unknown family {fam!r}", loc))
             if cue.examples is None:
                 continue
