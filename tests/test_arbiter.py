@@ -35,6 +35,18 @@ def test_the_shipped_model_is_small_and_complete():
         assert curve.y == sorted(curve.y) and all(0 <= y <= 1 for y in curve.y)
 
 
+def test_the_runner_up_of_an_adherent_code_is_a_code_the_coder_could_give(clf):
+    # the model alone never makes a response MI-non-adherent, so "this reads as a reflection or a
+    # judgment" would name a code the coder could not have chosen for it
+    fam = clf.codes.family
+    rows = _gold(120)
+    results = list(clf.classify_many((r["text"], r["client"]) for r in rows))
+    adherent = [r for r in results if fam(r.code) != "mi_non_adherent"]
+    assert adherent
+    for r in adherent:
+        assert fam(r.runner_up) != "mi_non_adherent", (r.text, r.code, r.runner_up)
+
+
 def test_every_classification_has_a_calibrated_confidence_and_a_runner_up(clf):
     assert clf.arbiter is not None and clf.arbiter.active
     rows = _gold(60)

@@ -326,7 +326,11 @@ class Arbiter:
         else:
             path, code = "rules", rules.code
         confidence = min(1.0, max(0.0, p.calibration[path](cats.get(code, 0.0))))
-        runner_up = next(c for c in ranked if c != code)
+        # the runner-up is the likeliest code the coder could have given: the model alone never
+        # makes a response MI-non-adherent (only the rules' evidence does), so its non-adherent
+        # classes are no alternative to an adherent code the rules found no such evidence against
+        could = [c for c in ranked if c != code and (c not in non_adherent or code in non_adherent)]
+        runner_up = could[0] if could else next(c for c in ranked if c != code)
         update: dict[str, Any] = {
             "confidence": round(confidence, 4),
             "runner_up": runner_up,
