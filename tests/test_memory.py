@@ -434,3 +434,33 @@ def test_the_same_words_again_move_nothing_forward(clf):
     out = s.respond(first)
     assert s.state_id == where and out.ended is None
     assert any("repeating yourself" in r.text for r in out.turn.reasons)
+
+
+def test_a_plain_answer_to_the_clients_own_question_is_no_missed_chance(clf):
+    # "Do I call her or does she call me?" is change talk and a question: answering it plainly
+    # is what the client asked for, not a chance passed over; advice still is one
+    from mi_coach.practice.reactions import Line as BaseLine
+    from mi_coach.scoring.evidence import views
+
+    line = BaseLine(
+        text="I could do Thursday. Do I call her or does she call me?",
+        talk="change",
+        thought="Thursday.",
+    )
+    s = session(clf)
+    assert not s._missed(line, "giving_information", "neutral")
+    assert s._missed(line, "righting_reflex", "mi_non_adherent")
+    statement = line.model_copy(update={"text": "I could do Thursday, I think."})
+    assert s._missed(statement, "giving_information", "neutral")
+    # the scorecard reads an untagged line the same way
+    t = tr.Turn(
+        n=1,
+        client=tr.ClientTurn(text="I want to go. Who calls who, me or her?"),
+        response="You call her; here's the number.",
+        code="giving_information",
+        family="neutral",
+        codes=["giving_information"],
+        evidence=[],
+    )
+    (v,) = views([t], {"giving_information": "neutral"})
+    assert not v.missed

@@ -37,6 +37,7 @@ from mi_coach.practice.reactions import (
 from mi_coach.practice.reactions import Line as BaseLine
 from mi_coach.practice.scenarios import Condition, Fact, Line, Scenario, State, Transition
 from mi_coach.practice.transcript import ClientTurn, Reason, Transcript, Turn
+from mi_coach.scoring.evidence import answers_a_question, load_verdict_data
 
 __all__ = ["Reactions", "load_reactions"]
 _WORD = re.compile(r"[\w']+")
@@ -680,6 +681,8 @@ class Session:
         m = self.reactions.missed_chance
         if line.talk not in m.after_talk:
             return False
+        if answers_a_question(line.text, code, load_verdict_data()):
+            return False  # a plain answer to the client's own question
         return not (family in m.answered_by_family or code in m.answered_by_code)
 
     def undo(self) -> Turn | None:

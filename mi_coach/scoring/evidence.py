@@ -132,6 +132,7 @@ class VerdictData(Strict):
     permission_codes: list[str]
     asked_codes: list[str]
     client_asks: list[str]
+    answer_codes: list[str] = Field(default_factory=list)
     client_talk: TalkCues
     answers: dict[Literal["change", "sustain"], Answers]
     best_codes: list[str]
@@ -277,7 +278,7 @@ def views(
         if tagged is not None and supervisor != "override":
             missed = bool(getattr(t, "missed_chance", False))
         else:
-            missed = _missed(talk, eff.code, family_of, data)
+            missed = _missed(talk, eff.code, family_of, data, client_text)
         is_input = eff.code in data.input_codes
         prev = out[-1] if out else None
         asked = (
@@ -322,7 +323,21 @@ def views(
     return [replace(v, drew_change=w.talk == "change") for v, w in zip(out, out[1:])] + out[-1:]
 
 
-def _missed(talk: str | None, code: str, family_of: dict[str, str], data: VerdictData) -> bool:
+def answers_a_question(client_text: str | None, code: str, data: VerdictData) -> bool:
+    """The client's line asks something and the response answers it plainly (answer_codes):
+    no missed chance, whatever talk the line also held."""
+    return code in data.answer_codes and bool(client_text and data.asks().search(client_text))
+
+
+def _missed(
+    talk: str | None,
+    code: str,
+    family_of: dict[str, str],
+    data: VerdictData,
+    client_text: str | None = None,
+) -> bool:
+    if answers_a_question(client_text, code, data):
+        return False
     if talk == "change":
         return not data.answers["change"].well.has(code, family_of)
     if talk == "discord":
