@@ -464,3 +464,16 @@ def test_a_plain_answer_to_the_clients_own_question_is_no_missed_chance(clf):
     )
     (v,) = views([t], {"giving_information": "neutral"})
     assert not v.missed
+
+
+@pytest.mark.parametrize("difficulty", ["gentle", "standard", "hard"])
+def test_a_pattern_of_slips_brings_a_warning_however_warm_the_client(clf, difficulty):
+    s = session(clf, difficulty=difficulty)
+    s.transcript.rapport = 10
+    first = s.respond("You should call them today.")
+    assert first.turn.family == "mi_non_adherent" and not first.turn.warning
+    s.respond("You're worried the rent will come before the money does.")
+    second = s.respond("You need to just ring the office and demand an answer.")
+    assert second.turn.family == "mi_non_adherent", second.turn.code
+    assert second.turn.warning and second.ended is None
+    assert any("notices a pattern" in r.text for r in second.turn.reasons)

@@ -164,6 +164,7 @@ class Reasons(Strict):
     limit: str
     held: str
     warning: str
+    pattern_warning: str
     rupture: RuptureWhy
 
 
@@ -199,6 +200,7 @@ class Level(Strict):
     strikes_to_end: int = Field(ge=1)
     floor_ends: bool
     warn_first: bool
+    pattern_warns: bool = False
 
 
 class Repair(Strict):

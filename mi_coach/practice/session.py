@@ -15,7 +15,8 @@ number, state).
 
 Whether a threatened rupture happens depends on the difficulty (reactions.yml): at `gentle` only
 after a warning sign that was not repaired, at `standard` after a pattern of non-adherent
-responses, at `hard` also after one sure, severe response or the meter reaching the floor.
+responses, at `hard` also after one sure, severe response or the meter reaching the floor. A
+pattern of non-adherent responses brings a warning sign however warm the client still is.
 """
 
 from __future__ import annotations
@@ -572,6 +573,11 @@ class Session:
                     )
                     after = floor + 1
                 reasons.append(Reason(kind="warning", delta=0, text=self._fmt(r.reasons.warning)))
+        elif strike and level.pattern_warns and strikes >= level.strikes_to_end and not mem.warned:
+            # a pattern of non-adherent responses: the client warns, however warm the meter
+            warning = True
+            text_ = self._fmt(r.reasons.pattern_warning, strikes=strikes)
+            reasons.append(Reason(kind="warning", delta=0, text=text_))
 
         missed = self._missed(line, code, family)
         rule = self.classifier.ruleset.primary_rule(result)
