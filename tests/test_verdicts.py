@@ -516,6 +516,24 @@ def test_a_reflection_of_the_clients_obligations_is_not_coercion():
     assert c.turns == (3,) and c.status == "below"
 
 
+def test_information_the_client_requested_is_asked_for_and_timelines_say_what_happens_next():
+    asked = [
+        turn(
+            1,
+            "giving_information",
+            client="If there's a form, give me the form.",
+            response="Here it is. A review usually takes one to two weeks.",
+        )
+    ]
+    from mi_coach.scoring.evidence import views
+
+    (v,) = views(asked, FAMILY)
+    assert v.is_input and not v.unasked
+    card = scorecard(asked, ["trauma_informed"], CODES)
+    c = crit(card, "trauma_informed", "says_what_next")
+    assert c.turns == (1,)
+
+
 def test_a_contrary_is_only_for_a_cue_that_wants_its_words(tmp_path):
     from mi_coach.scoring.scorecard import Criterion
 
