@@ -477,3 +477,44 @@ def test_a_pattern_of_slips_brings_a_warning_however_warm_the_client(clf, diffic
     assert second.turn.family == "mi_non_adherent", second.turn.code
     assert second.turn.warning and second.ended is None
     assert any("notices a pattern" in r.text for r in second.turn.reasons)
+
+
+def test_a_person_the_client_introduced_is_known_from_then_on(clf):
+    # lines that name someone the trainee has never heard of wait until the client introduced
+    # them (`tells`) or the trainee named them; the introduction is not said twice
+    from mi_coach.practice.scenarios import Fact, Line
+
+    intro = Line(
+        text="My sister June, she's the one who drives me. June says call them.",
+        talk="change",
+        thought="June.",
+        tells=["june"],
+        unless=["june"],
+    )
+    named = Line(
+        text="June would drive me Friday.", talk="change", thought="Friday.", requires=["june"]
+    )
+    states = dict(MINI.states)
+    start = states[MINI.start]
+    states[MINI.start] = start.model_copy(update={"lines": [*start.lines, intro, named]})
+    sc = MINI.model_copy(
+        update={"states": states, "facts": {**MINI.facts, "june": Fact(mentions=["june"])}}
+    )
+    s = session(clf, scenario=sc)
+    assert not s._usable(named, s.memory()) and s._usable(intro, s.memory())
+    s.transcript.turns.append(
+        tr.Turn(
+            n=1,
+            state=MINI.start,
+            next_state=MINI.start,
+            client=tr.ClientTurn(text=intro.text, talk="change"),
+            response="Okay.",
+            code="other",
+            family="other",
+            codes=["other"],
+            evidence=[],
+        )
+    )
+    mem = s.memory()
+    assert "june" in mem.heard
+    assert s._usable(named, mem) and not s._usable(intro, mem)

@@ -100,6 +100,11 @@ class Line(BaseLine):
     escalate: bool = Field(
         False, description="said when the need in this state has been ignored at least once"
     )
+    tells: list[str] = Field(
+        default_factory=list,
+        description="facts the client shares by saying this line (a person introduced): lines "
+        "that presume the trainee knows them can `require` them from then on",
+    )
 
     @property
     def free(self) -> bool:
@@ -473,12 +478,15 @@ def name_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachE
                 )
 
     asked: set[str] = set()
+    told: set[str] = set()
 
     def lines(pool: list[Line], where: tuple[Any, ...]) -> None:
         for i, line in enumerate(pool):
             at = where + (i,)
             fact_refs(line.requires, at + ("requires",))
             fact_refs(line.unless, at + ("unless",))
+            fact_refs(line.tells, at + ("tells",))
+            told.update(line.tells)
             if line.asks is not None:
                 asked.add(line.asks)
                 if line.asks not in facts:
@@ -547,11 +555,11 @@ def name_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachE
             if t.when is not None:
                 condition(t.when, where + ("when",))
     for fid, fact in facts.items():
-        if not fact.by_response and fid not in asked:
+        if not fact.by_response and fid not in asked and fid not in told:
             out.append(
                 doc.error(
                     f"fact {fid!r} can never be heard: give it code, family or mentions, "
-                    "or let a line `asks` it",
+                    "let a line `asks` it, or let a client line `tells` it",
                     ("facts", fid),
                 )
             )

@@ -207,6 +207,7 @@ class Session:
             asks = getattr(line, "asks", None)
             if asks and set(turn.codes) & set(self.reactions.answers_by_code):
                 found.add(asks)
+            found.update(getattr(line, "tells", ()))  # what the client shared by saying it
         result = frozenset(found)
         self._facts_of[id(turn)] = (turn, result)
         return result
