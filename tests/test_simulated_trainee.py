@@ -104,6 +104,7 @@ def test_no_presuming_line_before_its_mention(runs):
                     heard.add(fid)
             if getattr(line, "asks", None) and set(turn.codes) & set(answers):
                 heard.add(line.asks)
+            heard.update(getattr(line, "tells", ()))  # what the client shared by saying it
             previous = turn
     assert not bad, bad[:5]
 
