@@ -202,9 +202,9 @@ def test_no_pattern_repeats_a_repeat():
 )
 def test_adversarial_input_is_fast(unit):
     text = unit * 6000
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: catastrophic patterns, not speed
     Redactor(None).find([text])
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
 
 
 # -- the corpora --------------------------------------------------------------------------------
