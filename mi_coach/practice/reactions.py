@@ -38,6 +38,8 @@ class NegatedMentions(Strict):
     # words that open a new clause inside a sentence: a negation before them negates something
     # else ("I don't know if the clinic is open" still mentions the clinic)
     scope_ends: list[str] = Field(default_factory=list)
+    # verbs whose "n't" a typist may drop ("dont", "cant", "isnt"): the word before the "nt"
+    nt_typed: list[str] = Field(default_factory=list)
 
 
 _CLAUSE_END = re.compile(r"[.;:!?,]|\b(?:but|and|so|because)\b", re.IGNORECASE)
@@ -63,21 +65,16 @@ def mention_in(pat: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
             if last[j] in neg.scope_ends:
                 last = last[j + 1 :]
                 break
-        if not any(_negation(w, cues) for w in last):
+        if not any(_negation(w, cues, neg.nt_typed) for w in last):
             return m
     return None
 
 
-def _negation(word: str, cues: set[str]) -> bool:
+def _negation(word: str, cues: set[str], nt_typed: list[str]) -> bool:
     """A negation cue, or a verb negated with n't, typed with or without the apostrophe."""
     if word in cues or word.split("'")[0] in cues or word.endswith("n't"):
         return True
-    return word.endswith("nt") and word[:-2] in _NT
-
-
-# verbs that end in "nt" only as a typed "n't" (dont, wont, cant, isnt ...)
-_NT = {"do", "does", "did", "wo", "ca", "is", "are", "was", "were", "have", "has", "had"}
-_NT |= {"would", "could", "should", "ai", "must", "need"}
+    return word.endswith("nt") and word[:-2] in nt_typed
 
 
 class Condition(Strict):
