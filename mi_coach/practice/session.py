@@ -95,6 +95,28 @@ def choose(
     raise AssertionError("unreachable: the last transition has no condition")  # pragma: no cover
 
 
+def react(
+    scenario: Scenario,
+    state_id: str,
+    code: str,
+    family: str,
+    text: str,
+    rapport: int,
+    heard: frozenset[str] | set[str] = frozenset(),
+) -> tuple[int, Transition, int | None]:
+    """The state's transition for this response (its index) and the scenario-wide reaction
+    (`anywhere`, its index) that takes precedence, if any: those come before the state's
+    transitions by code and family, and after the ones that react to the response's own words
+    (`mentions`)."""
+    i, t = choose(scenario.states[state_id], code, family, text, rapport, heard)
+    if t.when is not None and t.when.mentions:
+        return i, t, None
+    for j, a in enumerate(scenario.anywhere):
+        if holds(a.when, code, family, text, rapport, heard):
+            return i, t, j
+    return i, t, None
+
+
 def fact_heard(fact: Fact, codes: list[str], families: set[str], text: str) -> bool:
     """Whether one response lets the client hear a fact: every part given holds (any of the
     response's codes, any of their families, any of the words)."""
@@ -347,16 +369,8 @@ class Session:
         return self._rendered(self._pick(self.state_id, mem))
 
     def _transition(self, code: str, family: str, text: str, heard: set[str]) -> Transition:
-        """The state's transition for this response, unless a scenario-wide reaction
-        (`anywhere`) holds: those come before the state's transitions by code and family, and
-        after the ones that react to the response's own words (`mentions`)."""
-        _, t = choose(self.state, code, family, text, self.rapport, heard)
-        if t.when is not None and t.when.mentions:
-            return t
-        for a in self.scenario.anywhere:
-            if holds(a.when, code, family, text, self.rapport, heard):
-                return a.as_transition(self.state_id)
-        return t
+        _, t, j = react(self.scenario, self.state_id, code, family, text, self.rapport, heard)
+        return t if j is None else self.scenario.anywhere[j].as_transition(self.state_id)
 
     def closing_line(self) -> str | None:
         """What the client says as the session ends (an ending state's line, or the turn limit)."""
@@ -766,15 +780,8 @@ def check_examples(scenario: Scenario, classifier: Any, doc: Any = None) -> list
                 heard = set(t.when.heard)
             for line in state.lines:
                 result = classifier.classify(t.example, line.text)
-                got, taken = choose(state, result.code, result.family, t.example, rapport, heard)
-                caught = next(
-                    (
-                        j
-                        for j, a in enumerate(scenario.anywhere)
-                        if not (taken.when is not None and taken.when.mentions)
-                        and holds(a.when, result.code, result.family, t.example, rapport, heard)
-                    ),
-                    None,
+                got, taken, caught = react(
+                    scenario, sid, result.code, result.family, t.example, rapport, heard
                 )
                 if got == i and caught is not None:
                     loc = ("states", sid, "transitions", i, "example")
