@@ -66,8 +66,10 @@ def test_quit_then_resume(runner, tmp_path):
     r = practice(runner, tmp_path, "mini-benefits", input=GOOD_PATH[0] + "\n/quit\nnever read\n")
     assert r.exit_code == 0, r.output
     assert "Paused" in r.output and "mi-coach practice --resume" in r.output
+    assert "Scorecard so far" in r.output  # /quit shows how the practised turns went
     [t] = transcripts(tmp_path)
     assert t["status"] == "in_progress" and len(t["turns"]) == 1
+    assert t.get("scores") is None  # the card of an open session is shown, not stored
     r = runner.invoke(
         app,
         ["practice", "--resume", "--data-dir", str(tmp_path), "--scenarios", MINI_DIR],

@@ -32,7 +32,7 @@ COMMANDS = {
     "/file": "the case file: who the client is, the letter, the referral",
     "/undo": "take back your last response",
     "/help": "this list, and the MI terms the feedback uses",
-    "/quit": "stop here; the session is saved and `mi-coach practice --resume` continues it",
+    "/quit": "stop here with a scorecard so far; the session is saved and `mi-coach practice --resume` continues it",
 }
 # Command words a trainee may type without the slash.
 BARE = {name.lstrip("/"): name for name in COMMANDS}
@@ -165,11 +165,10 @@ def _run(
             while True:
                 text = reader.read("you> ")
                 if text is None:
-                    if not reader.interactive and t.turns:
+                    if not reader.interactive:
                         # a file of responses ran out: score what was practised, and keep the
                         # session open (the card is not stored until it ends)
-                        card = card_for(t, codes, str(path))
-                        view_practice.scorecard(card, t, path, codes, so_far=True)
+                        _so_far(t, codes, path)
                     view_practice.paused(path, resume_hint, end_of_input=not reader.interactive)
                     return Result("paused", path, t)
                 text = text.strip()
@@ -190,6 +189,7 @@ def _run(
                     command = text.split()[0].lower()
                     if command in ("/quit", "/exit", "/q"):
                         save(t, folder, path)
+                        _so_far(t, codes, path)
                         view_practice.paused(path, resume_hint)
                         return Result("paused", path, t)
                     if command == "/help":
@@ -235,6 +235,14 @@ def _run(
     save(t, folder, path)
     view_practice.scorecard(card, t, path, codes)
     return Result("finished", path, t)
+
+
+def _so_far(t: Transcript, codes: Any, path: Path) -> None:
+    """The scorecard of a session stopped before its end, marked so far (not stored: the
+    session stays open to resume)."""
+    if t.turns:
+        card = card_for(t, codes, str(path))
+        view_practice.scorecard(card, t, path, codes, so_far=True)
 
 
 def pick_scenario(

@@ -208,8 +208,8 @@ def scorecard(
     card: Any, t: Any, path: Any, codes: Any, saved: bool = True, so_far: bool = False
 ) -> None:
     """The scorecard: practice prints it at the end of a session (`so_far` when a file of
-    responses ran out before the session ended), `review` after the turns. Both draw the same
-    record (mi_coach.review.review.card_for), so they show the same numbers."""
+    responses ran out, or the trainee typed /quit, before the session ended), `review` after the
+    turns. Both draw the same record (mi_coach.review.review.card_for): the same numbers."""
     from mi_coach.practice.transcript import OUTCOMES
     from mi_coach.review.export_common import count_rows, verdict_lines
     from mi_coach.scoring.scorecard import format_threshold, format_value
