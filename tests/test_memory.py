@@ -518,3 +518,22 @@ def test_a_person_the_client_introduced_is_known_from_then_on(clf):
     mem = s.memory()
     assert "june" in mem.heard
     assert s._usable(named, mem) and not s._usable(intro, mem)
+
+
+def test_an_offer_is_heard_and_the_client_stops_saying_nobody_offered(clf):
+    # Ray in `barriers`: once the trainee offers the bus pass, he answers the offer, and no line
+    # saying he has no bus pass or that nobody has an answer comes after it
+    ray = builtin("shelter-yelling")
+    for seed in range(1, 5):
+        s = session(clf, scenario=ray, seed=seed)
+        s.transcript.state = "barriers"
+        s.respond("Okay.")
+        s.respond("We have bus passes here, I can get you one today.")
+        assert "bus_offered" in s.memory().heard
+        assert s.current_line().text.startswith("A bus pass?")
+        later = []
+        for text in ["Hmm.", "Right.", "Mm."]:
+            s.respond(text)
+            later.append(s.current_line().text)
+        assert not any("no bus pass" in x or "Nobody's got an answer" in x for x in later)
+        assert not any(x.startswith("Bus pass costs") for x in later)
