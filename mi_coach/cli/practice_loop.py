@@ -155,12 +155,12 @@ def _run(
     offered = commands_for(t.feedback)
     view_practice.session_intro(scenario, t, path, resumed, offered)
     if resumed:
-        view_practice.recap(t.turns[-2:], scenario.persona.name)
+        view_practice.recap(t.turns[-2:], session.first_name)
     try:
         while not session.over:
             line = session.current_line()
             view_practice.client_says(
-                scenario.persona.name, line.text, session.turn_number, scenario.max_turns
+                session.first_name, line.text, session.turn_number, scenario.max_turns
             )
             while True:
                 text = reader.read("you> ")
@@ -222,7 +222,7 @@ def _run(
                     view_practice.turn_feedback(outcome.turn, session.first_name, codes)
                 if outcome.ended:
                     view_practice.session_end(
-                        scenario.persona.name, outcome.closing_line or "", outcome.ended
+                        session.first_name, outcome.closing_line or "", outcome.ended
                     )
                 break
     except KeyboardInterrupt:

@@ -68,6 +68,12 @@ class Persona(Strict):
     culture: str = Field(min_length=1, description="cultural context and preferences")
     trauma_cues: list[str] = Field(default_factory=list)
 
+    @property
+    def called(self) -> str:
+        """The name the client goes by: Walter "Marcus" Greer is Marcus; Ray is Ray."""
+        m = re.search(r'"([^"]+)"', self.name)
+        return m.group(1) if m else self.name.split()[0]
+
 
 class Fact(Strict):
     """Something the client can hear from the trainee. It is heard once a response matches all

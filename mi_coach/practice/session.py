@@ -207,9 +207,7 @@ class Session:
 
     @property
     def first_name(self) -> str:
-        name = self.scenario.persona.name
-        m = re.search(r'"([^"]+)"', name)  # Walter "Marcus" Greer goes by Marcus
-        return m.group(1) if m else name.split()[0]
+        return self.scenario.persona.called
 
     # -- memory ---------------------------------------------------------------------------------
     def _turn_facts(self, turn: Turn) -> frozenset[str]:
@@ -300,7 +298,9 @@ class Session:
         return [x for x in pool if x.text not in mem.said and self._usable(x, mem)]
 
     def _pick(self, state_id: str, mem: Memory) -> Line | BaseLine:
-        """The client's next line in a state, most specific first: a warning sign; an answer to a
+        """The client's next line in a state, most specific first. In an ending state: the closing
+        that answers the last response, else the one presuming most of what was said. Otherwise:
+        a warning sign; an answer to a
         repeat; a line that answers this very response (`after`): the state's own or a
         scenario-wide reply (a greeting, a permission asked), the more precise first; the
         state's need pressed again when it was ignored; the state's other lines; then, with
@@ -313,7 +313,13 @@ class Session:
         usable = [x for x in state.lines if self._usable(x, mem)]
         fresh = [x for x in usable if x.text not in mem.said]
         if state.end:
-            return self._choice(fresh or usable or state.lines, state_id)
+            # a closing sums up this conversation: the line that answers the last response, else
+            # the one that presumes most of what was said (its `requires`)
+            pool = fresh or usable or state.lines
+            if pool is not state.lines:
+                top = max(map(_closing_fit, pool))
+                pool = [x for x in pool if _closing_fit(x) == top]
+            return self._choice(pool, state_id)
         fallback = self.reactions.lines
         if mem.warned:
             pool = self._fresh(s.warnings or fallback.warnings, mem)
@@ -719,6 +725,10 @@ class Session:
         t.scores = None
         t.closing = None
         return last
+
+
+def _closing_fit(line: Line | BaseLine) -> tuple[int, int]:
+    return _precision(line.after), len(line.requires) if isinstance(line, Line) else 0
 
 
 def _precision(c: Condition | None) -> int:
