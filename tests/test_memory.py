@@ -537,3 +537,61 @@ def test_an_offer_is_heard_and_the_client_stops_saying_nobody_offered(clf):
             later.append(s.current_line().text)
         assert not any("no bus pass" in x or "Nobody's got an answer" in x for x in later)
         assert not any(x.startswith("Bus pass costs") for x in later)
+
+
+def _with_lines(state_id, *lines, scenario=MINI):
+    states = dict(scenario.states)
+    st = states[state_id]
+    states[state_id] = st.model_copy(update={"lines": [*st.lines, *lines]})
+    return scenario.model_copy(update={"states": states})
+
+
+def test_a_reaction_to_the_step_in_is_said_only_on_arriving(clf):
+    # "At least you said it" reacts to the response that led into the state; after a response
+    # that kept the client there, it would answer words nobody just said
+    from mi_coach.practice.scenarios import Line
+
+    landed = Line(text="Huh. That landed.", talk="neutral", thought="Oh.", arriving=True)
+    sc = _with_lines("opening_up", landed)
+    s = session(clf, scenario=sc)
+    assert not s._usable(landed, s.memory())  # the first line of a session arrives nowhere
+    s.respond("You're worried the rent will come before the money does.")
+    assert s.state_id == "opening_up" and s._usable(landed, s.memory())
+    s.respond("Okay.")  # stays in opening_up
+    assert s.state_id == "opening_up" and not s._usable(landed, s.memory())
+
+
+def test_a_closing_sums_up_what_was_said(clf):
+    # in an ending state the line that presumes most of the conversation comes first
+    from mi_coach.practice.scenarios import Line
+
+    plain = "Right. Tomorrow, before work, I call them. Thanks."
+    rent = Line(
+        text="Tomorrow I call about the timeline, before the rent's due.",
+        talk="change",
+        thought="A plan.",
+        requires=["timeline"],
+    )
+    sc = _with_lines("next_step", rent)
+    for seed in range(1, 6):
+        s = session(clf, scenario=sc, seed=seed)
+        s.respond("Decisions like this usually take four to eight weeks.")
+        assert "timeline" in s.memory().heard
+        s.transcript.state = "next_step"
+        assert s.current_line().text == rent.text
+        s = session(clf, scenario=sc, seed=seed)
+        s.transcript.state = "next_step"
+        assert s.current_line().text == plain  # without the timeline heard, the plain one
+
+
+def test_a_long_response_is_thought_of_as_long_whatever_its_code(clf):
+    s = session(clf)
+    long_q = (
+        "So the way it works is that the office looks at your file, then they send a letter, "
+        "and after that you have a few weeks to get the papers in, and then somebody calls "
+        "you back about the date, does that make sense?"
+    )
+    out = s.respond(long_q)
+    assert len(long_q.split()) >= s.reactions.long_response.thought_at
+    assert "long" in s.reaction_keys(out.turn, s.scenario.states["opening"].transitions[-1])
+    assert out.turn.reaction in s.reactions.thoughts["long"]

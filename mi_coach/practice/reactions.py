@@ -173,6 +173,9 @@ class Consistent(Strict):
 class LongResponse(Strict):
     words_at_least: int = Field(ge=1)
     rapport: int = Field(ge=-5, le=0)
+    # the client thinks of a response this long as long (thought key `long`), whatever it cost:
+    # a long explanation ending in "okay?" is no "short question"
+    thought_at: int = Field(40, ge=1)
 
 
 class Repeat(Strict):

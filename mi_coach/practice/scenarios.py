@@ -106,6 +106,11 @@ class Line(BaseLine):
     escalate: bool = Field(
         False, description="said when the need in this state has been ignored at least once"
     )
+    arriving: bool = Field(
+        False,
+        description="a reaction to the response that led here: said only on arriving in the "
+        "state, never after a response that kept the client in it",
+    )
     tells: list[str] = Field(
         default_factory=list,
         description="facts the client shares by saying this line (a person introduced): lines "

@@ -268,7 +268,8 @@ class Session:
 
     def _usable(self, line: Line | BaseLine, mem: Memory) -> bool:
         """Whether the client can say a line now: what it presumes (a mention heard, a need
-        ignored, a kind of response just given) holds, and a question it asks is still open."""
+        ignored, a kind of response just given, the step that led here) holds, and a question
+        it asks is still open."""
         if line.after is not None:
             last = mem.last
             if last is None or not holds(
@@ -283,6 +284,8 @@ class Session:
         if not isinstance(line, Line):
             return True
         if line.escalate and not mem.ignored:
+            return False
+        if line.arriving and (mem.last is None or mem.last.state == mem.last.next_state):
             return False
         if line.requires and not set(line.requires) <= mem.heard:
             return False
@@ -671,7 +674,11 @@ class Session:
             keys.append("repeat")
         if transition.reason is not None:
             keys.append(transition.reason)
-        if any(r.kind == "words_at_least" for r in turn.reasons):
+        long = self.reactions.long_response.thought_at
+        if (
+            any(r.kind == "words_at_least" for r in turn.reasons)
+            or len(turn.response.split()) >= long
+        ):
             keys.append("long")
         return keys + [turn.code, turn.family]
 
