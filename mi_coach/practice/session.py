@@ -49,6 +49,17 @@ def normalise(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+
+
+def question_part(text: str) -> str:
+    """The question a response asks: its sentences that end in a question mark, else its last
+    sentence (typed questions often lack the mark)."""
+    sentences = [x.strip() for x in _SENTENCE.findall(text) if x.strip()]
+    asked = [x for x in sentences if x.endswith("?")]
+    return " ".join(asked) if asked else (sentences[-1] if sentences else text)
+
+
 def holds(
     c: Condition,
     code: str,
@@ -58,14 +69,18 @@ def holds(
     heard: frozenset[str] | set[str] = frozenset(),
 ) -> bool:
     """Whether a condition holds for a response. Mentions are looked for in the trainee's own
-    words only."""
+    words only; when the condition takes the response as a question (it names the question family
+    alone, or codes only, and the response is a question), in the question it asks: after "We sent
+    the rent papers. Which way do you want it?" the client answers which way, not about the rent."""
     if c.code and code not in c.code:
         return False
     if c.family and family not in c.family:
         return False
     pat = c.mention_pattern()
-    if pat is not None and mention_in(pat, text) is None:
-        return False
+    if pat is not None:
+        asked = family == "question" and (c.family == ["question"] or (c.code and not c.family))
+        if mention_in(pat, question_part(text) if asked else text) is None:
+            return False
     if c.rapport_below is not None and not rapport < c.rapport_below:
         return False
     if c.rapport_at_least is not None and not rapport >= c.rapport_at_least:
