@@ -595,3 +595,24 @@ def test_a_long_response_is_thought_of_as_long_whatever_its_code(clf):
     assert len(long_q.split()) >= s.reactions.long_response.thought_at
     assert "long" in s.reaction_keys(out.turn, s.scenario.states["opening"].transitions[-1])
     assert out.turn.reaction in s.reactions.thoughts["long"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("We mailed the rent papers on Monday. Which way do you want to go?", False),
+        ("Okay. How is the rent going?", True),
+        ("how are things with the rent", True),  # typed without a question mark: the last sentence
+        ("Is the rent paid? Or is it still late?", True),
+    ],
+)
+def test_a_reply_to_a_question_looks_for_its_words_in_the_question(text, found):
+    # "Fourteen days behind on the rent" answers a question about the rent, not a question that
+    # followed some words about the rent
+    from mi_coach.practice.session import Condition, holds
+
+    asked = Condition(family=["question"], mentions=["rent"])
+    assert holds(asked, "open_question", "question", text, 5) is found
+    # a condition that does not take the response as a question looks at all of it
+    anywhere = Condition(mentions=["rent"])
+    assert holds(anywhere, "open_question", "question", text, 5)
