@@ -616,3 +616,32 @@ def test_a_reply_to_a_question_looks_for_its_words_in_the_question(text, found):
     # a condition that does not take the response as a question looks at all of it
     anywhere = Condition(mentions=["rent"])
     assert holds(anywhere, "open_question", "question", text, 5)
+
+
+def test_an_anywhere_reaction_is_answered_by_its_own_lines(clf):
+    # the client answers the probe itself, not with the state's next line (each line once)
+    from mi_coach.practice.scenarios import Anywhere
+
+    probe = Anywhere.model_validate(
+        {
+            "when": {"family": ["question"], "mentions": ["your meds", "medication"]},
+            "rapport": -1,  # gently: no warning sign comes first
+            "reason": "probing",
+            "lines": [
+                {"text": "My meds are my business.", "talk": "discord", "thought": "Again."},
+                {"text": "Not that again.", "talk": "discord", "thought": "Again."},
+            ],
+            "example": "Are you taking your meds?",
+        }
+    )
+    sc = MINI.model_copy(update={"anywhere": [probe]})
+    s = session(clf, scenario=sc)
+    answers = set()
+    for text in ["Are you taking your meds?", "Is your medication working?"]:
+        s.respond(text)
+        answers.add(s.current_line().text)
+    assert answers == {"My meds are my business.", "Not that again."}
+    s.respond("Do you still take your meds?")  # both said: the state's own lines again
+    assert s.current_line().text not in answers
+    s.respond("Okay.")  # no probe: the state's lines
+    assert s.current_line().text not in answers

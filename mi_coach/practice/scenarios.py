@@ -155,6 +155,11 @@ class Anywhere(Strict):
         None, description="why rapport moves: a named reason of patterns/reactions.yml"
     )
     thought: str | None = Field(None, min_length=1, description="the client's reaction")
+    lines: list[Line] = Field(
+        default_factory=list,
+        max_length=100,
+        description="what the client says to it, in place of the state's next line (each once)",
+    )
     example: str = Field(
         min_length=1,
         max_length=MAX_RESPONSE_CHARS,
@@ -318,6 +323,7 @@ class Scenario(Strict):
         fallback = load_reactions().lines  # what a client without its own says
         pools: list[Sequence[BaseLine]] = [state.lines] if state is not None else []
         pools += [self.replies, self.repeated, self.warnings, self.circling, self.thinking]
+        pools += [a.lines for a in self.anywhere]
         pools += [fallback.replies, fallback.repeated, fallback.warnings]
         pools += [fallback.circling, fallback.thinking]
         for pool in pools:
@@ -535,6 +541,7 @@ def name_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachE
     for i, a in enumerate(scenario.anywhere):
         condition(a.when, ("anywhere", i, "when"))
         thought(a.thought, ("anywhere", i, "thought"))
+        lines(a.lines, ("anywhere", i, "lines"))
         if a.reason is not None and a.reason not in named:
             out.append(
                 doc.error(

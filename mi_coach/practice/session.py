@@ -349,6 +349,20 @@ class Session:
             new = [x for x in pool if x.text not in mem.said]
             if new or pool:
                 return self._choice(new or pool, state_id, "|repeated")
+        if last is not None and last.state == last.next_state == state_id:
+            # an `anywhere` reaction (a probe, a threat) is answered by its own lines
+            j = react(
+                s,
+                state_id,
+                last.code,
+                last.family,
+                last.response,
+                last.rapport_before if last.rapport_before is not None else self.rapport,
+                mem.heard,
+            )[2]
+            pool = self._fresh(s.anywhere[j].lines, mem) if j is not None else []
+            if pool:
+                return self._choice(pool, state_id, "|anywhere")
         # a line that answers this very response: the state's own or a scenario-wide reply,
         # whichever says most precisely what it answers (the state's own on a tie)
         specific = [x for x in fresh if x.after is not None and not x.escalate]
