@@ -333,11 +333,11 @@ class Session:
         if state.end:
             # a closing sums up this conversation: the line that answers the last response, else
             # the one that presumes most of what was said (its `requires`)
-            pool = fresh or usable or state.lines
-            if pool is not state.lines:
-                top = max(map(_closing_fit, pool))
-                pool = [x for x in pool if _closing_fit(x) == top]
-            return self._choice(pool, state_id)
+            closing = fresh or usable or state.lines
+            if closing is not state.lines:
+                best = max(map(_closing_fit, closing))
+                closing = [x for x in closing if _closing_fit(x) == best]
+            return self._choice(closing, state_id)
         fallback = self.reactions.lines
         if mem.warned:
             pool = self._fresh(s.warnings or fallback.warnings, mem)
