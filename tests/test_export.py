@@ -164,6 +164,8 @@ def plain(clf):
 @pytest.fixture()
 def pii(clf):
     t = run_session(clf, PII_RESPONSES)
+    # a fixed id: one made from the clock could hold a planted trace's digits ("415" at 14:15)
+    t.id = "20260101-000000-mini-benefits-0000"
     assert len(t.turns) == 5
     for n, text in PII_CLIENT.items():
         edit_turn(t, n, client_text=text)
