@@ -3,7 +3,10 @@
 For every client: N seeded sessions (half `mostly_good`, half `mixed`; gentle, standard and hard in
 turn), answered with the scenario's own examples and a bank of good MI, righting reflex, judgment,
 small talk and repeats. Prints outcomes by policy and difficulty, turns to success, ruptures,
-warning signs, client lines reused without a trainee repeat (should be 0), and how many of each
+warning signs, client lines reused without a trainee repeat (should be 0), how the client answered
+responses that asked something (an offer, a choice, a yes/no question) and left it in its state
+(own: a line written for such a response; fallback: reactions.yml's last-resort answers; none: a
+line that ignores the question), and how many of each
 state's lines were used (lines used / lines written, per state).
 
     python bench/simulate.py [--sessions N] [--client ID ...] [--states] [--show K]
@@ -41,11 +44,13 @@ def main() -> int:
     print(f"{args.sessions} sessions per client (classifier loaded in {loaded:.1f} s)\n")
     head = (
         f"{'client':<18} {'success':>8} {'mostly good':>12} {'mixed':>6}  "
-        f"{'ruptures g/s/h':>14} {'warnings':>8} {'reused':>6}  to success: median, p90"
+        f"{'ruptures g/s/h':>14} {'warnings':>8} {'reused':>6} {'asked: own/fallback/none':>25}"
+        "  to success: median, p90"
     )
     print(head)
     print("-" * len(head))
     totals: Counter[str] = Counter()
+    asked_totals: Counter[str] = Counter()
     states_out = []
     shown: list[str] = []
     sim_time = 0.0
@@ -53,7 +58,7 @@ def main() -> int:
         s = item.scenario
         t0 = time.perf_counter()
         sim = Simulator(s, clf)
-        rep = Report(sid)
+        rep = Report(sid, client=s)
         for seed, policy, level in plan(args.sessions):
             transcript, moves = sim.run(seed, policy, level)
             rep.add(transcript, policy, s.max_turns)
@@ -68,13 +73,20 @@ def main() -> int:
         turns = sorted(rep.turns_to_success)
         p90 = turns[int(0.9 * (len(turns) - 1))] if turns else None
         med = f"{statistics.median(turns):g}" if turns else None
+        answered = (
+            f"{rep.asked}: {rep.answered_own}/{rep.answered_fallback}/{rep.unanswered}"
+            if rep.asked
+            else "0"
+        )
         print(
             f"{sid:<18} {rep.outcomes['success'] / rep.sessions:>8.0%} {share:>12.0%} "
             f"{mixed_share:>6.0%}  {r['gentle']:>4}/{r['standard']}/{r['hard']:<5} "
-            f"{rep.warnings:>8} {rep.reused:>6}  {med}, {p90}"
+            f"{rep.warnings:>8} {rep.reused:>6} {answered:>25}  {med}, {p90}"
         )
         totals.update(rep.outcomes)
         totals["reused"] += rep.reused
+        for k in ("asked", "answered_own", "answered_fallback", "unanswered"):
+            asked_totals[k] += getattr(rep, k)
         used = []
         spoken = set().union(*rep.lines_used.values()) if rep.lines_used else set()
         for state_id, state in s.states.items():
@@ -88,7 +100,11 @@ def main() -> int:
         states_out.append((sid, used))
     print(
         f"\nall clients: {dict((k, v) for k, v in totals.items() if k != 'reused')}\n"
-        f"lines reused without a trainee repeat: {totals['reused']}; simulation {sim_time:.1f} s"
+        f"lines reused without a trainee repeat: {totals['reused']}; simulation {sim_time:.1f} s\n"
+        f"asked something and stayed (an offer, a choice, a yes/no question): "
+        f"{asked_totals['asked']}; answered by the state's or scenario's own line "
+        f"{asked_totals['answered_own']}, by a fallback answer {asked_totals['answered_fallback']}, "
+        f"by a line that ignores the question {asked_totals['unanswered']}"
     )
     if args.states:
         print("\nlines used per state (used/written):")

@@ -645,3 +645,86 @@ def test_an_anywhere_reaction_is_answered_by_its_own_lines(clf):
     assert s.current_line().text not in answers
     s.respond("Okay.")  # no probe: the state's lines
     assert s.current_line().text not in answers
+
+
+# -- a question is answered in kind -------------------------------------------------------------
+TO_OPENING_UP = "You're worried the rent will come before the money does."
+
+
+def _answers(kind):
+    from mi_coach.practice.reactions import load_reactions
+
+    return {x.text for x in load_reactions().lines.answers if kind in x.after.asked}
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "kind"),
+    [
+        ("seek_collaboration", "Would it be okay if I shared a couple of options?", "offer"),
+        (
+            "giving_information",
+            "The line opens at eight. I could ring with you if you like.",
+            "offer",
+        ),
+        ("closed_question", "Have you called them before?", "yes_no"),
+        ("closed_question", "Do you want to start with the letter or the call?", "choice"),
+        ("open_question", "What makes it hard to get to the office or the phone?", "open"),
+        ("complex_reflection", "You could call them, if you wanted to.", None),
+        ("righting_reflex", "Can I suggest you just call them?", None),
+    ],
+)
+def test_what_a_response_asks(code, text, kind):
+    from mi_coach.practice.reactions import asked_kind
+
+    assert asked_kind(code, text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Would it help if I explained how those calls usually go?", "offer"),
+        ("Has the office written to you at all?", "yes_no"),
+    ],
+)
+def test_a_question_nothing_answers_gets_an_answer_in_kind(clf, text, kind):
+    # the mini client's opening_up state has no line written for a question: without the
+    # fallback answers it would go on about the hold music as if nothing was asked
+    for seed in range(1, 5):
+        s = session(clf, seed=seed)
+        s.respond(TO_OPENING_UP)
+        out = s.respond(text)
+        assert out.turn.next_state == "opening_up"
+        assert s.current_line().text in _answers(kind), (seed, s.current_line().text)
+
+
+def test_a_response_that_asks_nothing_gets_the_state_line(clf):
+    s = session(clf, seed=2)
+    s.respond(TO_OPENING_UP)
+    s.respond("Okay.")
+    assert s.current_line().text in {x.text for x in MINI.states["opening_up"].lines}
+
+
+def test_the_states_own_answer_comes_before_the_fallback(clf):
+    from mi_coach.practice.scenarios import Line
+
+    own = Line(
+        text="Called twice. Hung up after forty minutes both times.",
+        talk="sustain",
+        thought="Forty minutes of that music.",
+        after={"asked": ["yes_no"]},
+    )
+    state = MINI.states["opening_up"]
+    scenario = MINI.model_copy(
+        update={
+            "states": {
+                **MINI.states,
+                "opening_up": state.model_copy(update={"lines": [*state.lines, own]}),
+            }
+        }
+    )
+    s = session(clf, scenario=scenario, seed=3)
+    s.respond(TO_OPENING_UP)
+    s.respond("Has the office written to you at all?")
+    assert s.current_line().text == own.text
+    s.respond("Okay.")  # asks nothing: the state's line, not the answer again
+    assert s.current_line().text != own.text

@@ -16,6 +16,9 @@ from mi_coach.coding.inputs import MAX_RESPONSE_CHARS
 
 Talk = Literal["change", "sustain", "neutral", "discord"]
 Difficulty = Literal["gentle", "standard", "hard"]
+# what a response asks of the client (reactions.yml: asked): an offer or permission to say yes or no
+# to, a choice between things, a yes/no question, an open question
+Asked = Literal["offer", "choice", "yes_no", "open"]
 DIFFICULTIES: tuple[Difficulty, ...] = ("gentle", "standard", "hard")
 PRONOUN_KEYS = ("they", "them", "their", "themself", "is", "was", "has", "does", "s")
 # {they}, {They}, {s} ...: every brace in a client line or thought must be one of these
@@ -77,9 +80,33 @@ def _negation(word: str, cues: set[str], nt_typed: list[str]) -> bool:
     return word.endswith("nt") and word[:-2] in nt_typed
 
 
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+
+
+def question_part(text: str) -> str:
+    """The question a response asks: its sentences that end in a question mark, else its last
+    sentence (typed questions often lack the mark)."""
+    sentences = [x.strip() for x in _SENTENCE.findall(text) if x.strip()]
+    asked = [x for x in sentences if x.endswith("?")]
+    return " ".join(asked) if asked else (sentences[-1] if sentences else text)
+
+
+def asked_kind(code: str, text: str) -> Asked | None:
+    """What a response asks of the client (reactions.yml: asked, the first kind that fits its
+    code and the words of its question part), or None when it asks nothing."""
+    part = question_part(text)
+    for rule in load_reactions().asked:
+        if rule.codes and code not in rule.codes:
+            continue
+        rx = rule.regex()
+        if rx is None or rx.search(part):
+            return rule.kind
+    return None
+
+
 class Condition(Strict):
-    """All given parts must hold; within `code`, `family` and `mentions` any one is enough;
-    every fact in `heard` must have been heard and none in `not_heard`."""
+    """All given parts must hold; within `code`, `family`, `mentions` and `asked` any one is
+    enough; every fact in `heard` must have been heard and none in `not_heard`."""
 
     code: list[str] = Field(default_factory=list)
     family: list[str] = Field(default_factory=list)
@@ -92,15 +119,20 @@ class Condition(Strict):
     words_at_least: int | None = Field(None, ge=1, le=MAX_RESPONSE_CHARS)
     heard: list[str] = Field(default_factory=list)
     not_heard: list[str] = Field(default_factory=list)
+    asked: list[Asked] = Field(
+        default_factory=list,
+        description="what the response asks of the client: offer (an offer or a permission to "
+        "say yes or no to), choice (which of two things), yes_no, open (reactions.yml: asked)",
+    )
 
     @model_validator(mode="after")
     def _not_empty(self) -> Condition:
-        lists = {"code", "family", "mentions", "heard", "not_heard"}
+        lists = {"code", "family", "mentions", "heard", "not_heard", "asked"}
         if not self.model_fields_set - lists and not (
-            self.code or self.family or self.mentions or self.heard or self.not_heard
+            self.code or self.family or self.mentions or self.heard or self.not_heard or self.asked
         ):
             raise ValueError(
-                "a condition needs at least one of code, family, mentions, "
+                "a condition needs at least one of code, family, mentions, asked, "
                 "rapport_below, rapport_at_least, words_at_most, words_at_least, heard, "
                 "not_heard (leave `when` out for the otherwise branch)"
             )
@@ -215,12 +247,45 @@ class FallbackLines(Strict):
     circling: list[Line] = Field(min_length=1)
     thinking: list[Line] = Field(min_length=1)
     replies: list[Line] = Field(default_factory=list)
+    # the last resort when a response asked something and nothing in the scenario answers it
+    answers: list[Line] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _replies_say_what_they_answer(self) -> FallbackLines:
         if any(x.after is None for x in self.replies):
             raise ValueError("every line in replies needs `after` (the response it answers)")
+        if any(x.after is None or not x.after.asked for x in self.answers):
+            raise ValueError("every line in answers needs `after` with `asked` (what it answers)")
         return self
+
+
+class AskedRule(Strict):
+    """One kind of asking: a response with one of `codes` (any, when empty) whose question part
+    matches one of `patterns` (always, when empty) asks this of the client."""
+
+    kind: Asked
+    codes: list[str] = Field(default_factory=list)
+    patterns: list[Annotated[str, Field(min_length=1, max_length=2_000)]] = Field(
+        default_factory=list
+    )
+    match: list[str] = Field(default_factory=list, description="question parts that fit (tests)")
+    no_match: list[str] = Field(default_factory=list, description="ones that do not (tests)")
+
+    @model_validator(mode="after")
+    def _examples(self) -> AskedRule:
+        try:
+            rx = self.regex()
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+        if rx is not None:
+            wrong = [m for m in self.match if not rx.search(m)]
+            wrong += [m for m in self.no_match if rx.search(m)]
+            if wrong:
+                raise ValueError(f"example {wrong[0]!r} is on the wrong side of the patterns")
+        return self
+
+    def regex(self) -> re.Pattern[str] | None:
+        return _presumption_regex(tuple(self.patterns)) if self.patterns else None
 
 
 class Circling(Strict):
@@ -283,6 +348,7 @@ class Reactions(Strict):
     thoughts: dict[str, list[str]]
     pronouns: dict[str, dict[str, str]]
     presumes: list[Presumption] = Field(default_factory=list)
+    asked: list[AskedRule] = Field(default_factory=list)
     negated_mentions: NegatedMentions = NegatedMentions(words=["not", "never", "no"])
 
     @model_validator(mode="after")

@@ -325,7 +325,7 @@ class Scenario(Strict):
         pools += [self.replies, self.repeated, self.warnings, self.circling, self.thinking]
         pools += [a.lines for a in self.anywhere]
         pools += [fallback.replies, fallback.repeated, fallback.warnings]
-        pools += [fallback.circling, fallback.thinking]
+        pools += [fallback.circling, fallback.thinking, fallback.answers]
         for pool in pools:
             for line in pool:
                 if line.text == text:
@@ -484,6 +484,8 @@ def name_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachE
             kinds |= {
                 codes.codes[c].family for c in (after.code if after else []) if c in codes.codes
             }
+            if after is not None and set(after.asked) - {"offer"}:
+                kinds.add("question")  # a yes/no, choice or open question asked
             if not kinds & set(p.families):
                 out.append(
                     doc.error(

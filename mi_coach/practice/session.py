@@ -30,9 +30,11 @@ from mi_coach.base.errors import MiCoachError
 from mi_coach.practice.reactions import (
     Difficulty,
     Reactions,
+    asked_kind,
     load_reactions,
     mention_in,
     pronoun_forms,
+    question_part,
     render,
 )
 from mi_coach.practice.reactions import Line as BaseLine
@@ -40,24 +42,13 @@ from mi_coach.practice.scenarios import Condition, Fact, Line, Scenario, State, 
 from mi_coach.practice.transcript import ClientTurn, Reason, Transcript, Turn
 from mi_coach.scoring.evidence import answers_a_question, load_verdict_data
 
-__all__ = ["Reactions", "load_reactions"]
+__all__ = ["Reactions", "load_reactions", "question_part"]
 _WORD = re.compile(r"[\w']+")
 
 
 def normalise(text: str) -> str:
     """A response as repeats are compared: lower case, words only."""
     return " ".join(_WORD.findall(text.lower()))
-
-
-_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
-
-
-def question_part(text: str) -> str:
-    """The question a response asks: its sentences that end in a question mark, else its last
-    sentence (typed questions often lack the mark)."""
-    sentences = [x.strip() for x in _SENTENCE.findall(text) if x.strip()]
-    asked = [x for x in sentences if x.endswith("?")]
-    return " ".join(asked) if asked else (sentences[-1] if sentences else text)
 
 
 def holds(
@@ -75,6 +66,8 @@ def holds(
     if c.code and code not in c.code:
         return False
     if c.family and family not in c.family:
+        return False
+    if c.asked and asked_kind(code, text) not in c.asked:
         return False
     pat = c.mention_pattern()
     if pat is not None:
@@ -375,6 +368,12 @@ class Session:
             return self._choice(
                 [x for x in replies if _precision(x.after) == top], state_id, "|reply"
             )
+        if last is not None and last.state == last.next_state == state_id:
+            # asked something (an offer, a choice, a yes/no question) that nothing here answers:
+            # the client answers in kind before going on, rather than ignore the question
+            answers = self._fresh(fallback.answers, mem)
+            if answers:
+                return self._choice(answers, state_id, "|answer")
         escalating = [x for x in fresh if x.escalate]
         calm = [x for x in fresh if not x.escalate]
         if escalating:
@@ -772,7 +771,7 @@ def _precision(c: Condition | None) -> int:
     most, then every other part given (codes, families, length, rapport, facts)."""
     if c is None:
         return 0
-    parts = [c.code, c.family, c.heard, c.not_heard]
+    parts = [c.code, c.family, c.heard, c.not_heard, c.asked]
     limits = [c.words_at_most, c.words_at_least, c.rapport_below, c.rapport_at_least]
     return 3 * bool(c.mentions) + sum(map(bool, parts)) + sum(x is not None for x in limits)
 

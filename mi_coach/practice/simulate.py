@@ -4,7 +4,8 @@ over the whole space of conversations rather than along the authored paths.
 A simulated trainee answers each client line with either one of the scenario's own transition
 examples (a `good` move takes a transition that brings a success ending closer and is not
 MI-non-adherent) or a response from a mixed bank (patterns/trainee_bank.yml: good MI, righting
-reflex, judgment, small talk) or a repeat of its own last response. Two policies:
+reflex, judgment, small talk, questions asking a yes or no, a choice or an answer to an offer) or a
+repeat of its own last response. Two policies:
 
 - `mostly_good`: 80% good moves, 20% from the bank or a repeat;
 - `mixed`: 40% good moves, 20% any example of the state, 40% from the bank or a repeat.
@@ -27,13 +28,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mi_coach.base.loading import builtin_dir, load_yaml, validate
-from mi_coach.practice.reactions import Difficulty
+from mi_coach.practice.reactions import Difficulty, asked_kind, load_reactions
 from mi_coach.practice.scenarios import Scenario, Transition
 from mi_coach.practice.session import Session, choose, new_transcript, normalise
 from mi_coach.practice.transcript import Transcript
 
 Policy = Literal["mostly_good", "mixed"]
-BANK_KINDS = ("good", "righting", "judgment", "small_talk", "repeat")
+BANK_KINDS = ("good", "asks", "righting", "judgment", "small_talk", "repeat")
 
 
 class Bank(BaseModel):
@@ -42,6 +43,7 @@ class Bank(BaseModel):
     righting: list[str] = Field(min_length=1)
     judgment: list[str] = Field(min_length=1)
     small_talk: list[str] = Field(min_length=1)
+    asks: list[str] = Field(min_length=1)
 
 
 @cache
@@ -198,7 +200,15 @@ class Report:
     ruptures_by_difficulty: Counter[str] = field(default_factory=Counter)
     warnings: int = 0
     reused: int = 0  # client lines said again without the trainee repeating themselves
+    # responses that asked something (an offer, a choice, a yes/no question) and left the client
+    # in its state: how many, how many the client answered with a line written for such a
+    # response (its state's own, a scenario reply, or the last-resort fallback), and how many with a
+    # line that ignores the question
+    asked: int = 0
+    answered_own: int = 0
+    answered_fallback: int = 0
     lines_used: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    client: Scenario | None = None  # to tell what each client line answers (asked/answered)
 
     def add(self, t: Transcript, policy: str, max_turns: int) -> None:
         self.sessions += 1
@@ -210,9 +220,35 @@ class Report:
             self.ruptures_by_difficulty[t.difficulty or "hard"] += 1
         self.warnings += sum(x.warning for x in t.turns)
         self.reused += len(reused_lines(t))
+        self._answers(t)
         for x in t.turns:
             if x.client is not None and x.state is not None:
                 self.lines_used[x.state].add(x.client.text)
+
+    @property
+    def unanswered(self) -> int:
+        return self.asked - self.answered_own - self.answered_fallback
+
+    def _answers(self, t: Transcript) -> None:
+        if self.client is None:
+            return
+        fallback = load_reactions().lines.answers
+        seen: set[str] = set()
+        for x, reply in zip(t.turns, t.turns[1:], strict=False):
+            norm = normalise(x.response)
+            repeat = norm in seen  # the client may answer the repeat, not the question
+            seen.add(norm)
+            if x.state != x.next_state or x.warning or repeat or reply.client is None:
+                continue
+            kind = asked_kind(x.code, x.response) if x.family != "mi_non_adherent" else None
+            if kind in (None, "open"):
+                continue
+            self.asked += 1
+            line = self.client.find_line(reply.state, reply.client.text)
+            if line is not None and any(line is f for f in fallback):
+                self.answered_fallback += 1
+            elif line is not None and line.after is not None:
+                self.answered_own += 1
 
 
 def reused_lines(t: Transcript) -> list[int]:
