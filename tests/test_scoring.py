@@ -133,6 +133,26 @@ def test_ratio_share_count_on_hand_built_turns():
     assert crit(score_rubric(r, turns, FAMILY), "rq").value == pytest.approx(1.0)
 
 
+def test_reflections_with_no_question_read_as_n_to_0():
+    # scored as if there were one question (a finite figure), but shown as what happened:
+    # "1.0:1" would tell the trainee they asked a question
+    from mi_coach.scoring.scorecard import format_value
+
+    r = rubric(
+        rq={
+            "kind": "ratio",
+            "numerator": {"family": ["reflection"]},
+            "denominator": {"family": ["question"]},
+            "fair": 1,
+            "good": 2,
+        }
+    )
+    c = crit(score_rubric(r, [turn(1, "simple_reflection"), turn(2, "affirm")], FAMILY), "rq")
+    assert c.value == pytest.approx(1.0) and format_value(c) == "1:0"
+    turns = [turn(1, "simple_reflection"), turn(2, "complex_reflection"), turn(3, "open_question")]
+    assert format_value(crit(score_rubric(r, turns, FAMILY), "rq")) == "2.0:1"
+
+
 def test_nothing_to_count_is_na_and_left_out_of_the_score():
     r = rubric(
         rq={

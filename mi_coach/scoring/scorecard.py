@@ -266,6 +266,9 @@ class CriterionScore:
     practise: str
     summary: bool
     turns: tuple[int, ...] = ()  # turns that count towards (cue) or against it
+    # the value as people read it when the number alone would mislead: reflections with no
+    # question are "3:0", not the "3.0:1" the ratio is scored as
+    shown: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
@@ -291,6 +294,8 @@ def format_value(c: CriterionScore) -> str:
     """A criterion's measured value as people read it: 2.0:1, 45%, 3.4, 2."""
     if c.value is None:
         return "n/a"
+    if c.shown is not None:
+        return c.shown
     if c.kind == "ratio":
         return f"{c.value:.1f}:1"
     if c.kind == "share":
@@ -337,8 +342,7 @@ def measure(
         return len(hits), hits
 
     if c.kind == "ratio":
-        num, where = count(c.numerator, True)  # type: ignore[arg-type]
-        den, _ = count(c.denominator, True)  # type: ignore[arg-type]
+        (num, where), (den, _) = _ratio_counts(c, vs, family_of)
         # a turn with two questions counts twice, but is one turn to look at
         return (num / max(den, 1) if num or den else None), tuple(sorted(set(where)))
     if c.kind == "share":
@@ -404,6 +408,18 @@ def _cue_turns(
     return where
 
 
+def _ratio_counts(
+    c: Criterion, vs: Sequence[Any], family_of: dict[str, str]
+) -> tuple[tuple[int, list[int]], tuple[int, list[int]]]:
+    """A ratio's numerator and denominator behaviours: how many, and in which turns."""
+
+    def count(sel: Select) -> tuple[int, list[int]]:
+        hits = [v.n for v in vs for code in v.counted if sel.has(code, family_of)]
+        return len(hits), hits
+
+    return count(c.numerator), count(c.denominator)  # type: ignore[arg-type]
+
+
 def score_rubric(
     rubric: Rubric,
     turns: Sequence[Any],
@@ -415,6 +431,10 @@ def score_rubric(
     for cid, c in rubric.criteria.items():
         value, where = measure(c, vs, family_of, est)
         status = _status(value, c)
+        shown = None
+        if c.kind == "ratio" and value is not None:
+            (num, _), (den, _) = _ratio_counts(c, vs, family_of)
+            shown = f"{num}:0" if den == 0 else None
         fb = (c.feedback.not_observed or "") if status == "n/a" else getattr(c.feedback, status)
         out.append(
             CriterionScore(
@@ -431,6 +451,7 @@ def score_rubric(
                 c.practise,
                 c.summary,
                 where,
+                shown,
             )
         )
     applied = [s for s in out if s.status != "n/a"]
