@@ -728,3 +728,31 @@ def test_the_states_own_answer_comes_before_the_fallback(clf):
     assert s.current_line().text == own.text
     s.respond("Okay.")  # asks nothing: the state's line, not the answer again
     assert s.current_line().text != own.text
+
+
+# -- owning a slip repairs ------------------------------------------------------------------------
+def test_owning_a_slip_repairs_and_the_client_acknowledges_it(clf):
+    # the mini client has no transition of its own for an apology: the shared rule
+    # (reactions.yml owning_repair) gives back a point after a response that cost rapport, and
+    # the client says it heard it
+    from mi_coach.practice.reactions import load_reactions
+
+    acks = {x.text for x in load_reactions().lines.answers if x.after.said}
+    s = session(clf, seed=4)
+    s.respond(TO_OPENING_UP)
+    speech = " ".join(["The office is on Fourth Street and the phone line opens at eight."] * 6)
+    slip = s.respond(speech)  # a speech: long response, -1
+    assert s.state_id == "opening_up"
+    assert sum(r.delta for r in slip.turn.reasons) < 0, slip.turn.reasons
+    owned = s.respond("That was a lot. That's on me.")
+    kinds = {r.kind: r for r in owned.turn.reasons}
+    assert "owning" in kinds and kinds["owning"].delta == 1, owned.turn.reasons
+    assert "that's on me" in kinds["owning"].text.lower()
+    assert s.current_line().text in acks
+
+
+def test_an_apology_with_nothing_to_own_is_no_repair(clf):
+    s = session(clf, seed=4)
+    s.respond(TO_OPENING_UP)
+    out = s.respond("That's on me, I should have said it sooner: you can call them at eight.")
+    assert "owning" not in {r.kind for r in out.turn.reasons}

@@ -122,6 +122,17 @@ def write(tmp_path, text, name="s.yml"):
             "states.defensive.transitions.0.reason: no reason 'rudeness'",
         ),
         (
+            ("{family: [reflection, question]}", "{family: [reflection, question], said: [oops]}"),
+            "states.opening.transitions.1.when.said.0: no phrase list 'oops'",
+        ),
+        (
+            (
+                "{family: [reflection, question]}",
+                "{family: [reflection, question], asked: [maybe]}",
+            ),
+            "states.opening.transitions.1.when.asked.0:",
+        ),
+        (
             ("thought: Here we go.", "thought: Here {she} goes."),
             "states.defensive.lines.0.thought: unknown placeholder {she}",
         ),

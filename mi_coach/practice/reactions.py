@@ -119,6 +119,11 @@ class Condition(Strict):
     words_at_least: int | None = Field(None, ge=1, le=MAX_RESPONSE_CHARS)
     heard: list[str] = Field(default_factory=list)
     not_heard: list[str] = Field(default_factory=list)
+    said: list[str] = Field(
+        default_factory=list,
+        description="the response says something of one of these kinds: a named phrase list of "
+        "patterns/reactions.yml (`phrases`, e.g. owning), matched as mentions are",
+    )
     asked: list[Asked] = Field(
         default_factory=list,
         description="what the response asks of the client: offer (an offer or a permission to "
@@ -127,12 +132,18 @@ class Condition(Strict):
 
     @model_validator(mode="after")
     def _not_empty(self) -> Condition:
-        lists = {"code", "family", "mentions", "heard", "not_heard", "asked"}
+        lists = {"code", "family", "mentions", "said", "heard", "not_heard", "asked"}
         if not self.model_fields_set - lists and not (
-            self.code or self.family or self.mentions or self.heard or self.not_heard or self.asked
+            self.code
+            or self.family
+            or self.mentions
+            or self.said
+            or self.heard
+            or self.not_heard
+            or self.asked
         ):
             raise ValueError(
-                "a condition needs at least one of code, family, mentions, asked, "
+                "a condition needs at least one of code, family, mentions, said, asked, "
                 "rapport_below, rapport_at_least, words_at_most, words_at_least, heard, "
                 "not_heard (leave `when` out for the otherwise branch)"
             )
@@ -140,6 +151,16 @@ class Condition(Strict):
 
     def mention_pattern(self) -> re.Pattern[str] | None:
         return mention_pattern_of(self.mentions)
+
+    def said_pattern(self) -> re.Pattern[str] | None:
+        """The phrases of the named lists in `said` (reactions.yml: phrases), as one pattern."""
+        return phrases_pattern(tuple(self.said)) if self.said else None
+
+
+@cache
+def phrases_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    table = load_reactions().phrases
+    return mention_pattern_of([p for n in names for p in table.get(n, [])])
 
 
 class Line(Strict):
@@ -254,8 +275,10 @@ class FallbackLines(Strict):
     def _replies_say_what_they_answer(self) -> FallbackLines:
         if any(x.after is None for x in self.replies):
             raise ValueError("every line in replies needs `after` (the response it answers)")
-        if any(x.after is None or not x.after.asked for x in self.answers):
-            raise ValueError("every line in answers needs `after` with `asked` (what it answers)")
+        if any(x.after is None or not (x.after.asked or x.after.said) for x in self.answers):
+            raise ValueError(
+                "every line in answers needs `after` with `asked` or `said` (what it answers)"
+            )
         return self
 
 
@@ -286,6 +309,15 @@ class AskedRule(Strict):
 
     def regex(self) -> re.Pattern[str] | None:
         return _presumption_regex(tuple(self.patterns)) if self.patterns else None
+
+
+class OwningRepair(Strict):
+    """A response that owns a slip (`phrases`, a named list) right after a response that cost
+    rapport or counted as non-adherent gains `rapport`, unless the scenario's own transition
+    already reacted to the owning (reason `owning`)."""
+
+    phrases: str
+    rapport: int = Field(ge=0, le=5)
 
 
 class Circling(Strict):
@@ -349,6 +381,10 @@ class Reactions(Strict):
     pronouns: dict[str, dict[str, str]]
     presumes: list[Presumption] = Field(default_factory=list)
     asked: list[AskedRule] = Field(default_factory=list)
+    phrases: dict[str, list[Annotated[str, Field(min_length=1, max_length=200)]]] = Field(
+        default_factory=dict
+    )
+    owning_repair: OwningRepair | None = None
     negated_mentions: NegatedMentions = NegatedMentions(words=["not", "never", "no"])
 
     @model_validator(mode="after")
@@ -356,6 +392,8 @@ class Reactions(Strict):
         missing = [d for d in DIFFICULTIES if d not in self.difficulty]
         if missing:
             raise ValueError(f"difficulty needs {', '.join(missing)}")
+        if self.owning_repair is not None and self.owning_repair.phrases not in self.phrases:
+            raise ValueError(f"owning_repair.phrases: no list {self.owning_repair.phrases!r}")
         if "they/them" not in self.pronouns:
             raise ValueError("pronouns needs they/them (the default)")
         for name, forms in self.pronouns.items():

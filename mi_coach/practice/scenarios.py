@@ -424,8 +424,9 @@ def graph_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoach
 
 def name_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachError]:
     """Every name a scenario uses exists: states, codes and families in conditions, facts in
-    `heard`, `not_heard`, `requires`, `unless` and `asks`, named reasons; a fact no response can
-    set is asked by some line; placeholders in thoughts are the trainee's pronouns."""
+    `heard`, `not_heard`, `requires`, `unless` and `asks`, named reasons and phrase lists (`said`);
+    a fact no response can set is asked by some line; placeholders in thoughts are the trainee's
+    pronouns."""
     out: list[MiCoachError] = []
     states = scenario.states
     names = _some(list(states))  # once: a long list is shortened, and not rebuilt per error
@@ -433,6 +434,7 @@ def name_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachE
     facts = scenario.facts
     fact_list = ", ".join(facts) or "none declared: add them under `facts:`"
     named = load_reactions().named_reasons
+    phrases = load_reactions().phrases
 
     def fact_refs(names: list[str], where: tuple[Any, ...]) -> None:
         for j, name in enumerate(names):
@@ -459,6 +461,15 @@ def name_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachE
         if isinstance(c, Condition):
             fact_refs(c.heard, where + ("heard",))
             fact_refs(c.not_heard, where + ("not_heard",))
+            for j, name in enumerate(c.said):
+                if name not in phrases:
+                    out.append(
+                        doc.error(
+                            f"no phrase list {name!r} in patterns/reactions.yml "
+                            f"(phrases: {', '.join(phrases) or 'none'})",
+                            where + ("said", j),
+                        )
+                    )
 
     def thought(text: str | None, where: tuple[Any, ...]) -> None:
         bad = bad_placeholders(text or "")

@@ -33,6 +33,7 @@ from mi_coach.practice.reactions import (
     asked_kind,
     load_reactions,
     mention_in,
+    phrases_pattern,
     pronoun_forms,
     question_part,
     render,
@@ -68,6 +69,8 @@ def holds(
     if c.family and family not in c.family:
         return False
     if c.asked and asked_kind(code, text) not in c.asked:
+        return False
+    if c.said and mention_in(c.said_pattern(), text) is None:
         return False
     pat = c.mention_pattern()
     if pat is not None:
@@ -433,7 +436,8 @@ class Session:
 
     def _said(self, t: Transition, text: str) -> str:
         """The words of the response a transition reacted to (its mentions), else its start."""
-        pat = t.when.mention_pattern() if t.when is not None else None
+        w = t.when
+        pat = (w.mention_pattern() or w.said_pattern()) if w is not None else None
         m = mention_in(pat, text)
         if m:
             return m.group(0)
@@ -460,7 +464,7 @@ class Session:
             kind = "otherwise"
             template = r.reasons.otherwise if need else r.reasons.otherwise_plain
             kw["need"] = need or ""
-        elif w.mentions:
+        elif w.mentions or w.said:
             kind, template = "mentions", r.reasons.mentions
         elif w.words_at_least is not None:
             kind, template = "words_at_least", r.reasons.words_at_least
@@ -474,6 +478,20 @@ class Session:
                 template = r.reasons.code_missing_need
                 kw["need"] = self.state.need
         return Reason(kind=kind, delta=delta, text=self._fmt(template, **kw))
+
+    def _owned(self, text: str, family: str, t: Transition, mem: Memory) -> str | None:
+        """The words with which this response owns the slip just before it (a response that cost
+        rapport or counted as non-adherent), or None (reactions.yml: owning_repair)."""
+        rule = self.reactions.owning_repair
+        last = mem.last
+        if rule is None or last is None or family in self.reactions.strike_families:
+            return None
+        if t.reason == "owning":  # the scenario's own transition reacted to it
+            return None
+        if not (last.strike or sum(x.delta for x in last.reasons) < 0):
+            return None
+        m = mention_in(phrases_pattern((rule.phrases,)), text)
+        return m.group(0) if m else None
 
     # -- a turn -------------------------------------------------------------------------------
     def respond(self, text: str) -> Outcome:
@@ -558,6 +576,16 @@ class Session:
             reasons.append(
                 Reason(kind="repair", delta=r.repair.rapport, text=self._fmt(r.reasons.repair))
             )
+        else:
+            owned = self._owned(text, family, transition, mem)
+            if owned is not None and r.owning_repair is not None and r.owning_repair.rapport:
+                reasons.append(
+                    Reason(
+                        kind="owning",
+                        delta=r.owning_repair.rapport,
+                        text=self._fmt(r.named_reasons["owning"], said=owned),
+                    )
+                )
         total = sum(x.delta for x in reasons)
         before = self.rapport
         after = max(0, min(10, before + total))
@@ -773,7 +801,9 @@ def _precision(c: Condition | None) -> int:
         return 0
     parts = [c.code, c.family, c.heard, c.not_heard, c.asked]
     limits = [c.words_at_most, c.words_at_least, c.rapport_below, c.rapport_at_least]
-    return 3 * bool(c.mentions) + sum(map(bool, parts)) + sum(x is not None for x in limits)
+    return (
+        3 * bool(c.mentions or c.said) + sum(map(bool, parts)) + sum(x is not None for x in limits)
+    )
 
 
 class _Blank(dict[str, Any]):
