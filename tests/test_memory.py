@@ -756,3 +756,30 @@ def test_an_apology_with_nothing_to_own_is_no_repair(clf):
     s.respond(TO_OPENING_UP)
     out = s.respond("That's on me, I should have said it sooner: you can call them at eight.")
     assert "owning" not in {r.kind for r in out.turn.reasons}
+
+
+def test_an_answer_in_kind_waits_for_a_question_that_kept_the_client_there(clf):
+    # "Would you be okay if I…" can move the mini client on (a question leads to opening_up):
+    # the new state's line follows, not an answer in kind written for a question asked there
+    from mi_coach.practice.scenarios import Line
+
+    own = Line(
+        text="Maybe. Ask me properly and I'll tell you.",
+        talk="neutral",
+        thought="Asked, not told.",
+        after={"asked": ["yes_no"]},
+    )
+    state = MINI.states["opening_up"]
+    scenario = MINI.model_copy(
+        update={
+            "states": {
+                **MINI.states,
+                "opening_up": state.model_copy(update={"lines": [*state.lines, own]}),
+            }
+        }
+    )
+    for seed in range(1, 5):
+        s = session(clf, scenario=scenario, seed=seed)
+        out = s.respond("Has the office written to you at all?")
+        assert (out.turn.state, out.turn.next_state) == ("opening", "opening_up")
+        assert s.current_line().text != own.text

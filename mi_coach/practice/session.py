@@ -283,6 +283,10 @@ class Session:
         it asks is still open."""
         if line.after is not None:
             last = mem.last
+            if line.after.asked and (last is None or last.state != last.next_state):
+                # an answer in kind is for a question that kept the client where they were: a
+                # question that moved them on is answered by the new state's own lines
+                return False
             if last is None or not holds(
                 line.after,
                 last.code,
