@@ -667,6 +667,9 @@ def _answers(kind):
             "offer",
         ),
         ("closed_question", "Have you called them before?", "yes_no"),
+        # a short tag asks about what was said before it
+        ("closed_question", "The nurse could come here to you. Yes or no on that?", "offer"),
+        ("closed_question", "Is there anything you'd want from the van today?", "offer"),
         ("closed_question", "Do you want to start with the letter or the call?", "choice"),
         ("open_question", "What makes it hard to get to the office or the phone?", "open"),
         ("complex_reflection", "You could call them, if you wanted to.", None),

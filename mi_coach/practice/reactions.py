@@ -81,6 +81,7 @@ def _negation(word: str, cues: set[str], nt_typed: list[str]) -> bool:
 
 
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+TAG_WORDS = 5  # a question this short is a tag on what was said before it
 
 
 def question_part(text: str) -> str:
@@ -95,6 +96,8 @@ def asked_kind(code: str, text: str) -> Asked | None:
     """What a response asks of the client (reactions.yml: asked, the first kind that fits its
     code and the words of its question part), or None when it asks nothing."""
     part = question_part(text)
+    if len(part.split()) <= TAG_WORDS:  # a tag ("Yes or no?", "Okay?") asks about what came before
+        part = text
     for rule in load_reactions().asked:
         if rule.codes and code not in rule.codes:
             continue
