@@ -734,7 +734,15 @@ def test_the_states_own_answer_comes_before_the_fallback(clf):
 
 
 # -- owning a slip repairs ------------------------------------------------------------------------
-def test_owning_a_slip_repairs_and_the_client_acknowledges_it(clf):
+@pytest.mark.parametrize(
+    ("owning", "words"),
+    [
+        ("That was a lot. That's on me.", "that's on me"),
+        # an apology counts as owning only right after a slip (reactions.yml: apology)
+        ("I'm sorry, bad choice of words.", "i'm sorry"),
+    ],
+)
+def test_owning_a_slip_repairs_and_the_client_acknowledges_it(clf, owning, words):
     # the mini client has no transition of its own for an apology: the shared rule
     # (reactions.yml owning_repair) gives back a point after a response that cost rapport, and
     # the client says it heard it
@@ -747,10 +755,10 @@ def test_owning_a_slip_repairs_and_the_client_acknowledges_it(clf):
     slip = s.respond(speech)  # a speech: long response, -1
     assert s.state_id == "opening_up"
     assert sum(r.delta for r in slip.turn.reasons) < 0, slip.turn.reasons
-    owned = s.respond("That was a lot. That's on me.")
+    owned = s.respond(owning)
     kinds = {r.kind: r for r in owned.turn.reasons}
     assert "owning" in kinds and kinds["owning"].delta == 1, owned.turn.reasons
-    assert "that's on me" in kinds["owning"].text.lower()
+    assert words in kinds["owning"].text.lower()
     assert s.current_line().text in acks
 
 

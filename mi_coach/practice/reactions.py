@@ -319,7 +319,7 @@ class OwningRepair(Strict):
     rapport or counted as non-adherent gains `rapport`, unless the scenario's own transition
     already reacted to the owning (reason `owning`)."""
 
-    phrases: str
+    phrases: list[str] = Field(min_length=1)
     rapport: int = Field(ge=0, le=5)
 
 
@@ -395,8 +395,13 @@ class Reactions(Strict):
         missing = [d for d in DIFFICULTIES if d not in self.difficulty]
         if missing:
             raise ValueError(f"difficulty needs {', '.join(missing)}")
-        if self.owning_repair is not None and self.owning_repair.phrases not in self.phrases:
-            raise ValueError(f"owning_repair.phrases: no list {self.owning_repair.phrases!r}")
+        unknown = [
+            n
+            for n in (self.owning_repair.phrases if self.owning_repair else [])
+            if n not in self.phrases
+        ]
+        if unknown:
+            raise ValueError(f"owning_repair.phrases: no list {unknown[0]!r}")
         if "they/them" not in self.pronouns:
             raise ValueError("pronouns needs they/them (the default)")
         for name, forms in self.pronouns.items():

@@ -494,7 +494,7 @@ class Session:
             return None
         if not (last.strike or sum(x.delta for x in last.reasons) < 0):
             return None
-        m = mention_in(phrases_pattern((rule.phrases,)), text)
+        m = mention_in(phrases_pattern(tuple(rule.phrases)), text)
         return m.group(0) if m else None
 
     # -- a turn -------------------------------------------------------------------------------
