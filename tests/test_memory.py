@@ -794,3 +794,16 @@ def test_an_answer_in_kind_waits_for_a_question_that_kept_the_client_there(clf):
         out = s.respond("Has the office written to you at all?")
         assert (out.turn.state, out.turn.next_state) == ("opening", "opening_up")
         assert s.current_line().text != own.text
+
+
+def test_a_reflection_inside_a_question_answers_the_discord(clf):
+    # "I'm sorry, bad choice of words. You want a straight answer. Do you want to see the file?"
+    # is coded a closed question with a reflection also: the discord was reflected
+    from mi_coach.practice.reactions import Line as BaseLine
+
+    line = BaseLine(text="Don't tell me what I need.", talk="discord", thought="Here we go.")
+    s = session(clf)
+    assert not s._missed(
+        line, "closed_question", "question", ["closed_question", "complex_reflection"]
+    )
+    assert s._missed(line, "closed_question", "question", ["closed_question"])

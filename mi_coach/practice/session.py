@@ -663,7 +663,7 @@ class Session:
             text_ = self._fmt(r.reasons.pattern_warning, strikes=strikes)
             reasons.append(Reason(kind="warning", delta=0, text=text_))
 
-        missed = self._missed(line, code, family)
+        missed = self._missed(line, code, family, list(result.codes))
         rule = self.classifier.ruleset.primary_rule(result)
         better = None
         named_loss = transition.reason is not None and (transition.rapport or 0) < 0
@@ -771,13 +771,22 @@ class Session:
         info = self.codes.codes.get(code)
         return code in c.codes or (info is not None and info.family in c.families)
 
-    def _missed(self, line: Line | BaseLine, code: str, family: str) -> bool:
+    def _missed(
+        self, line: Line | BaseLine, code: str, family: str, codes: list[str] | None = None
+    ) -> bool:
+        """Whether the response let the client's change talk or discord go unanswered: none of
+        its codes (primary or also: a question after a reflection did reflect) answers it, and
+        it does not answer the client's own question."""
+        codes = codes or []
         m = self.reactions.missed_chance
         if line.talk not in m.after_talk:
             return False
         if answers_a_question(line.text, code, load_verdict_data()):
             return False  # a plain answer to the client's own question
-        return not (family in m.answered_by_family or code in m.answered_by_code)
+        families = {family} | {self.codes.codes[c].family for c in codes if c in self.codes.codes}
+        return not (
+            families & set(m.answered_by_family) or {code, *codes} & set(m.answered_by_code)
+        )
 
     def undo(self) -> Turn | None:
         """Take back the last turn: the client says the same line again."""

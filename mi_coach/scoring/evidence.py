@@ -278,7 +278,7 @@ def views(
         if tagged is not None and supervisor != "override":
             missed = bool(getattr(t, "missed_chance", False))
         else:
-            missed = _missed(talk, eff.code, family_of, data, client_text)
+            missed = _missed(talk, eff.code, family_of, data, client_text, codes)
         is_input = eff.code in data.input_codes
         prev = out[-1] if out else None
         asked = (
@@ -335,14 +335,15 @@ def _missed(
     family_of: dict[str, str],
     data: VerdictData,
     client_text: str | None = None,
+    codes: Sequence[str] = (),
 ) -> bool:
+    """Change talk or discord that none of the response's codes (primary or also) answers well."""
     if answers_a_question(client_text, code, data):
         return False
-    if talk == "change":
-        return not data.answers["change"].well.has(code, family_of)
-    if talk == "discord":
-        return not data.answers["sustain"].well.has(code, family_of)
-    return False
+    if talk not in ("change", "discord"):
+        return False
+    well = data.answers["change" if talk == "change" else "sustain"].well
+    return not any(well.has(c, family_of) for c in (code, *codes))
 
 
 def summary_numbers(
