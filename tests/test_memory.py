@@ -194,7 +194,8 @@ def test_the_thought_is_the_reaction_to_the_response(clf):
     s = session(clf, scenario=dee, seed=1)
     out = s.respond("Can you tell me what happened with him?")  # an open question, but a probe
     neutral = [t.replace("{them}", "them") for t in dee.reactions["trauma_question"]]
-    assert out.turn.reaction in neutral
+    reply = s.current_line()  # a reply written for the probe carries its own reaction
+    assert out.turn.reaction in neutral + ([reply.thought] if reply.after is not None else [])
 
 
 @pytest.mark.parametrize(("pronouns", "word"), [(None, "They"), ("she/her", "She")])
@@ -727,8 +728,9 @@ def test_the_states_own_answer_comes_before_the_fallback(clf):
     )
     s = session(clf, scenario=scenario, seed=3)
     s.respond(TO_OPENING_UP)
-    s.respond("Has the office written to you at all?")
+    out = s.respond("Has the office written to you at all?")
     assert s.current_line().text == own.text
+    assert out.turn.reaction == own.thought  # the thought shown is the one the answer carries
     s.respond("Okay.")  # asks nothing: the state's line, not the answer again
     assert s.current_line().text != own.text
 

@@ -708,11 +708,18 @@ class Session:
             t.status = ending
         elif len(t.turns) >= self.scenario.max_turns:
             t.status = "turn_limit"
-        thought = transition.thought  # a transition's own thought, once per session
-        if thought is not None and any(
-            x.reaction == render(thought, self.forms) for x in t.turns[:-1]
-        ):
-            thought = None
+        used = {x.reaction for x in t.turns[:-1]}
+        # the thought is the reaction: the transition's own, else the one the client's reply
+        # carries when it was written for this very response (its `after`), so a dodge never
+        # follows "I can answer that"; else one for what the response was
+        reply = self.current_line() if t.status == "in_progress" else None
+        candidates = [
+            transition.thought,  # a transition's own thought, once per session
+            reply.thought if reply is not None and reply.after is not None else None,
+        ]
+        thought = next(
+            (x for x in candidates if x is not None and render(x, self.forms) not in used), None
+        )
         turn.reaction = render(thought or self._reaction(turn, transition), self.forms)
         self._hint_index = 0
         closing = self.closing_line()
