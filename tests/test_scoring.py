@@ -72,6 +72,15 @@ def rubric(**criteria):
     )
 
 
+RQ = {  # MITI's reflection-to-question ratio, fair 1:1, good 2:1
+    "kind": "ratio",
+    "numerator": {"family": ["reflection"]},
+    "denominator": {"family": ["question"]},
+    "fair": 1,
+    "good": 2,
+}
+
+
 def crit(score, name):
     return next(c for c in score.criteria if c.id == name)
 
@@ -86,13 +95,7 @@ def test_ratio_share_count_on_hand_built_turns():
         turn(6, "affirm"),
     ]
     r = rubric(
-        rq={
-            "kind": "ratio",
-            "numerator": {"family": ["reflection"]},
-            "denominator": {"family": ["question"]},
-            "fair": 1,
-            "good": 2,
-        },
+        rq=RQ,
         cr={
             "kind": "share",
             "of": {"code": ["complex_reflection"]},
@@ -138,15 +141,7 @@ def test_reflections_with_no_question_read_as_n_to_0():
     # "1.0:1" would tell the trainee they asked a question
     from mi_coach.scoring.scorecard import format_value
 
-    r = rubric(
-        rq={
-            "kind": "ratio",
-            "numerator": {"family": ["reflection"]},
-            "denominator": {"family": ["question"]},
-            "fair": 1,
-            "good": 2,
-        }
-    )
+    r = rubric(rq=RQ)
     c = crit(score_rubric(r, [turn(1, "simple_reflection"), turn(2, "affirm")], FAMILY), "rq")
     assert c.value == pytest.approx(1.0) and format_value(c) == "1:0"
     turns = [turn(1, "simple_reflection"), turn(2, "complex_reflection"), turn(3, "open_question")]
@@ -155,13 +150,7 @@ def test_reflections_with_no_question_read_as_n_to_0():
 
 def test_nothing_to_count_is_na_and_left_out_of_the_score():
     r = rubric(
-        rq={
-            "kind": "ratio",
-            "numerator": {"family": ["reflection"]},
-            "denominator": {"family": ["question"]},
-            "fair": 1,
-            "good": 2,
-        },
+        rq=RQ,
         cct={
             "kind": "talk_response",
             "talk": ["change"],
