@@ -788,6 +788,16 @@ def test_an_answer_in_kind_waits_for_a_question_that_kept_the_client_there(clf):
         out = s.respond("Has the office written to you at all?")
         assert (out.turn.state, out.turn.next_state) == ("opening", "opening_up")
         assert s.current_line().text != own.text
+    # an answer to the words asked is said either way
+    named = own.model_copy(
+        update={
+            "text": "A letter? Not one. Six weeks.",
+            "after": own.after.model_copy(update={"mentions": ["written"]}),
+        }
+    )
+    s = session(clf, scenario=_with_line("opening_up", named), seed=1)
+    s.respond("Has the office written to you at all?")
+    assert s.current_line().text == named.text
 
 
 def test_a_reflection_inside_a_question_answers_the_discord(clf):

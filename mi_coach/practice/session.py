@@ -283,9 +283,12 @@ class Session:
         it asks is still open."""
         if line.after is not None:
             last = mem.last
-            if line.after.asked and (last is None or last.state != last.next_state):
-                # an answer in kind is for a question that kept the client where they were: a
-                # question that moved them on is answered by the new state's own lines
+            generic = line.after.asked and not (line.after.mentions or line.after.said)
+            if generic and (last is None or last.state != last.next_state):
+                # an answer in kind that names nothing is for a question that kept the client
+                # where they were: a question that moved them on is answered by the new state's
+                # own lines (an answer to the words asked, such as an offer to call Hannah, is
+                # said either way)
                 return False
             if last is None or not holds(
                 line.after,
