@@ -672,6 +672,7 @@ def _answers(kind):
         ("closed_question", "The nurse could come here to you. Yes or no on that?", "offer"),
         ("closed_question", "Is there anything you'd want from the van today?", "offer"),
         ("closed_question", "Do you want to start with the letter or the call?", "choice"),
+        ("closed_question", "Where did you sleep last night?", "open"),  # a fact, not a yes
         ("open_question", "What makes it hard to get to the office or the phone?", "open"),
         ("complex_reflection", "You could call them, if you wanted to.", None),
         ("righting_reflex", "Can I suggest you just call them?", None),
