@@ -299,15 +299,8 @@ class AskedRule(Strict):
 
     @model_validator(mode="after")
     def _examples(self) -> AskedRule:
-        try:
-            rx = self.regex()
-        except re.error as exc:
-            raise ValueError(f"not a valid regular expression: {exc}") from None
-        if rx is not None:
-            wrong = [m for m in self.match if not rx.search(m)]
-            wrong += [m for m in self.no_match if rx.search(m)]
-            if wrong:
-                raise ValueError(f"example {wrong[0]!r} is on the wrong side of the patterns")
+        if self.patterns:
+            _check_examples(tuple(self.patterns), self.match, self.no_match)
         return self
 
     def regex(self) -> re.Pattern[str] | None:
@@ -344,18 +337,22 @@ class Presumption(Strict):
 
     @model_validator(mode="after")
     def _examples(self) -> Presumption:
-        try:
-            rx = self.regex()
-        except re.error as exc:
-            raise ValueError(f"not a valid regular expression: {exc}") from None
-        wrong = [m for m in self.match if not rx.search(m)]
-        wrong += [m for m in self.no_match if rx.search(m)]
-        if wrong:
-            raise ValueError(f"example {wrong[0]!r} is on the wrong side of the patterns")
+        _check_examples(tuple(self.patterns), self.match, self.no_match)
         return self
 
     def regex(self) -> re.Pattern[str]:
         return _presumption_regex(tuple(self.patterns))
+
+
+def _check_examples(patterns: tuple[str, ...], match: list[str], no_match: list[str]) -> None:
+    """Patterns compile, and their examples fall on the right side of them (examples are tests)."""
+    try:
+        rx = _presumption_regex(patterns)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression: {exc}") from None
+    wrong = [m for m in match if not rx.search(m)] + [m for m in no_match if rx.search(m)]
+    if wrong:
+        raise ValueError(f"example {wrong[0]!r} is on the wrong side of the patterns")
 
 
 @cache
