@@ -55,7 +55,9 @@ def test_adversarial_responses_are_classified_in_bounded_time(clf, name):
     with_client = time.process_time() - start
     assert result.code in clf.codes.codes
     assert all(0 <= t.start < t.end <= len(text) for t in result.evidence)
-    assert alone < 1.0 and with_client < 1.0, (name, alone, with_client)
+    # A hang guard, not a speed test: these take about 0.5 s each on a developer machine, and the
+    # catastrophic pattern this file was written for took 78 s. Speed lives in bench/speed.py.
+    assert alone < 3.0 and with_client < 3.0, (name, alone, with_client)
 
 
 def test_the_abandoned_start_rule_stays_linear(clf):
