@@ -812,3 +812,22 @@ def test_a_reflection_inside_a_question_answers_the_discord(clf):
         line, "closed_question", "question", ["closed_question", "complex_reflection"]
     )
     assert s._missed(line, "closed_question", "question", ["closed_question"])
+
+
+def test_a_guarded_line_waits_for_guarded_rapport_and_a_trusting_one_for_trust(clf):
+    # "Everybody's got a form" said at rapport 10, right after the client thanked the trainee,
+    # is a stranger talking: a line can say the rapport it fits (rapport_below, rapport_at_least)
+    from mi_coach.practice.scenarios import Line
+
+    guarded = Line(text="Forms. Always forms.", talk="discord", thought="Here we go.")
+    guarded = guarded.model_copy(update={"rapport_below": 6})
+    trusting = Line(text="Okay. I can tell you.", talk="neutral", thought="Maybe.")
+    trusting = trusting.model_copy(update={"rapport_at_least": 6})
+    s = session(clf, scenario=_with_lines("opening_up", guarded, trusting))
+    assert s.rapport < 6
+    assert s._usable(guarded, s.memory()) and not s._usable(trusting, s.memory())
+    s.respond(TO_OPENING_UP)
+    s.respond("Six weeks of silence, and the rent won't wait for an answer.")
+    assert s.rapport >= 6, s.rapport
+    assert not s._usable(guarded, s.memory()) and s._usable(trusting, s.memory())
+    assert not guarded.free and not trusting.free  # a state still needs a line for any rapport

@@ -116,11 +116,31 @@ class Line(BaseLine):
         description="facts the client shares by saying this line (a person introduced): lines "
         "that presume the trainee knows them can `require` them from then on",
     )
+    rapport_below: int | None = Field(
+        None,
+        ge=1,
+        le=11,
+        description="said only while rapport is below this: a guarded or hostile line that "
+        "would not fit a client who has come to trust the trainee",
+    )
+    rapport_at_least: int | None = Field(
+        None,
+        ge=0,
+        le=10,
+        description="said only once rapport is at least this: a line that trusts",
+    )
 
     @property
     def free(self) -> bool:
         """A line that can always be said in its state."""
-        return not (self.requires or self.asks or self.escalate or self.after)
+        return not (
+            self.requires
+            or self.asks
+            or self.escalate
+            or self.after
+            or self.rapport_below is not None
+            or self.rapport_at_least is not None
+        )
 
 
 class Transition(Strict):
@@ -203,7 +223,8 @@ class State(Strict):
             raise ValueError("a state needs at least two client lines (so replays differ)")
         if not any(line.free for line in self.lines):
             raise ValueError(
-                "a state needs at least one line without requires, asks, escalate or after "
+                "a state needs at least one line without requires, asks, escalate, after or a rapport "
+                "bound "
                 "(something the client can always say)"
             )
         if not self.hints:

@@ -309,6 +309,10 @@ class Session:
             return False
         if line.unless and set(line.unless) & mem.heard:
             return False
+        if line.rapport_below is not None and not self.rapport < line.rapport_below:
+            return False
+        if line.rapport_at_least is not None and not self.rapport >= line.rapport_at_least:
+            return False
         return not (line.asks and line.asks in mem.heard)
 
     def _choice(self, pool: list[Any], state_id: str, salt: str = "") -> Any:
