@@ -85,7 +85,14 @@ def main() -> int:
         )
         totals.update(rep.outcomes)
         totals["reused"] += rep.reused
-        for k in ("asked", "answered_own", "answered_fallback", "unanswered"):
+        for k in (
+            "asked",
+            "answered_own",
+            "answered_fallback",
+            "unanswered",
+            "asked_moved",
+            "answered_moved",
+        ):
             asked_totals[k] += getattr(rep, k)
         used = []
         spoken = set().union(*rep.lines_used.values()) if rep.lines_used else set()
@@ -104,7 +111,9 @@ def main() -> int:
         f"asked something and stayed (an offer, a choice, a yes/no question): "
         f"{asked_totals['asked']}; answered by the state's or scenario's own line "
         f"{asked_totals['answered_own']}, by a fallback answer {asked_totals['answered_fallback']}, "
-        f"by a line that ignores the question {asked_totals['unanswered']}"
+        f"by a line that ignores the question {asked_totals['unanswered']}\n"
+        f"asked something and moved on to another state: {asked_totals['asked_moved']}; "
+        f"answered in kind there {asked_totals['answered_moved']}"
     )
     if args.states:
         print("\nlines used per state (used/written):")

@@ -673,6 +673,20 @@ def _answers(kind):
         ("closed_question", "Is there anything you'd want from the van today?", "offer"),
         ("closed_question", "Do you want to start with the letter or the call?", "choice"),
         ("closed_question", "Where did you sleep last night?", "open"),  # a fact, not a yes
+        # two courses side by side are a choice; an opt-out after an offer leaves an offer
+        (
+            "seek_collaboration",
+            "Do you want me to ask for someone else, or would you rather keep going with me?",
+            "choice",
+        ),
+        (
+            "seek_collaboration",
+            "Would it help if I went through them, or would you rather not go there today?",
+            "offer",
+        ),
+        ("closed_question", "Just so I get it right: is it the clinic or the drop-in?", "choice"),
+        # a short question that opens with a question word asks its own question, not a tag
+        ("closed_question", "You're the one they come to. Who looks out for you?", "open"),
         ("open_question", "What makes it hard to get to the office or the phone?", "open"),
         ("complex_reflection", "You could call them, if you wanted to.", None),
         ("righting_reflex", "Can I suggest you just call them?", None),
@@ -772,33 +786,58 @@ def test_an_apology_with_nothing_to_own_is_no_repair(clf):
     assert "owning" not in {r.kind for r in out.turn.reasons}
 
 
-def test_an_answer_in_kind_waits_for_a_question_that_kept_the_client_there(clf):
-    # "Would you be okay if I…" can move the mini client on (a question leads to opening_up):
-    # the new state's line follows, not an answer in kind written for a question asked there
+def test_a_question_that_moved_the_client_on_is_answered_in_kind_there(clf):
+    # "Has the office written to you at all?" moves the mini client on (a question leads to
+    # opening_up): the new state's answer to a yes/no question comes first, not the next thing on
+    # the client's mind. An open question that moved the client on is answered by the new state's
+    # own lines, written for what leads there.
     from mi_coach.practice.scenarios import Line
 
-    own = Line(
-        text="Maybe. Ask me properly and I'll tell you.",
-        talk="neutral",
+    yes_no = Line(
+        text="Written? Not a word. Six weeks.",
+        talk="sustain",
         thought="Asked, not told.",
         after={"asked": ["yes_no"]},
     )
-    scenario = _with_line("opening_up", own)
+    open_ = Line(
+        text="Where do I start. It's all of it.",
+        talk="neutral",
+        thought="Big question.",
+        after={"asked": ["open"]},
+    )
+    scenario = _with_lines("opening_up", yes_no, open_)
     for seed in range(1, 5):
         s = session(clf, scenario=scenario, seed=seed)
         out = s.respond("Has the office written to you at all?")
         assert (out.turn.state, out.turn.next_state) == ("opening", "opening_up")
-        assert s.current_line().text != own.text
-    # an answer to the words asked is said either way
-    named = own.model_copy(
-        update={
-            "text": "A letter? Not one. Six weeks.",
-            "after": own.after.model_copy(update={"mentions": ["written"]}),
-        }
-    )
-    s = session(clf, scenario=_with_line("opening_up", named), seed=1)
-    s.respond("Has the office written to you at all?")
-    assert s.current_line().text == named.text
+        assert s.current_line().text == yes_no.text
+        s = session(clf, scenario=scenario, seed=seed)
+        out = s.respond("What has the waiting been like for you?")
+        assert (out.turn.state, out.turn.next_state) == ("opening", "opening_up")
+        assert s.current_line().text in {x.text for x in MINI.states["opening_up"].lines}
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Do you want me to call them today, or would you rather write to them?", "choice"),
+        ("What has the waiting been like for you?", "open"),
+    ],
+)
+def test_a_bare_yes_answers_no_choice_and_no_open_question(clf, question, kind):
+    # "Yes. Make the call." to an either/or: a line whose first sentence is a bare yes or no
+    # answers a yes/no question or an offer only (reactions.yml: answer_openings)
+    from mi_coach.practice.reactions import asked_kind
+    from mi_coach.practice.scenarios import Line
+
+    bare = Line(text="Yeah. Sure. Whatever you say.", talk="neutral", thought="Nod.")
+    s = session(clf, scenario=_with_lines("opening_up", bare))
+    s.respond(TO_OPENING_UP)
+    out = s.respond(question)
+    assert asked_kind(out.turn.code, question) == kind
+    assert not s._usable(bare, s.memory())
+    s.respond("Okay.")  # asks nothing: any opening may follow
+    assert s._usable(bare, s.memory())
 
 
 def test_a_reflection_inside_a_question_answers_the_discord(clf):

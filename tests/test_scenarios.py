@@ -216,3 +216,22 @@ def test_validate_refuses_a_line_that_answers_a_question_nobody_asked(runner, tm
     f.write_text(fixed)
     r = runner.invoke(app, ["validate", str(f), "--no-examples"])
     assert r.exit_code == 0, r.output
+
+
+def test_validate_refuses_a_yes_written_for_a_choice(runner, tmp_path):
+    # "Yes." answers a yes/no question or an offer (reactions.yml: answer_openings): a line kept
+    # for a choice that opens with it would never be said, or be said to the wrong question
+    from mi_coach.cli.app import app
+
+    text = (DATA / "mini.yml").read_text()
+    line = '"Nobody will tell me how long these decisions take."'
+    f = tmp_path / "bad.yml"
+    bad = '"Yes. Nobody tells me how long it takes."\n        after: {asked: [choice]}'
+    f.write_text(text.replace(line, bad))
+    r = runner.invoke(app, ["validate", str(f), "--no-examples"])
+    assert r.exit_code == 1, r.output
+    assert f"{f}:" in r.output
+    assert "states.opening.lines.2.after.asked: this line opens as an answer to" in r.output
+    f.write_text(text.replace(line, bad.replace("[choice]", "[yes_no]")))
+    r = runner.invoke(app, ["validate", str(f), "--no-examples"])
+    assert r.exit_code == 0, r.output

@@ -81,7 +81,6 @@ def _negation(word: str, cues: set[str], nt_typed: list[str]) -> bool:
 
 
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
-TAG_WORDS = 5  # a question this short is a tag on what was said before it
 
 
 def question_part(text: str) -> str:
@@ -95,10 +94,11 @@ def question_part(text: str) -> str:
 def asked_kind(code: str, text: str) -> Asked | None:
     """What a response asks of the client (reactions.yml: asked, the first kind that fits its
     code and the words of its question part), or None when it asks nothing."""
+    reactions = load_reactions()
     part = question_part(text)
-    if len(part.split()) <= TAG_WORDS:  # a tag ("Yes or no?", "Okay?") asks about what came before
+    if reactions.tag.of(part):  # a tag ("Okay?") asks about what came before it
         part = text
-    for rule in load_reactions().asked:
+    for rule in reactions.asked:
         if rule.codes and code not in rule.codes:
             continue
         rx = rule.regex()
@@ -307,6 +307,53 @@ class AskedRule(Strict):
         return _presumption_regex(tuple(self.patterns)) if self.patterns else None
 
 
+class Tag(Strict):
+    """A question part of `words` or fewer is a tag on what came before it ("Okay?"), unless it
+    opens as `not_opening` says (a question word: "Who looks out for you?")."""
+
+    words: int = Field(5, ge=1, le=20)
+    not_opening: str | None = Field(None, min_length=1, max_length=2_000)
+
+    @model_validator(mode="after")
+    def _compiles(self) -> Tag:
+        if self.not_opening is not None:
+            _check_examples((self.not_opening,), [], [])
+        return self
+
+    def of(self, part: str) -> bool:
+        if len(part.split()) > self.words:
+            return False
+        return self.not_opening is None or not re.search(self.not_opening, part, re.IGNORECASE)
+
+
+class AnswerOpening(Strict):
+    """First words with which a client line answers one kind of asking ("Yes." answers a yes/no
+    question or an offer, "Whichever." a choice): after a response that asked something else, the
+    line is not said; `mi-coach validate` refuses one whose `after` names only other kinds."""
+
+    answers: list[Asked] = Field(min_length=1)
+    patterns: list[Annotated[str, Field(min_length=1, max_length=2_000)]] = Field(min_length=1)
+    match: list[str] = Field(min_length=1, description="openings that answer it (tests)")
+    no_match: list[str] = Field(min_length=1, description="ones that do not (tests)")
+
+    @model_validator(mode="after")
+    def _examples(self) -> AnswerOpening:
+        _check_examples(tuple(self.patterns), self.match, self.no_match)
+        return self
+
+    def regex(self) -> re.Pattern[str]:
+        return _presumption_regex(tuple(self.patterns))
+
+
+def answers_only(text: str) -> frozenset[str] | None:
+    """The kinds of asking a client line's opening answers (reactions.yml: answer_openings), or
+    None when its opening answers anything."""
+    for rule in load_reactions().answer_openings:
+        if rule.regex().search(text):
+            return frozenset(rule.answers)
+    return None
+
+
 class OwningRepair(Strict):
     """A response that owns a slip (`phrases`, a named list) right after a response that cost
     rapport or counted as non-adherent gains `rapport`, unless the scenario's own transition
@@ -381,6 +428,8 @@ class Reactions(Strict):
     pronouns: dict[str, dict[str, str]]
     presumes: list[Presumption] = Field(default_factory=list)
     asked: list[AskedRule] = Field(default_factory=list)
+    tag: Tag = Field(default_factory=lambda: Tag())
+    answer_openings: list[AnswerOpening] = Field(default_factory=list)
     phrases: dict[str, list[Annotated[str, Field(min_length=1, max_length=200)]]] = Field(
         default_factory=dict
     )

@@ -43,6 +43,7 @@ from mi_coach.practice.reactions import (
     SPECIAL_REACTIONS,
     Condition,
     Talk,
+    answers_only,
     bad_placeholders,
     load_reactions,
     mention_pattern_of,
@@ -525,6 +526,18 @@ def name_problems(scenario: Scenario, doc: YamlDoc, codes: Any) -> list[MiCoachE
                         f"`after: {{family: [{', '.join(p.families)}]}}` (with the words it "
                         "answers), or reword it",
                         at + (("after",) if after is not None else ("text",)),
+                    )
+                )
+
+        if after is not None and after.asked:
+            only = answers_only(line.text)
+            if only is not None and not set(after.asked) & only:
+                out.append(
+                    doc.error(
+                        f"this line opens as an answer to {' or '.join(sorted(only))}, but its "
+                        f"`after` asks for {', '.join(after.asked)} (reactions.yml: "
+                        "answer_openings): reword its opening or its `asked`",
+                        at + ("after", "asked"),
                     )
                 )
 

@@ -30,6 +30,7 @@ from mi_coach.base.errors import MiCoachError
 from mi_coach.practice.reactions import (
     Difficulty,
     Reactions,
+    answers_only,
     asked_kind,
     load_reactions,
     mention_in,
@@ -153,6 +154,7 @@ class Memory:
     repeated: bool = False  # the last response repeats an earlier one
     repeat_counts: bool = False  # ... and is long enough to count as repeating yourself
     last: Turn | None = None
+    asked: str | None = None  # what the last response asked of the client (reactions.yml: asked)
 
 
 @dataclass
@@ -263,6 +265,7 @@ class Session:
         if t.turns:
             mem.last = t.turns[-1]
             mem.warned = mem.last.warning
+            mem.asked = asked_kind(mem.last.code, mem.last.response)
             # a need is ignored by a response that left the client where they were and was not
             # MI-consistent: a reflection or an affirmation that did not move things on is heard
             for turn in reversed(t.turns):
@@ -280,15 +283,21 @@ class Session:
     def _usable(self, line: Line | BaseLine, mem: Memory) -> bool:
         """Whether the client can say a line now: what it presumes (a mention heard, a need
         ignored, a kind of response just given, the step that led here) holds, and a question
-        it asks is still open."""
+        it asks is still open, and its opening answers what was asked ("Yes." is no answer to a
+        choice)."""
+        if mem.asked is not None:
+            only = answers_only(line.text)
+            if only is not None and mem.asked not in only:
+                return False
         if line.after is not None:
             last = mem.last
             generic = line.after.asked and not (line.after.mentions or line.after.said)
-            if generic and (last is None or last.state != last.next_state):
-                # an answer in kind that names nothing is for a question that kept the client
-                # where they were: a question that moved them on is answered by the new state's
-                # own lines (an answer to the words asked, such as an offer to call Hannah, is
-                # said either way)
+            moved = last is not None and last.state != last.next_state
+            if generic and moved and mem.asked == "open":
+                # an open question that moved the client on is answered by the new state's own
+                # lines, written for what led there; a yes/no question, an offer or a choice is
+                # answered in kind wherever the client now is ("Would it help if I wrote it on a
+                # card?" is not left hanging by the next thing on the client's mind)
                 return False
             if last is None or not holds(
                 line.after,

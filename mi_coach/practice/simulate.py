@@ -207,6 +207,10 @@ class Report:
     asked: int = 0
     answered_own: int = 0
     answered_fallback: int = 0
+    # ... and that moved the client on to another state: how many, and how many the new state
+    # answered with a line written for such a response
+    asked_moved: int = 0
+    answered_moved: int = 0
     lines_used: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     client: Scenario | None = None  # to tell what each client line answers (asked/answered)
 
@@ -238,10 +242,16 @@ class Report:
             norm = normalise(x.response)
             repeat = norm in seen  # the client may answer the repeat, not the question
             seen.add(norm)
-            if x.state != x.next_state or x.warning or repeat or reply.client is None:
+            if x.warning or repeat or reply.client is None:
                 continue
             kind = asked_kind(x.code, x.response) if x.family != "mi_non_adherent" else None
             if kind in (None, "open"):
+                continue
+            if x.state != x.next_state:
+                if reply.state is not None and not self.client.states[reply.state].end:
+                    self.asked_moved += 1
+                    line = self.client.find_line(reply.state, reply.client.text)
+                    self.answered_moved += line is not None and line.after is not None
                 continue
             self.asked += 1
             line = self.client.find_line(reply.state, reply.client.text)
