@@ -757,6 +757,8 @@ def test_the_states_own_answer_comes_before_the_fallback(clf):
         ("That was a lot. That's on me.", "that's on me"),
         # an apology counts as owning only right after a slip (reactions.yml: apology)
         ("I'm sorry, bad choice of words.", "i'm sorry"),
+        # naming the slip itself, in the first person
+        ("I slipped into telling you what to do. It's your call.", "i slipped"),
     ],
 )
 def test_owning_a_slip_repairs_and_the_client_acknowledges_it(clf, owning, words):
