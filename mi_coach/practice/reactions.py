@@ -182,8 +182,6 @@ class Line(Strict):
 
 class MissedChance(Strict):
     after_talk: list[str]
-    answered_by_family: list[str] = Field(default_factory=list)
-    answered_by_code: list[str] = Field(default_factory=list)
     feedback: dict[str, str] = Field(default_factory=dict)  # by talk: what the trainee is told
 
     @model_validator(mode="after")

@@ -42,7 +42,7 @@ from mi_coach.practice.reactions import (
 from mi_coach.practice.reactions import Line as BaseLine
 from mi_coach.practice.scenarios import Condition, Fact, Line, Scenario, State, Transition
 from mi_coach.practice.transcript import ClientTurn, Reason, Transcript, Turn
-from mi_coach.scoring.evidence import answers_a_question, load_verdict_data
+from mi_coach.scoring.evidence import load_verdict_data, missed_chance
 
 __all__ = ["Reactions", "load_reactions", "question_part"]
 _WORD = re.compile(r"[\w']+")
@@ -797,18 +797,13 @@ class Session:
     def _missed(
         self, line: Line | BaseLine, code: str, family: str, codes: list[str] | None = None
     ) -> bool:
-        """Whether the response let the client's change talk or discord go unanswered: none of
-        its codes (primary or also: a question after a reflection did reflect) answers it, and
-        it does not answer the client's own question."""
-        codes = codes or []
-        m = self.reactions.missed_chance
-        if line.talk not in m.after_talk:
+        """Whether the response let the client's change talk or discord go unanswered (the one
+        definition the scorecard uses too: scoring.evidence.missed_chance)."""
+        if line.talk not in self.reactions.missed_chance.after_talk:
             return False
-        if answers_a_question(line.text, code, load_verdict_data()):
-            return False  # a plain answer to the client's own question
-        families = {family} | {self.codes.codes[c].family for c in codes if c in self.codes.codes}
-        return not (
-            families & set(m.answered_by_family) or {code, *codes} & set(m.answered_by_code)
+        family_of = {c: info.family for c, info in self.codes.codes.items()}
+        return missed_chance(
+            line.talk, code, family_of, load_verdict_data(), line.text, codes or []
         )
 
     def undo(self) -> Turn | None:

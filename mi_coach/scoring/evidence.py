@@ -278,7 +278,7 @@ def views(
         if tagged is not None and supervisor != "override":
             missed = bool(getattr(t, "missed_chance", False))
         else:
-            missed = _missed(talk, eff.code, family_of, data, client_text, codes)
+            missed = missed_chance(talk, eff.code, family_of, data, client_text, codes)
         is_input = eff.code in data.input_codes
         prev = out[-1] if out else None
         asked = (
@@ -329,7 +329,7 @@ def answers_a_question(client_text: str | None, code: str, data: VerdictData) ->
     return code in data.answer_codes and bool(client_text and data.asks().search(client_text))
 
 
-def _missed(
+def missed_chance(
     talk: str | None,
     code: str,
     family_of: dict[str, str],
@@ -337,7 +337,9 @@ def _missed(
     client_text: str | None = None,
     codes: Sequence[str] = (),
 ) -> bool:
-    """Change talk or discord that none of the response's codes (primary or also) answers well."""
+    """Change talk or discord that none of the response's codes (primary or also) answers well
+    (verdict.yml: answers), unless the response plainly answers the client's own question. The
+    one definition: practice feedback and the scorecard both use it."""
     if answers_a_question(client_text, code, data):
         return False
     if talk not in ("change", "discord"):
