@@ -77,14 +77,24 @@ def telling(matches: Iterable[str]) -> list[str]:
         letters = "".join(re.findall(r"[^\W\d_]+", m)).lower()
         if len(tokens) > 1 or (len(letters) >= 4 and letters not in _empty_words()):
             out.setdefault(m)
-    return list(out)
+    # a fragment that holds another one shown says it again, at length: the shorter tells why
+    kept = [m for m in out if not any(o != m and o.lower() in m.lower() for o in out)]
+    most = _display()["evidence_words_at_most"]
+    return [m if len(m.split()) <= most else " ".join(m.split()[:most]) + " …" for m in kept]
 
 
 @cache
-def _empty_words() -> frozenset[str]:
-    """patterns/display.yml: single words that say nothing on their own about a code."""
+def _display() -> dict:
     from mi_coach.base.loading import load_yaml
     from mi_coach.base.paths import builtin_dir
 
     data = load_yaml(builtin_dir("patterns") / "display.yml").data
-    return frozenset(str(w) for w in data["empty_evidence_words"])
+    return {
+        "empty_evidence_words": frozenset(str(w) for w in data["empty_evidence_words"]),
+        "evidence_words_at_most": int(data["evidence_words_at_most"]),
+    }
+
+
+def _empty_words() -> frozenset[str]:
+    """patterns/display.yml: single words that say nothing on their own about a code."""
+    return _display()["empty_evidence_words"]
