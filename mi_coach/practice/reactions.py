@@ -324,23 +324,28 @@ class Tag(Strict):
         return self.not_opening is None or not re.search(self.not_opening, part, re.IGNORECASE)
 
 
-class AnswerOpening(Strict):
-    """First words with which a client line answers one kind of asking ("Yes." answers a yes/no
-    question or an offer, "Whichever." a choice): after a response that asked something else, the
-    line is not said; `mi-coach validate` refuses one whose `after` names only other kinds."""
+class PatternSet(Strict):
+    """Patterns with examples on each side of them, checked at load (the examples are tests)."""
 
-    answers: list[Asked] = Field(min_length=1)
     patterns: list[Annotated[str, Field(min_length=1, max_length=2_000)]] = Field(min_length=1)
-    match: list[str] = Field(min_length=1, description="openings that answer it (tests)")
-    no_match: list[str] = Field(min_length=1, description="ones that do not (tests)")
+    match: list[str] = Field(min_length=1, description="texts the patterns fit (tests)")
+    no_match: list[str] = Field(min_length=1, description="texts they do not (tests)")
 
     @model_validator(mode="after")
-    def _examples(self) -> AnswerOpening:
+    def _examples(self) -> PatternSet:
         _check_examples(tuple(self.patterns), self.match, self.no_match)
         return self
 
     def regex(self) -> re.Pattern[str]:
         return _presumption_regex(tuple(self.patterns))
+
+
+class AnswerOpening(PatternSet):
+    """First words with which a client line answers one kind of asking ("Yes." answers a yes/no
+    question or an offer, "Whichever." a choice): after a response that asked something else, the
+    line is not said; `mi-coach validate` refuses one whose `after` names only other kinds."""
+
+    answers: list[Asked] = Field(min_length=1)
 
 
 def answers_only(text: str) -> frozenset[str] | None:
@@ -369,24 +374,13 @@ class Circling(Strict):
 SPECIAL_REACTIONS = ("warning", "repeat", "long")
 
 
-class Presumption(Strict):
+class Presumption(PatternSet):
     """Words with which a client line presumes what the trainee just did ("Honest answer?" presumes
     a question). A line whose words match must carry `after` naming one of `families` (or a code
     of one); `mi-coach validate` checks every scenario."""
 
     what: str = Field(min_length=1, description="what the line presumes, in words")
-    patterns: list[Annotated[str, Field(min_length=1, max_length=2_000)]] = Field(min_length=1)
     families: list[str] = Field(min_length=1)
-    match: list[str] = Field(min_length=1, description="lines that presume it (tests)")
-    no_match: list[str] = Field(min_length=1, description="lines that do not (tests)")
-
-    @model_validator(mode="after")
-    def _examples(self) -> Presumption:
-        _check_examples(tuple(self.patterns), self.match, self.no_match)
-        return self
-
-    def regex(self) -> re.Pattern[str]:
-        return _presumption_regex(tuple(self.patterns))
 
 
 def _check_examples(patterns: tuple[str, ...], match: list[str], no_match: list[str]) -> None:
