@@ -872,3 +872,30 @@ def test_a_guarded_line_waits_for_guarded_rapport_and_a_trusting_one_for_trust(c
     assert s.rapport >= 6, s.rapport
     assert not s._usable(guarded, s.memory()) and s._usable(trusting, s.memory())
     assert not guarded.free and not trusting.free  # a state still needs a line for any rapport
+
+
+def test_a_topic_reply_answers_the_question_not_the_words_before_it(clf):
+    # "Carla's worried. Has anyone looked at the foot?" got "Carla? Nine years now.": a line kept
+    # for a mention answers a question only when the question itself holds the words
+    from mi_coach.practice.scenarios import Line
+
+    rent = Line(
+        text="The landlord? He's been decent. So far.",
+        talk="neutral",
+        thought="For now.",
+        after={"mentions": ["landlord"]},
+    )
+    for seed in range(1, 4):
+        s = session(clf, scenario=_with_lines("opening_up", rent), seed=seed)
+        s.respond(TO_OPENING_UP)
+        s.respond("Your landlord is waiting too. Have you called the office this week?")
+        assert s.current_line().text != rent.text
+        s = session(clf, scenario=_with_lines("opening_up", rent), seed=seed)
+        s.respond(TO_OPENING_UP)
+        s.respond("Is the landlord the worst of it?")
+        assert s.current_line().text == rent.text
+    # a statement is answered by its words, wherever they are
+    s = session(clf, scenario=_with_lines("opening_up", rent), seed=1)
+    s.respond(TO_OPENING_UP)
+    s.respond("The landlord waiting on top of everything else.")
+    assert s.current_line().text == rent.text

@@ -91,14 +91,18 @@ def question_part(text: str) -> str:
     return " ".join(asked) if asked else (sentences[-1] if sentences else text)
 
 
+def asked_part(text: str) -> str:
+    """The words a response asks about: its question part, or all of it when the question is a
+    tag on what came before ("I could call them. Okay?")."""
+    part = question_part(text)
+    return text if load_reactions().tag.of(part) else part
+
+
 def asked_kind(code: str, text: str) -> Asked | None:
     """What a response asks of the client (reactions.yml: asked, the first kind that fits its
     code and the words of its question part), or None when it asks nothing."""
-    reactions = load_reactions()
-    part = question_part(text)
-    if reactions.tag.of(part):  # a tag ("Okay?") asks about what came before it
-        part = text
-    for rule in reactions.asked:
+    part = asked_part(text)
+    for rule in load_reactions().asked:
         if rule.codes and code not in rule.codes:
             continue
         rx = rule.regex()

@@ -32,6 +32,7 @@ from mi_coach.practice.reactions import (
     Reactions,
     answers_only,
     asked_kind,
+    asked_part,
     load_reactions,
     mention_in,
     phrases_pattern,
@@ -60,11 +61,14 @@ def holds(
     text: str,
     rapport: int,
     heard: frozenset[str] | set[str] = frozenset(),
+    reply: bool = False,
 ) -> bool:
     """Whether a condition holds for a response. Mentions are looked for in the trainee's own
     words only; when the condition takes the response as a question (it names the question family
     alone, or codes only, and the response is a question), in the question it asks: after "We sent
-    the rent papers. Which way do you want it?" the client answers which way, not about the rent."""
+    the rent papers. Which way do you want it?" the client answers which way, not about the rent.
+    So too for a client line's `after` (`reply`) when the response asks something: after "Carla's
+    worried. Has anyone looked at the foot?" the client answers about the foot, not about Carla."""
     if c.code and code not in c.code:
         return False
     if c.family and family not in c.family:
@@ -76,7 +80,13 @@ def holds(
     pat = c.mention_pattern()
     if pat is not None:
         asked = family == "question" and (c.family == ["question"] or (c.code and not c.family))
-        if mention_in(pat, question_part(text) if asked else text) is None:
+        if asked:
+            where = question_part(text)
+        elif reply and asked_kind(code, text) is not None:
+            where = asked_part(text)
+        else:
+            where = text
+        if mention_in(pat, where) is None:
             return False
     if c.rapport_below is not None and not rapport < c.rapport_below:
         return False
@@ -306,6 +316,7 @@ class Session:
                 last.response,
                 last.rapport_after if last.rapport_after is not None else self.rapport,
                 mem.heard,
+                reply=True,
             ):
                 return False
         if not isinstance(line, Line):
