@@ -779,6 +779,10 @@ def test_owning_a_slip_repairs_and_the_client_acknowledges_it(clf, owning, words
     assert "owning" in kinds and kinds["owning"].delta == 1, owned.turn.reasons
     assert words in kinds["owning"].text.lower()
     assert s.current_line().text in acks
+    # when the client moves on instead, the thought still takes it in (reactions.yml thoughts)
+    otherwise = s.scenario.states["opening_up"].transitions[-1]
+    assert "owning" in s.reaction_keys(owned.turn, otherwise)
+    assert "owning" not in s.reaction_keys(slip.turn, otherwise)
 
 
 def test_an_apology_with_nothing_to_own_is_no_repair(clf):

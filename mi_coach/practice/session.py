@@ -768,6 +768,8 @@ class Session:
             keys.append("repeat")
         if transition.reason is not None:
             keys.append(transition.reason)
+        if any(r.kind == "owning" for r in turn.reasons) and "owning" not in keys:
+            keys.append("owning")  # the client takes in a slip owned, whatever comes next
         long = self.reactions.long_response.thought_at
         if (
             any(r.kind == "words_at_least" for r in turn.reasons)
