@@ -612,9 +612,11 @@ def test_evidence_shown_only_when_it_says_something():
 
     shown = telling(["You need to", "?", "the", "You're", "wat", "scared", "You need to", "What"])
     assert shown == ["You need to", "scared", "What"]  # once each, in order
-    # a fragment holding another says it again: the shorter is shown; a long one is cut
-    long = "It's your call. " + " ".join(["word"] * 30)
-    assert telling(["You should call", "Honestly, you should call them today", long]) == [
-        "You should call",
-        "It's your call. " + " ".join(["word"] * 9) + " …",
+    # of two fragments, one inside the other, one is shown: the longer, unless it is a speech
+    speech = "Honestly, you should call them today " + " ".join(["word"] * 30)
+    assert telling(["You should call", "Honestly, you should call them today"]) == [
+        "Honestly, you should call them today"
     ]
+    assert telling(["You should call", speech]) == ["You should call"]
+    # a long fragment on its own is cut
+    assert telling([speech]) == [" ".join(speech.split()[:12]) + " …"]

@@ -77,9 +77,19 @@ def telling(matches: Iterable[str]) -> list[str]:
         letters = "".join(re.findall(r"[^\W\d_]+", m)).lower()
         if len(tokens) > 1 or (len(letters) >= 4 and letters not in _empty_words()):
             out.setdefault(m)
-    # a fragment that holds another one shown says it again, at length: the shorter tells why
-    kept = [m for m in out if not any(o != m and o.lower() in m.lower() for o in out)]
+    # of two fragments, one inside the other, show one: the longer, unless it is a speech (then
+    # the shorter tells why); a fragment still too long is cut
     most = _display()["evidence_words_at_most"]
+
+    def spoken_by(m: str, o: str) -> bool:  # m says o again
+        return o != m and o.lower() in m.lower()
+
+    kept = [
+        m
+        for m in out
+        if not any(spoken_by(m, o) and len(m.split()) > most for o in out)
+        and not any(spoken_by(o, m) and len(o.split()) <= most for o in out)
+    ]
     return [m if len(m.split()) <= most else " ".join(m.split()[:most]) + " …" for m in kept]
 
 

@@ -211,7 +211,7 @@ def scorecard(
     responses ran out, or the trainee typed /quit, before the session ended), `review` after the
     turns. Both draw the same record (mi_coach.review.review.card_for): the same numbers."""
     from mi_coach.practice.transcript import OUTCOMES
-    from mi_coach.review.export_common import count_rows, verdict_lines
+    from mi_coach.review.export_common import COUNTS_NOTE, count_rows, verdict_lines
     from mi_coach.scoring.scorecard import format_threshold, format_value
 
     console.print()
@@ -270,6 +270,7 @@ def scorecard(
                 Text.assemble(("\u2588" * filled, "bold"), ("\u2591" * (width - filled), "dim")),
             )
         console.print(table)
+        console.print(COUNTS_NOTE)
     table = Table(title="Rubrics", title_justify="left")
     table.add_column("rubric")
     table.add_column("score (0-100)", no_wrap=True)

@@ -84,6 +84,13 @@ def verdict_lines(card: Scorecard) -> list[str]:
     return lines
 
 
+# under every "Behaviours found" table: why its counts can differ from the MITI summary's
+COUNTS_NOTE = (
+    "Every code found is counted here, sure or not; the MITI summary counts a turn's secondary "
+    "codes only when the coder is sure of the turn."
+)
+
+
 def count_rows(card: Scorecard, codes: Any) -> list[tuple[str, str, int]]:
     """(label, code, count) of every behaviour found, in the codes' order."""
     return [(label(codes, c), c, n) for c, n in card.numbers["counts"].items() if n]

@@ -9,6 +9,7 @@ from mi_coach.base.text import html_escape, number
 from mi_coach.practice.transcript import OUTCOMES, Transcript, Turn
 from mi_coach.review.charts import count_bar, rapport_chart, status_class, summary_chart
 from mi_coach.review.export_common import (
+    COUNTS_NOTE,
     SIGN_OFF,
     count_rows,
     date,
@@ -193,7 +194,7 @@ def to_html(
             f"<td>{count_bar(n, top)}</td></tr>"
             for lab, _, n in found
         ]
-        o.append("</tbody></table>")
+        o.append(f'</tbody></table><p class="note">{html_escape(COUNTS_NOTE)}</p>')
     o.append(
         '<h2>Rubrics</h2><table><thead><tr><th>Rubric</th><th class="num">Score (0\u2013100)</th>'
         "<th>Weakest criterion</th></tr></thead><tbody>"

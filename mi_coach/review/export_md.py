@@ -8,6 +8,7 @@ from typing import Any
 from mi_coach.base.text import md_escape, number
 from mi_coach.practice.transcript import OUTCOMES, Transcript
 from mi_coach.review.export_common import (
+    COUNTS_NOTE,
     SIGN_OFF,
     count_rows,
     date,
@@ -69,6 +70,7 @@ def to_markdown(
         lines += ["", "## Behaviours found", "", f"| Behaviour | Count | 0 to {top} (one scale) |"]
         lines.append("|---|---:|---|")
         lines += [f"| {e(lab)} | {n} | {_bar(n, top)} |" for lab, _, n in found]
+        lines += ["", COUNTS_NOTE]
     lines += [
         "",
         "## Rubrics",
