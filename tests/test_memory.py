@@ -685,6 +685,10 @@ def _answers(kind):
             "offer",
         ),
         ("closed_question", "Just so I get it right: is it the clinic or the drop-in?", "choice"),
+        ("closed_question", "Morning or afternoon, which is better for you?", "choice"),
+        # a question inside another kind of response still asks
+        ("emphasize_autonomy", "It's your call. What would you want to do first?", "open"),
+        ("complex_reflection", "You hate that the pills come first.", None),
         # a short question that opens with a question word asks its own question, not a tag
         ("closed_question", "You're the one they come to. Who looks out for you?", "open"),
         ("open_question", "What makes it hard to get to the office or the phone?", "open"),
