@@ -727,14 +727,6 @@ def test_a_response_that_asks_nothing_gets_the_state_line(clf):
     assert s.current_line().text in {x.text for x in MINI.states["opening_up"].lines}
 
 
-def _with_line(state_id, line):
-    """The mini scenario with one more line in a state."""
-    state = MINI.states[state_id]
-    lines = [*state.lines, line]
-    states = {**MINI.states, state_id: state.model_copy(update={"lines": lines})}
-    return MINI.model_copy(update={"states": states})
-
-
 def test_the_states_own_answer_comes_before_the_fallback(clf):
     from mi_coach.practice.scenarios import Line
 
@@ -744,7 +736,7 @@ def test_the_states_own_answer_comes_before_the_fallback(clf):
         thought="Forty minutes of that music.",
         after={"asked": ["yes_no"]},
     )
-    scenario = _with_line("opening_up", own)
+    scenario = _with_lines("opening_up", own)
     s = session(clf, scenario=scenario, seed=3)
     s.respond(TO_OPENING_UP)
     out = s.respond("Has the office written to you at all?")
