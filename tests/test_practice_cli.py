@@ -103,8 +103,10 @@ def test_end_of_input_keeps_the_session_resumable(runner, tmp_path):
     assert "Out of responses" in r.output
     [t] = transcripts(tmp_path)
     assert t["status"] == "in_progress" and len(t["turns"]) == 1
-    # what was practised is scored, as far as it went; the card is not stored until the end
+    # what was practised is scored, as far as it went (its first lines, and where the whole card
+    # is: a file of one response per run must not bury each turn); not stored until the end
     assert "Scorecard so far" in r.output and "outcome: unfinished" in r.output
+    assert "The whole card so far: mi-coach review" in r.output and "MITI summary" not in r.output
     assert t["scores"] is None and t["finished"] is None
 
 

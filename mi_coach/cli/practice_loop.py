@@ -166,9 +166,10 @@ def _run(
                 text = reader.read("you> ")
                 if text is None:
                     if not reader.interactive:
-                        # a file of responses ran out: score what was practised, and keep the
-                        # session open (the card is not stored until it ends)
-                        _so_far(t, codes, path)
+                        # a file of responses ran out: the card's first lines for what was
+                        # practised (a file of one response per run would bury each turn under
+                        # a whole card), and the session kept open (not stored until it ends)
+                        _so_far(t, codes, path, brief=True)
                     view_practice.paused(path, resume_hint, end_of_input=not reader.interactive)
                     return Result("paused", path, t)
                 text = text.strip()
@@ -237,12 +238,12 @@ def _run(
     return Result("finished", path, t)
 
 
-def _so_far(t: Transcript, codes: Any, path: Path) -> None:
+def _so_far(t: Transcript, codes: Any, path: Path, brief: bool = False) -> None:
     """The scorecard of a session stopped before its end, marked so far (not stored: the
     session stays open to resume)."""
     if t.turns:
         card = card_for(t, codes, str(path))
-        view_practice.scorecard(card, t, path, codes, so_far=True)
+        view_practice.scorecard(card, t, path, codes, so_far=True, brief=brief)
 
 
 def pick_scenario(

@@ -205,11 +205,18 @@ def session_end(name: str, closing: str, how: str) -> None:
 
 
 def scorecard(
-    card: Any, t: Any, path: Any, codes: Any, saved: bool = True, so_far: bool = False
+    card: Any,
+    t: Any,
+    path: Any,
+    codes: Any,
+    saved: bool = True,
+    so_far: bool = False,
+    brief: bool = False,
 ) -> None:
     """The scorecard: practice prints it at the end of a session (`so_far` when a file of
-    responses ran out, or the trainee typed /quit, before the session ended), `review` after the
-    turns. Both draw the same record (mi_coach.review.review.card_for): the same numbers."""
+    responses ran out, or the trainee typed /quit, before the session ended; `brief`: its first
+    lines and where the whole card is), `review` after the turns. Both draw the same record
+    (mi_coach.review.review.card_for): the same numbers."""
     from mi_coach.practice.transcript import OUTCOMES
     from mi_coach.review.export_common import COUNTS_NOTE, count_rows, verdict_lines
     from mi_coach.scoring.scorecard import format_threshold, format_value
@@ -224,6 +231,11 @@ def scorecard(
     console.print(line)
     for text in verdict_lines(card):
         console.print(safe(text))
+    if brief:
+        console.print(
+            f"The whole card so far: [bold]mi-coach review {safe(str(path))}[/]", soft_wrap=True
+        )
+        return
     mi = next((r for r in card.rubrics if r.id == "mi"), None)
     if mi is not None:
         table = Table(
