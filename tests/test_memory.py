@@ -449,10 +449,10 @@ def test_a_plain_answer_to_the_clients_own_question_is_no_missed_chance(clf):
         thought="Thursday.",
     )
     s = session(clf)
-    assert not s._missed(line, "giving_information", "neutral")
-    assert s._missed(line, "righting_reflex", "mi_non_adherent")
+    assert not s._missed(line, "giving_information")
+    assert s._missed(line, "righting_reflex")
     statement = line.model_copy(update={"text": "I could do Thursday, I think."})
-    assert s._missed(statement, "giving_information", "neutral")
+    assert s._missed(statement, "giving_information")
     # the scorecard reads an untagged line the same way
     t = tr.Turn(
         n=1,
@@ -849,10 +849,8 @@ def test_a_reflection_inside_a_question_answers_the_discord(clf):
 
     line = BaseLine(text="Don't tell me what I need.", talk="discord", thought="Here we go.")
     s = session(clf)
-    assert not s._missed(
-        line, "closed_question", "question", ["closed_question", "complex_reflection"]
-    )
-    assert s._missed(line, "closed_question", "question", ["closed_question"])
+    assert not s._missed(line, "closed_question", ["closed_question", "complex_reflection"])
+    assert s._missed(line, "closed_question", ["closed_question"])
 
 
 def test_a_guarded_line_waits_for_guarded_rapport_and_a_trusting_one_for_trust(clf):

@@ -61,14 +61,14 @@ def holds(
     text: str,
     rapport: int,
     heard: frozenset[str] | set[str] = frozenset(),
-    reply: bool = False,
+    reply_to: str | None = None,
 ) -> bool:
     """Whether a condition holds for a response. Mentions are looked for in the trainee's own
     words only; when the condition takes the response as a question (it names the question family
     alone, or codes only, and the response is a question), in the question it asks: after "We sent
     the rent papers. Which way do you want it?" the client answers which way, not about the rent.
-    So too for a client line's `after` (`reply`) when the response asks something: after "Carla's
-    worried. Has anyone looked at the foot?" the client answers about the foot, not about Carla."""
+    So too for a client line's `after` when the response asks something (`reply_to`, its kind):
+    after "Carla's worried. Has anyone looked at the foot?" the client answers about the foot."""
     if c.code and code not in c.code:
         return False
     if c.family and family not in c.family:
@@ -82,7 +82,7 @@ def holds(
         asked = family == "question" and (c.family == ["question"] or (c.code and not c.family))
         if asked:
             where = question_part(text)
-        elif reply and asked_kind(code, text) is not None:
+        elif reply_to is not None:
             where = asked_part(text)
         else:
             where = text
@@ -316,7 +316,7 @@ class Session:
                 last.response,
                 last.rapport_after if last.rapport_after is not None else self.rapport,
                 mem.heard,
-                reply=True,
+                reply_to=mem.asked,
             ):
                 return False
         if not isinstance(line, Line):
@@ -690,7 +690,7 @@ class Session:
             text_ = self._fmt(r.reasons.pattern_warning, strikes=strikes)
             reasons.append(Reason(kind="warning", delta=0, text=text_))
 
-        missed = self._missed(line, code, family, list(result.codes))
+        missed = self._missed(line, code, list(result.codes))
         rule = self.classifier.ruleset.primary_rule(result)
         better = None
         named_loss = transition.reason is not None and (transition.rapport or 0) < 0
@@ -807,9 +807,7 @@ class Session:
         info = self.codes.codes.get(code)
         return code in c.codes or (info is not None and info.family in c.families)
 
-    def _missed(
-        self, line: Line | BaseLine, code: str, family: str, codes: list[str] | None = None
-    ) -> bool:
+    def _missed(self, line: Line | BaseLine, code: str, codes: list[str] | None = None) -> bool:
         """Whether the response let the client's change talk or discord go unanswered (the one
         definition the scorecard uses too: scoring.evidence.missed_chance)."""
         if line.talk not in self.reactions.missed_chance.after_talk:
