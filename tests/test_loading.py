@@ -120,3 +120,25 @@ def test_yes_and_on_stay_words():
     from mi_coach.base.loading import parse_yaml
 
     assert parse_yaml("[yes, no, on, off, true]", "x").data == ["yes", "no", "on", "off", True]
+
+
+def test_every_built_in_yaml_file_reads_the_same_without_libyaml():
+    # PyYAML reads with libyaml where it has it and in pure Python where it does not: `[job?, x]`
+    # parses with the first and is an error with the second, so a built-in client would fail to
+    # load on a machine without libyaml. Every shipped file must read the same with both.
+    from pathlib import Path
+
+    import yaml
+
+    from mi_coach.base.loading import _Loader, load_yaml
+
+    root = Path(__file__).parent.parent
+    files = [
+        *root.glob("scenarios/**/*.yml"),
+        *root.glob("rubrics/*.yml"),
+        *root.glob("mi_coach/patterns/**/*.yml"),
+    ]
+    assert len(files) > 20
+    for path in files:
+        pure = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        assert pure == load_yaml(path).data, path
